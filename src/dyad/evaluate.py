@@ -1,0 +1,157 @@
+"""Score Dyad's event coding against public gold data.
+
+Reads the evaluation sets from a gold folder (``../shared/gold`` in the development layout;
+none of it ships with Dyad):
+
+- ``plover_gsr_dev.json``: hand-coded PLOVER events on one sentence each. Scored: does Dyad
+  code the gold event type for the sentence (recall), are Dyad's events of that type
+  (precision), and, for the matching events, the source and target countries.
+- ``conflibert_pentaclass_train.tsv``: news sentences labelled 0-4 (statement, verbal
+  cooperation, material cooperation, verbal conflict, material conflict). Dyad's class for a
+  sentence is the QuadClass of its most confident event, or 0 when it codes none.
+- ``petr2_gsr_silver.xml``: sentences with expected CAMEO codes; scored on the CAMEO root.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .types import Article
+
+__all__ = ["Score", "score_pentaclass", "score_petrarch", "score_plover"]
+
+# The gold file uses PLOVER 0.5b1 labels; these are today's names for them.
+OLD_PLOVER = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
+# A few CAMEO country codes differ from ISO 3166-1.
+CAMEO_COUNTRY = {"JAP": "JPN"}
+
+Coder = Callable[[Sequence[tuple[str, dt.date | None]]], list[Article]]
+
+
+@dataclass
+class Score:
+    name: str
+    items: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    confusion: Counter[tuple[Any, Any]] = field(default_factory=Counter)
+
+    def ratio(self, hit: str, total: str) -> float:
+        return self.counts[hit] / self.counts[total] if self.counts[total] else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "items": self.items, **dict(self.counts)}
+
+
+def _code(coder: Coder, texts: Iterable[tuple[str, dt.date | None]]) -> list[Article]:
+    return coder(list(texts))
+
+
+def score_plover(path: Path, coder: Coder) -> Score:
+    records = [r for r in json.loads(path.read_text(encoding="utf-8")) if r.get("event") != "DOCUMENT"]
+    articles = _code(coder, ((r["text"], None) for r in records))
+    score = Score("plover_gsr", items=len(records))
+    for record, article in zip(records, articles, strict=True):
+        gold = OLD_PLOVER.get(record["event"], record["event"])
+        coded = [e for e in article.events]
+        matching = [e for e in coded if e.event_type == gold]
+        score.counts["gold_events"] += 1
+        score.counts["coded_events"] += len(coded)
+        score.counts["type_recall_hits"] += bool(matching)
+        score.counts["type_precision_hits"] += len(matching)
+        score.confusion[(gold, coded[0].event_type if coded else None)] += 1
+        if matching:
+            event = max(matching, key=lambda e: e.confidence)
+            for side, actor in (("source", event.actor), ("target", event.recipient)):
+                want = _gold_countries(record.get(side))
+                if want:
+                    score.counts[f"{side}_gold"] += 1
+                    score.counts[f"{side}_hits"] += bool(actor is not None and actor.country in want)
+    return score
+
+
+def _gold_countries(actors: Any) -> set[str]:
+    if not isinstance(actors, list):
+        return set()
+    codes = {CAMEO_COUNTRY.get(a.get("code", ""), a.get("code", "")) for a in actors if isinstance(a, dict)}
+    return {c for c in codes if c and len(c) == 3 and c not in ("IGO", "NGO", "ITL")}
+
+
+def score_pentaclass(path: Path, coder: Coder, limit: int | None = None) -> Score:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text, _, label = line.rpartition("\t")
+        if text and label.strip().isdigit():
+            rows.append((text, int(label)))
+    rows = rows[:limit] if limit else rows
+    articles = _code(coder, ((t, None) for t, _ in rows))
+    score = Score("conflibert_pentaclass", items=len(rows))
+    for (_, gold), article in zip(rows, articles, strict=True):
+        predicted = max(article.events, key=lambda e: e.confidence).quad_class or 0 if article.events else 0
+        score.counts["correct"] += predicted == gold
+        score.counts["total"] += 1
+        score.confusion[(gold, predicted)] += 1
+    return score
+
+
+def macro_f1(score: Score, labels: Iterable[int] = range(5)) -> float:
+    f1s = []
+    for label in labels:
+        tp = score.confusion[(label, label)]
+        fp = sum(n for (g, p), n in score.confusion.items() if p == label and g != label)
+        fn = sum(n for (g, p), n in score.confusion.items() if g == label and p != label)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1s.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    return sum(f1s) / len(f1s)
+
+
+def score_petrarch(path: Path, coder: Coder) -> Score:
+    xml = path.read_text(encoding="utf-8")
+    xml = re.sub(r"<Parse>.*?</Parse>", "", xml, flags=re.S)
+    root = ET.fromstring(re.sub(r"^\s*#.*$", "", xml, flags=re.M))
+    items = []
+    children = list(root)
+    for i, node in enumerate(children):
+        if node.tag != "Sentence" or node.get("evaluate") != "true":
+            continue
+        codes, text = [], None
+        for follow in children[i + 1 :]:
+            if follow.tag == "Sentence":
+                break
+            if follow.tag == "EventCoding" and follow.get("eventcode"):
+                codes.append((follow.get("eventcode", ""), follow.get("sourcecode", ""), follow.get("targetcode", "")))
+            if follow.tag == "Text":
+                text = " ".join((follow.text or "").split())
+        date = node.get("date") or ""
+        day = dt.date(int(date[:4]), int(date[4:6]), int(date[6:8])) if len(date) == 8 else None
+        if text and codes:
+            items.append((text, day, codes))
+    articles = _code(coder, ((t, d) for t, d, _ in items))
+    score = Score("petrarch_silver", items=len(items))
+    for (_, _, codes), article in zip(items, articles, strict=True):
+        roots = {c[:2] for c, _, _ in codes}
+        coded_roots = {e.cameo[:2] for e in article.events}
+        score.counts["gold_events"] += len(codes)
+        score.counts["root_recall_hits"] += sum(1 for c, _, _ in codes if c[:2] in coded_roots)
+        score.counts["coded_events"] += len(article.events)
+        score.counts["root_precision_hits"] += sum(1 for e in article.events if e.cameo[:2] in roots)
+    return score
+
+
+def pipeline_coder(pipeline: Any) -> Coder:
+    """Code (text, date) pairs with a `Pipeline` in one batch."""
+    from .ingest import read_text_item
+
+    def run(texts: Sequence[tuple[str, dt.date | None]]) -> list[Article]:
+        articles = [read_text_item(t, id=f"gold-{i}", date=d.isoformat() if d else None) for i, (t, d) in enumerate(texts)]
+        return pipeline.pipe(articles)
+
+    return run

@@ -1,0 +1,423 @@
+"""Stage 5, events: code who did what to whom from the dependency parse.
+
+For each verb the patterns know, the most specific matching pattern gives the CAMEO code
+(and through the codebook the PLOVER type and mode, Goldstein value and QuadClass):
+
+- **source** is the subject, or the "by" agent of a passive; subjects joined by "and" give one
+  event each, and reciprocal events when there is no object ("Japan and China agreed");
+- **target** is the direct object (the subject of a passive), else the object of a preposition
+  such as to/with/against/on; an actor anywhere inside that phrase counts ("insists on the
+  return of the islands ceded to the Soviet Union"). When the sentence names no target in the
+  verb's phrases but names another actor, that actor is taken as the target with lower
+  confidence and a note saying so;
+- a pronoun subject under a speech verb is the speaker ("Tokyo said it wants ...");
+- not coded: negated verbs, hypothetical modals (would, could, might, may, should),
+  conditional clauses (if, unless, before, until), and the content of a proposal or demand
+  ("proposed that the two leaders sign" codes the proposal, not a signing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .actors import ActorDictionary, compose, default_dictionary, is_placed
+from .codebook import Codebook, default_codebook
+from .patterns import Pattern, Patterns, default_patterns
+from .types import Actor, Article, Event, Mention, Sentence
+
+__all__ = ["EventCoder"]
+
+NP_DEPS = {"compound", "amod", "poss", "nmod", "det", "case", "appos", "flat", "nummod", "quantmod", "punct", "cc", "conj"}
+TRIGGER_GAP = 3  # trigger words further than this from the verb stay out of the evidence span
+NP_PREPS = {"of", "from"}
+TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "at", "into", "upon", "over", "from", "for", "between", "among")
+NOUN_TARGET_PREPS = ("on", "against", "with", "to", "between", "toward", "towards", "for", "in")
+HYPOTHETICAL = {"would", "could", "might", "may", "should", "'d"}
+CONDITIONAL_MARKS = {"if", "unless", "before", "until", "whether"}
+SKIP_DEPS = {"acl", "relcl", "amod", "pcomp", "csubj", "csubjpass", "nmod"}
+PRONOUNS = {"he", "she", "it", "they", "we", "i", "him", "her", "them", "us"}
+
+BASE_CONFIDENCE = 0.9
+INFERRED_TARGET_PENALTY = 0.3
+PRONOUN_PENALTY = 0.1
+
+
+@dataclass
+class _Context:
+    article: Article
+    sentence: Sentence
+    by_token: dict[int, Mention]  # doc token index -> the mention starting there
+    mention_tokens: dict[int, Mention]  # doc token index -> the mention covering it
+
+
+class EventCoder:
+    def __init__(self, patterns: Patterns | None = None, codebook: Codebook | None = None,
+                 dictionary: ActorDictionary | None = None) -> None:
+        self.patterns = patterns or default_patterns()
+        self.codebook = codebook or default_codebook()
+        self.dictionary = dictionary or default_dictionary()
+
+    def __call__(self, article: Article) -> Article:
+        article.events = []
+        for sentence in article.sentences:
+            ctx = _context(article, sentence)
+            for token in sentence.span:
+                article.events.extend(self._code_token(token, ctx))
+        return article
+
+    # -- which pattern ---------------------------------------------------------------
+
+    def _match(self, token: Any) -> tuple[Pattern, list[Any]] | None:
+        """The pattern a verb fires and the tokens that make up its trigger."""
+        lemma = token.lemma_.lower()
+        fallback = None
+        for pattern in self.patterns.verbs.get(lemma, []):
+            trigger = _constraints_hold(pattern, token)
+            if trigger is None:
+                continue
+            if pattern.specificity:
+                return pattern, trigger
+            fallback = fallback or (pattern, trigger)
+        noun = self._noun_pattern(token) if lemma in self.patterns.light_verbs else None
+        return noun or fallback
+
+    def _noun_pattern(self, verb: Any) -> tuple[Pattern, list[Any]] | None:
+        for obj in _children(verb, "dobj"):
+            for pattern in self.patterns.nouns.get(obj.lemma_.lower(), []) + self.patterns.nouns.get(obj.text.lower(), []):
+                return pattern, [verb, obj]
+        return None
+
+    # -- coding one verb -------------------------------------------------------------
+
+    def _code_token(self, token: Any, ctx: _Context) -> Iterator[Event]:
+        if token.pos_ != "VERB" or not self._codable(token):
+            return
+        match = self._match(token)
+        if match is None:
+            return
+        pattern, trigger = match
+        code = self.codebook[pattern.cameo]
+        if code.plover_type is None:  # statements: the patterns should not point here
+            return
+        notes: list[str] = []
+        sources, pronoun = self._sources(token, ctx)
+        if not sources:
+            return
+        if pronoun:
+            notes.append("source resolved from a pronoun")
+        fired = f"{pattern.ref} {' '.join(t.lemma_.lower() for t in sorted(trigger, key=lambda t: t.i))}"
+        targets = self._targets(token, trigger, pattern, ctx, sources)
+        inferred = False
+        if not targets:
+            if len(sources) > 1 and len({s.code for s in sources}) > 1:
+                targets = [None]  # reciprocal: each source acts towards the others below
+            else:
+                fallback = self._sentence_target(token, ctx, sources)
+                targets = [fallback] if fallback else [None]
+                inferred = fallback is not None
+                if inferred:
+                    notes.append("target inferred from another actor in the sentence")
+        confidence = BASE_CONFIDENCE - (INFERRED_TARGET_PENALTY if inferred else 0) - (PRONOUN_PENALTY if pronoun else 0)
+        span = _token_span(trigger, ctx)
+        for source in sources:
+            for target in targets:
+                recipients = [target] if target is not None else [s for s in sources if s.code != source.code] or [None]
+                for recipient in recipients:
+                    placed = _place(source, recipient)
+                    if placed is None:
+                        continue
+                    actor, recipient, placing_notes = placed
+                    if recipient is not None and _same_actor(actor, recipient, code.plover_type):
+                        continue
+                    yield Event(
+                        sentence=ctx.sentence.index, cameo=code.cameo, event_type=code.plover_type,
+                        mode=code.plover_mode, context=code.plover_context, goldstein=code.goldstein,
+                        quad_class=code.quad_class, actor=actor, recipient=recipient, trigger=span,
+                        pattern=fired, confidence=round(confidence, 2), notes=notes + placing_notes,
+                    )
+
+    def _codable(self, token: Any) -> bool:
+        if any(c.dep_ == "neg" for c in token.children):
+            return False
+        if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL for c in token.children):
+            return False
+        if token.dep_ in SKIP_DEPS:
+            return False
+        if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in token.children):
+            return False
+        head = token
+        while head.dep_ in ("ccomp", "xcomp", "conj") and head.head is not head:
+            parent = head.head
+            if head.dep_ != "conj" and parent.lemma_.lower() not in self.patterns.say_verbs:
+                return False  # the content of a proposal, demand or intention
+            if head.dep_ == "conj" and not self._codable_parent(parent):
+                return False
+            head = parent
+        return True
+
+    def _codable_parent(self, verb: Any) -> bool:
+        return not any(c.dep_ == "neg" for c in verb.children) or verb.pos_ != "VERB"
+
+    # -- who ---------------------------------------------------------------------------
+
+    def _sources(self, verb: Any, ctx: _Context) -> tuple[list[Actor], bool]:
+        subject = _subject(verb)
+        if subject is None:
+            return [], False
+        if subject.lower_ in PRONOUNS and subject.pos_ == "PRON":
+            speaker = self._speaker(verb, ctx)
+            if speaker is not None:
+                return [speaker], True
+            return [], False
+        return self._actors(subject, ctx), False
+
+    def _speaker(self, verb: Any, ctx: _Context) -> Actor | None:
+        head = verb
+        while head.dep_ in ("ccomp", "conj") and head.head is not head:
+            head = head.head
+            if head.lemma_.lower() in self.patterns.say_verbs:
+                subject = _subject(head)
+                if subject is not None and subject.pos_ != "PRON":
+                    actors = self._actors(subject, ctx)
+                    return actors[0] if actors else None
+        return None
+
+    def _actors(self, head: Any, ctx: _Context) -> list[Actor]:
+        """Actors of a noun phrase and of the phrases joined to it by "and"."""
+        actors: list[Actor] = []
+        for np_head in [head, *_conjuncts(head)]:
+            for actor in self._np_actors(np_head, ctx):
+                if all(a.code != actor.code or a.name != actor.name for a in actors):
+                    actors.append(actor)
+        return actors
+
+    def _np_actor(self, head: Any, ctx: _Context) -> Actor | None:
+        actors = self._np_actors(head, ctx)
+        return actors[0] if actors else None
+
+    def _np_actors(self, head: Any, ctx: _Context) -> list[Actor]:
+        """Usually one actor; one per country when modifiers are joined by "and" inside the
+        phrase ("Japanese and Chinese officials")."""
+        tokens = _phrase(head)
+        mentions = [m for i, m in sorted(ctx.by_token.items()) if i in tokens and m.kind != "place"]
+        modifiers = [i for i, m in ctx.by_token.items()
+                     if i in tokens and m.kind in ("country", "demonym") and ctx.sentence.span.doc[i].dep_ in ("amod", "compound", "conj", "nmod")]
+        joined = [i for i in modifiers if ctx.sentence.span.doc[i].dep_ == "conj"]
+        groups = [mentions]
+        if joined and len(modifiers) > 1:
+            others = [m for m in mentions if not (m.kind in ("country", "demonym") and _token_of(m, ctx) in modifiers)]
+            groups = [[ctx.by_token[i], *others] for i in sorted(modifiers)]
+        found = [compose(g, self.dictionary, ctx.article.date, ctx.article.text) for g in groups]
+        return [a for a in found if a is not None]
+
+    def _targets(self, verb: Any, trigger: list[Any], pattern: Pattern, ctx: _Context, sources: list[Actor]) -> list[Actor]:
+        """The direct object first ("accused Moscow of ..."), then the pattern's preposition
+        ("called on NATO"), then an event noun's ("an attack on Kyiv"), then the others."""
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        heads = _children(verb, "nsubjpass") if passive else _children(verb, "dobj", "dative")
+        if pattern.prep:
+            heads += [p for p in _children(verb, "prep") if p.lower_ == pattern.prep]
+        for noun in trigger[1:]:
+            heads += [p for p in _children(noun, "prep") if p.lower_ in NOUN_TARGET_PREPS]
+        heads += sorted((p for p in _children(verb, "prep", "dative") if p.lower_ in TARGET_PREPS),
+                        key=lambda p: TARGET_PREPS.index(p.lower_))
+        source_codes = {(s.code, s.name) for s in sources}
+        for head in heads:
+            if head.dep_ == "prep" and head.lower_ in ("at", "in") and self._names_a_place(head, ctx):
+                continue  # "signed it at the White House": where, not whom
+            found = [a for a in self._search(head, ctx) if (a.code, a.name) not in source_codes]
+            if found:
+                return found
+        return []
+
+    def _names_a_place(self, prep: Any, ctx: _Context) -> bool:
+        objects = _children(prep, "pobj")
+        return any(m.kind in ("capital", "metonym", "place") for o in objects for i, m in ctx.by_token.items() if i in _phrase(o))
+
+    def _search(self, head: Any, ctx: _Context) -> list[Actor]:
+        """The first actor-bearing phrase inside `head`'s subtree, nearest the head first.
+        Below the head itself only actors that say whose they are count ("an agreement to
+        reduce military tensions" names no recipient)."""
+        queue = [head]
+        seen = set()
+        while queue:
+            token = queue.pop(0)
+            if token.i in seen:
+                continue
+            seen.add(token.i)
+            if token.pos_ in ("NOUN", "PROPN", "PRON") or token.i in ctx.mention_tokens:
+                actors = self._actors(token, ctx)
+                if token is not head and not (head.dep_ == "prep" and token.head is head):
+                    actors = [a for a in actors if is_placed(a)]
+                if actors:
+                    return actors
+            queue.extend(c for c in token.children if c.dep_ not in ("relcl", "advcl", "ccomp"))
+        return []
+
+    def _sentence_target(self, verb: Any, ctx: _Context, sources: list[Actor]) -> Actor | None:
+        """Another actor named in the sentence, nearest the verb, of another country."""
+        countries = {s.country for s in sources}
+        taken = {(s.start, s.end) for s in sources}
+        candidates = []
+        for i, mention in ctx.by_token.items():
+            if mention.kind in ("agent", "place") or any(s <= mention.start < e for s, e in taken):
+                continue
+            if _is_location(verb.doc[i]):
+                continue
+            actor = self._np_actor(_np_head(verb.doc[i]), ctx)
+            if actor is not None and actor.country is not None and actor.country not in countries:
+                candidates.append((abs(i - verb.i), actor))
+        return min(candidates, key=lambda c: c[0])[1] if candidates else None
+
+
+def _same_actor(source: Actor, recipient: Actor, event_type: str | None) -> bool:
+    """A country acting on itself says nothing, unless sectors differ (police and protesters);
+    a country mobilising its own forces has no recipient."""
+    if source.code == recipient.code:
+        return True
+    if source.country is None or source.country != recipient.country:
+        return False
+    return recipient.sector is None or event_type == "MOBILIZE"
+
+
+# Sectors whose members act at home: a sector-only actor of these kinds, facing a country's
+# actor, is taken to be of that country ("protesters rallied against the Israeli government").
+DOMESTIC_SECTORS = {"CVL", "OPP", "LAB", "REB", "PTY", "BUS", "MED", "EDU", "HLH", "REL", "CRM", "REF", "COP", "MIL", "GOV", "JUD", "LEG"}
+
+
+def _place(source: Actor, recipient: Actor | None) -> tuple[Actor, Actor | None, list[str]] | None:
+    """Give a sector-only actor ("protesters", "police") the country of the other side; drop the
+    event when its source stays without a country or organisation."""
+    notes = []
+    if recipient is not None and not is_placed(recipient) and source.country and recipient.sector in DOMESTIC_SECTORS:
+        recipient = replace(recipient, country=source.country, code=f"{source.country}{recipient.sector}")
+        notes.append("recipient's country taken from the actor's")
+    if not is_placed(source):
+        if recipient is None or recipient.country is None or source.sector not in DOMESTIC_SECTORS:
+            return None
+        source = replace(source, country=recipient.country, code=f"{recipient.country}{source.sector}")
+        notes.append("actor's country taken from the recipient's")
+    return source, recipient, notes
+
+
+def _context(article: Article, sentence: Sentence) -> _Context:
+    span = sentence.span
+    char_to_token = {t.idx + sentence.offset: t.i for t in span}
+    by_token: dict[int, Mention] = {}
+    mention_tokens: dict[int, Mention] = {}
+    for mention in article.mentions:
+        if mention.sentence != sentence.index or mention.start not in char_to_token:
+            continue
+        first = char_to_token[mention.start]
+        by_token[first] = mention
+        for t in span:
+            if mention.start <= t.idx + sentence.offset < mention.end:
+                mention_tokens[t.i] = mention
+    return _Context(article, sentence, by_token, mention_tokens)
+
+
+def _token_of(mention: Mention, ctx: _Context) -> int | None:
+    return next((i for i, m in ctx.by_token.items() if m is mention), None)
+
+
+def _children(token: Any, *deps: str) -> list[Any]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def _subject(verb: Any) -> Any:
+    """The acting subject: nsubj, the "by" agent of a passive, or a governing verb's subject."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            objects = _children(child, "pobj")
+            if objects:
+                return objects[0]
+    subjects = _children(verb, "nsubj")
+    if subjects:
+        return subjects[0]
+    if any(c.dep_ == "nsubjpass" for c in verb.children):
+        return None  # a passive without its agent names no source
+    if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb:
+        return _subject(verb.head)
+    return None
+
+
+def _conjuncts(token: Any) -> list[Any]:
+    out = []
+    for child in token.children:
+        if child.dep_ == "conj":
+            out.append(child)
+            out.extend(_conjuncts(child))
+    return out
+
+
+def _phrase(head: Any) -> set[int]:
+    """Token indices of the noun phrase headed by `head`, without clauses or its conjuncts."""
+    tokens = {head.i}
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        for child in token.children:
+            if child.dep_ in ("conj", "cc") and token is head:
+                continue  # "Japan and China": separate actors, see _actors
+            if child.dep_ in NP_DEPS or (child.dep_ == "prep" and child.lower_ in NP_PREPS) or (child.dep_ == "pobj" and token.dep_ == "prep"):
+                tokens.add(child.i)
+                stack.append(child)
+    return tokens
+
+
+def _np_head(token: Any) -> Any:
+    while token.dep_ in ("compound", "amod", "flat", "poss", "case") and token.head is not token:
+        token = token.head
+    return token
+
+
+def _is_location(token: Any) -> bool:
+    head = _np_head(token)
+    return head.dep_ == "pobj" and head.head.lower_ in ("in", "at", "near", "outside", "inside", "across", "throughout")
+
+
+def _constraints_hold(pattern: Pattern, verb: Any) -> list[Any] | None:
+    """The trigger tokens when every constraint of `pattern` holds for `verb`, else None."""
+    trigger = [verb]
+    if pattern.particle is not None:
+        particles = [c for c in verb.children if c.dep_ == "prt" and c.lower_ == pattern.particle]
+        if not particles:
+            return None
+        trigger += particles
+    if pattern.object is not None:
+        objects = [c for c in _children(verb, "dobj", "nsubjpass") if _lemmas(c) & pattern.object]
+        if not objects:
+            return None
+        trigger += objects
+    if pattern.prep is not None:
+        preps = [c for c in _children(verb, "prep", "dative") if c.lower_ == pattern.prep]
+        if pattern.prep_object is not None:
+            preps = [p for p in preps if any(_lemmas(o) & pattern.prep_object for o in _children(p, "pobj"))]
+        if not preps:
+            return None
+        trigger += preps
+    if pattern.xcomp is not None:
+        comps = [c for c in _children(verb, "xcomp") if c.lemma_.lower() in pattern.xcomp]
+        if not comps:
+            return None
+        trigger += comps
+    return trigger
+
+
+def _lemmas(token: Any) -> set[str]:
+    found = {token.lemma_.lower(), token.lower_}
+    found.update(c.lemma_.lower() for c in token.children if c.dep_ == "compound")
+    return found
+
+
+def _token_span(tokens: list[Any], ctx: _Context) -> tuple[int, int]:
+    """Offsets of the verb and the trigger words next to it ("imposed sanctions", "insists on")."""
+    first = last = tokens[0]
+    for token in sorted(tokens[1:], key=lambda t: abs(t.i - tokens[0].i)):
+        if token.i > last.i and token.i - last.i <= TRIGGER_GAP:
+            last = token
+        elif token.i < first.i and first.i - token.i <= TRIGGER_GAP:
+            first = token
+    return first.idx + ctx.sentence.offset, last.idx + len(last) + ctx.sentence.offset

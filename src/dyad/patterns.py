@@ -1,0 +1,94 @@
+"""Event patterns: which verb (or event noun), with which object, particle or preposition,
+means which CAMEO code. Read from ``data/verbs.yaml`` and validated against the codebook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .codebook import Codebook, default_codebook
+from .data import data_path, read_yaml
+from .errors import DataFileError
+
+__all__ = ["Pattern", "Patterns", "default_patterns"]
+
+_KEYS = {"verb", "noun", "cameo", "object", "prep", "prep_object", "particle", "xcomp", "note"}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    ref: str  # "verbs[12]": where the entry stands in the file, for evidence and debugging
+    lemmas: frozenset[str]
+    cameo: str
+    object: frozenset[str] | None = None
+    prep: str | None = None
+    prep_object: frozenset[str] | None = None
+    particle: str | None = None
+    xcomp: frozenset[str] | None = None
+
+    @property
+    def specificity(self) -> int:
+        return sum(x is not None for x in (self.object, self.prep, self.prep_object, self.particle, self.xcomp))
+
+
+class Patterns:
+    def __init__(self, path: Path | None = None, codebook: Codebook | None = None) -> None:
+        self.path = path or data_path("verbs.yaml")
+        codebook = codebook or default_codebook()
+        raw = read_yaml(self.path)
+        if not isinstance(raw, dict):
+            raise DataFileError(str(self.path), "expected a mapping with 'verbs' and 'nouns'")
+        self.say_verbs = frozenset(_words(raw.get("say_verbs", []), self.path, "say_verbs"))
+        self.light_verbs = frozenset(_words(raw.get("light_verbs", []), self.path, "light_verbs"))
+        self.verbs = self._index(raw.get("verbs") or [], "verb", codebook)
+        self.nouns = self._index(raw.get("nouns") or [], "noun", codebook)
+
+    def _index(self, entries: Any, kind: str, codebook: Codebook) -> dict[str, list[Pattern]]:
+        if not isinstance(entries, list):
+            raise DataFileError(str(self.path), f"'{kind}s' must be a list")
+        index: dict[str, list[Pattern]] = {}
+        for number, entry in enumerate(entries):
+            where = f"{self.path} ({kind}s[{number}])"
+            if not isinstance(entry, dict) or kind not in entry or "cameo" not in entry:
+                raise DataFileError(where, f"each entry needs '{kind}' and 'cameo'")
+            unknown = set(entry) - _KEYS
+            if unknown:
+                raise DataFileError(where, f"unknown keys: {', '.join(sorted(unknown))}")
+            cameo = str(entry["cameo"])
+            if cameo not in codebook:
+                raise DataFileError(where, f"CAMEO code {cameo!r} is not in the codebook")
+            lemmas = frozenset(_words(entry[kind], self.path, kind))
+            pattern = Pattern(
+                ref=f"{kind}s[{number}]",
+                lemmas=lemmas, cameo=cameo,
+                object=_set(entry.get("object"), self.path), prep=_one(entry.get("prep")),
+                prep_object=_set(entry.get("prep_object"), self.path), particle=_one(entry.get("particle")),
+                xcomp=_set(entry.get("xcomp"), self.path),
+            )
+            for lemma in lemmas:
+                index.setdefault(lemma, []).append(pattern)
+        for candidates in index.values():
+            candidates.sort(key=lambda p: -p.specificity)  # stable: file order breaks ties
+        return index
+
+
+def _words(value: Any, path: Path, what: str) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        raise DataFileError(str(path), f"{what}: expected words, got {value!r}")
+    return [v.strip().lower() for v in values]
+
+
+def _set(value: Any, path: Path) -> frozenset[str] | None:
+    return None if value is None else frozenset(_words(value, path, "constraint"))
+
+
+def _one(value: Any) -> str | None:
+    return None if value is None else str(value).lower()
+
+
+@lru_cache(maxsize=1)
+def default_patterns() -> Patterns:
+    return Patterns()

@@ -1,0 +1,249 @@
+"""Stage 7, store: articles and events in DuckDB, one transaction per batch.
+
+Re-coding an article replaces its earlier rows, so running ``dyad code`` twice on the same
+input leaves the database as one run would. Reads compute `sources` (how many articles report
+the same actor, recipient, CAMEO code and date) and `mentions` (how many sentences) across the
+whole store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, StoreError
+from .types import Article, Event
+
+__all__ = ["EVENT_FIELDS", "Store", "event_id"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id VARCHAR PRIMARY KEY,
+    date DATE,
+    title VARCHAR,
+    source VARCHAR,
+    url VARCHAR,
+    origin VARCHAR,
+    text VARCHAR NOT NULL,
+    removed JSON,            -- blocks the cleaner dropped: [{start, end, reason}]
+    n_sentences INTEGER,
+    n_events INTEGER,
+    coded_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS events (
+    id VARCHAR PRIMARY KEY,
+    article_id VARCHAR NOT NULL,
+    sentence_index INTEGER,
+    date DATE,
+    date_precision VARCHAR,
+    date_text VARCHAR,
+    event_type VARCHAR,
+    mode VARCHAR,
+    context VARCHAR,
+    cameo VARCHAR NOT NULL,
+    goldstein DOUBLE,
+    quad_class INTEGER,
+    actor_text VARCHAR, actor_code VARCHAR, actor_country VARCHAR, actor_sector VARCHAR, actor_name VARCHAR,
+    recipient_text VARCHAR, recipient_code VARCHAR, recipient_country VARCHAR, recipient_sector VARCHAR, recipient_name VARCHAR,
+    location_name VARCHAR, location_country VARCHAR, location_lat DOUBLE, location_lon DOUBLE,
+    sentence VARCHAR,
+    evidence JSON,           -- {actor: [start, end], recipient: [...], event: [...], location: [...]}
+    confidence DOUBLE,
+    mentions INTEGER,
+    pattern VARCHAR,
+    notes JSON
+);
+CREATE TABLE IF NOT EXISTS input_errors (
+    item VARCHAR,
+    reason VARCHAR,
+    at TIMESTAMP
+);
+"""
+
+EVENT_FIELDS = (
+    "id", "article_id", "date", "event_type", "mode", "cameo", "goldstein", "quad_class", "actor", "recipient",
+    "location", "sentence", "evidence", "confidence", "sources", "mentions",
+)
+_ACTOR_COLUMNS = ("text", "code", "country", "sector", "name")
+
+
+def event_id(article_id: str, event: Event) -> str:
+    key = f"{article_id}|{event.trigger[0]}|{event.actor.code}|{event.recipient.code if event.recipient else ''}|{event.cameo}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+class Store:
+    """A DuckDB file of articles and events. `read_only` opens it for queries only."""
+
+    def __init__(self, path: str | Path = "dyad.duckdb", read_only: bool = False) -> None:
+        import duckdb
+
+        self.path = str(path)
+        if read_only and self.path != ":memory:" and not Path(self.path).exists():
+            raise StoreError(f"no database at {self.path}; run `dyad code` first")
+        try:
+            self.db = duckdb.connect(self.path, read_only=read_only)
+            if not read_only:
+                self.db.execute(SCHEMA)
+        except duckdb.Error as err:
+            raise StoreError(f"cannot open {self.path}: {err}") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def write(self, articles: Sequence[Article], errors: Sequence[InputError] = ()) -> None:
+        """Store a batch in one transaction: all of it or, on failure, none of it."""
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        article_rows = [_article_row(a, now) for a in articles]
+        event_rows = [_event_row(a, e) for a in articles for e in a.events]
+        try:
+            self.db.execute("BEGIN TRANSACTION")
+            if articles:
+                ids = [a.id for a in articles]
+                self.db.execute("DELETE FROM events WHERE list_contains(?, article_id)", [ids])
+                self.db.execute("DELETE FROM articles WHERE list_contains(?, id)", [ids])
+                self.db.executemany(f"INSERT INTO articles VALUES ({', '.join('?' * 11)})", article_rows)
+            if event_rows:
+                self.db.executemany(f"INSERT OR REPLACE INTO events VALUES ({', '.join('?' * len(event_rows[0]))})", event_rows)
+            if errors:
+                self.db.executemany("INSERT INTO input_errors VALUES (?, ?, ?)", [(e.where, e.reason, now) for e in errors])
+            self.db.execute("COMMIT")
+        except Exception as err:
+            self.db.execute("ROLLBACK")
+            raise StoreError(f"could not write batch to {self.path}: {err}") from err
+
+    # -- reading -------------------------------------------------------------------------
+
+    def events(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
+               since: dt.date | None = None, until: dt.date | None = None, limit: int | None = 100,
+               article_id: str | None = None) -> list[dict[str, Any]]:
+        """Events as JSON-ready dicts, newest first. `actor`/`recipient` are ISO3 country codes."""
+        where, params = [], []
+        for column, value in (("actor_country", actor), ("recipient_country", recipient), ("article_id", article_id)):
+            if value:
+                where.append(f"{column} = ?")
+                params.append(value.upper() if column != "article_id" else value)
+        if event_type:
+            where.append("event_type = ?")
+            params.append(event_type.upper())
+        if since:
+            where.append("date >= ?")
+            params.append(since)
+        if until:
+            where.append("date <= ?")
+            params.append(until)
+        sql = f"""
+            WITH counted AS (
+                SELECT *,
+                    count(DISTINCT article_id) OVER dup AS sources_n,
+                    sum(mentions) OVER dup AS mentions_n
+                FROM events
+                WINDOW dup AS (PARTITION BY date, actor_code, recipient_code, cameo)
+            )
+            SELECT * FROM counted
+            {'WHERE ' + ' AND '.join(where) if where else ''}
+            ORDER BY date DESC NULLS LAST, article_id, sentence_index, id
+            {'LIMIT ?' if limit else ''}
+        """
+        if limit:
+            params.append(limit)
+        cursor = self.db.execute(sql, params)
+        columns = [d[0] for d in cursor.description]
+        return [_event_dict(dict(zip(columns, row, strict=True))) for row in cursor.fetchall()]
+
+    def summary(self, top: int = 5) -> dict[str, Any]:
+        one = self.db.execute("SELECT count(*) FROM articles").fetchone()
+        two = self.db.execute("SELECT count(*) FROM events").fetchone()
+        by_type = self.db.execute(
+            "SELECT event_type, count(*) AS n FROM events GROUP BY 1 ORDER BY n DESC, 1").fetchall()
+        dyads = self.db.execute(
+            """SELECT actor_country, recipient_country, count(*) AS n, round(avg(goldstein), 2) AS g
+               FROM events WHERE actor_country IS NOT NULL AND recipient_country IS NOT NULL
+                 AND actor_country <> recipient_country
+               GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT ?""", [top]).fetchall()
+        errors = self.db.execute("SELECT count(*) FROM input_errors").fetchone()
+        return {
+            "articles": one[0] if one else 0,
+            "events": two[0] if two else 0,
+            "input_errors": errors[0] if errors else 0,
+            "by_type": dict(by_type),
+            "top_dyads": [{"actor": a, "recipient": r, "events": n, "mean_goldstein": g} for a, r, n, g in dyads],
+        }
+
+
+def _article_row(article: Article, now: dt.datetime) -> tuple[Any, ...]:
+    removed = [{"start": b.start, "end": b.end, "reason": b.removed} for b in article.blocks if b.removed]
+    return (article.id, article.date, article.title, article.source, article.url, article.origin, article.text,
+            json.dumps(removed), len(article.sentences), len(article.events), now)
+
+
+def _event_row(article: Article, event: Event) -> tuple[Any, ...]:
+    sentence = article.sentences[event.sentence]
+    evidence: dict[str, list[int] | None] = {
+        "actor": [event.actor.start, event.actor.end],
+        "recipient": [event.recipient.start, event.recipient.end] if event.recipient else None,
+        "event": list(event.trigger),
+        "location": [event.location.start, event.location.end] if event.location else None,
+    }
+    actor = [getattr(event.actor, c) for c in _ACTOR_COLUMNS]
+    recipient = [getattr(event.recipient, c) for c in _ACTOR_COLUMNS] if event.recipient else [None] * 5
+    loc = event.location
+    location = [loc.name, loc.country, loc.lat, loc.lon] if loc else [None] * 4
+    return (
+        event_id(article.id, event), article.id, event.sentence, event.date, event.date_precision, event.date_text,
+        event.event_type, event.mode, event.context, event.cameo, event.goldstein, event.quad_class,
+        *actor, *recipient, *location, sentence.text, json.dumps(evidence), event.confidence, event.mentions,
+        event.pattern, json.dumps(event.notes),
+    )
+
+
+def _actor(row: dict[str, Any], prefix: str) -> dict[str, Any] | None:
+    if row[f"{prefix}_code"] is None:
+        return None
+    return {c: row[f"{prefix}_{c}"] for c in _ACTOR_COLUMNS}
+
+
+def _event_dict(row: dict[str, Any]) -> dict[str, Any]:
+    location = None
+    if row["location_name"] is not None:
+        location = {"name": row["location_name"], "country": row["location_country"],
+                    "lat": row["location_lat"], "lon": row["location_lon"]}
+    return {
+        "id": row["id"],
+        "article_id": row["article_id"],
+        "date": row["date"].isoformat() if row["date"] else None,
+        "date_precision": row["date_precision"],
+        "event_type": row["event_type"],
+        "mode": row["mode"],
+        "context": row["context"],
+        "cameo": row["cameo"],
+        "goldstein": row["goldstein"],
+        "quad_class": row["quad_class"],
+        "actor": _actor(row, "actor"),
+        "recipient": _actor(row, "recipient"),
+        "location": location,
+        "sentence": row["sentence"],
+        "evidence": json.loads(row["evidence"]),
+        "confidence": row["confidence"],
+        "sources": int(row["sources_n"]),
+        "mentions": int(row["mentions_n"]),
+        "pattern": row["pattern"],
+        "notes": json.loads(row["notes"]),
+    }
+
+
+def rows_to_json(rows: Iterable[dict[str, Any]]) -> Iterable[str]:
+    for row in rows:
+        yield json.dumps(row, ensure_ascii=False)

@@ -1,0 +1,133 @@
+"""The shared document type that flows through every stage, and what it carries.
+
+Offsets (`start`, `end`) are always character offsets into `Article.text`, the text as
+ingested. Cleaning never rewrites that text: it only marks which blocks to keep, so every
+offset Dyad reports can be checked with ``article.text[start:end]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Actor", "Article", "Block", "Event", "Location", "Mention", "Sentence"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph-like piece of the article text, kept or removed by the cleaner."""
+
+    start: int
+    end: int
+    removed: str | None = None  # reason the cleaner dropped it, None when kept
+
+
+@dataclass
+class Sentence:
+    """A sentence of a kept block. `span` is the spaCy Span while the article is in memory."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    offset: int = 0  # start of the block it was parsed in: token.idx + offset is an article offset
+    span: Any = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who: an actor as coded, with the text it was read from.
+
+    `code` is CAMEO-style: country (ISO 3166-1 alpha-3) followed by a sector code,
+    e.g. ``RUSGOV``; an organisation's code, e.g. ``IGOUNO``; or the bare country.
+    """
+
+    text: str
+    code: str
+    country: str | None
+    sector: str | None
+    name: str | None
+    start: int
+    end: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "code": self.code,
+            "country": self.country,
+            "sector": self.sector,
+            "name": self.name,
+        }
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A dictionary match in the text: a country, capital, person, agent word or place."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # country | demonym | capital | metonym | person | agent | org | place
+    key: str  # the dictionary entry it matched (ISO3, person name, agent phrase, org code)
+    sentence: int
+    country: str | None = None  # set for people the dictionary does not know
+    sector: str | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    name: str
+    country: str | None
+    lat: float | None
+    lon: float | None
+    start: int
+    end: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "country": self.country, "lat": self.lat, "lon": self.lon}
+
+
+@dataclass
+class Event:
+    """What: one coded event. The `events` stage sets the coding, `attributes` the date and place."""
+
+    sentence: int
+    cameo: str
+    event_type: str | None
+    mode: str | None
+    context: str | None
+    goldstein: float
+    quad_class: int | None
+    actor: Actor
+    recipient: Actor | None
+    trigger: tuple[int, int]  # offsets of the words that fired the pattern
+    pattern: str  # which codebook entry fired, for transparency
+    confidence: float
+    mentions: int = 1
+    date: dt.date | None = None
+    date_precision: str | None = None  # day | week | month | year
+    date_text: str | None = None
+    location: Location | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    """One news article and everything the pipeline learns about it."""
+
+    id: str
+    text: str
+    title: str | None = None
+    date: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+    origin: str | None = None  # where it was read from: path, path:line, "-"
+    blocks: list[Block] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def kept_blocks(self) -> list[Block]:
+        return [b for b in self.blocks if b.removed is None]

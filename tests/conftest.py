@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "articles.jsonl"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Any:
+    from dyad.nlp import load_model
+
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def pipeline(nlp: Any) -> Any:
+    from dyad.pipeline import Pipeline
+
+    return Pipeline(nlp)
+
+
+@pytest.fixture
+def code(pipeline: Any) -> Any:
+    """Code a text and return its events as (actor code, PLOVER type, recipient code) triples."""
+
+    def run(text: str, date: str | None = "2024-03-06") -> Any:
+        return pipeline.code_text(text, date=date)
+
+    return run
+
+
+def triples(article: Any) -> list[tuple[str, str, str | None]]:
+    return [(e.actor.code, e.event_type, e.recipient.code if e.recipient else None) for e in article.events]
+
+
+def day(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
