@@ -32,7 +32,7 @@ class Attributes:
             sentence = article.sentences[event.sentence]
             verb = _trigger_token(sentence, event)
             self._date(event, sentence, verb, article)
-            event.location = self._location(sentence, verb, article)
+            event.location = self._location(event, sentence, verb, article)
         article.events = merge_repeats(article.events)
         return article
 
@@ -52,9 +52,11 @@ class Attributes:
             event.date, event.date_precision = article.date, "day"
             event.notes.append("date taken from the article's publication date")
 
-    def _location(self, sentence: Sentence, verb: Any, article: Article) -> Location | None:
+    def _location(self, event: Event, sentence: Sentence, verb: Any, article: Article) -> Location | None:
+        sides = [(a.start, a.end) for a in (event.actor, event.recipient) if a is not None]
         mentions = [m for m in article.mentions
-                    if m.sentence == sentence.index and m.kind in ("place", "capital", "country")]
+                    if m.sentence == sentence.index and m.kind in ("place", "capital", "country")
+                    and not any(s <= m.start < e for s, e in sides)]  # a recipient is not also the place
         candidates = []
         for mention in mentions:
             token = _token_at(sentence, mention.start)

@@ -32,7 +32,7 @@ __all__ = ["EventCoder"]
 NP_DEPS = {"compound", "amod", "poss", "nmod", "det", "case", "appos", "flat", "nummod", "quantmod", "punct", "cc", "conj"}
 TRIGGER_GAP = 3  # trigger words further than this from the verb stay out of the evidence span
 NP_PREPS = {"of", "from"}
-TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "at", "into", "upon", "over", "from", "for", "between", "among")
+TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "at", "into", "upon", "over", "from", "for", "between", "among", "near", "along")
 NOUN_TARGET_PREPS = ("on", "against", "with", "to", "between", "toward", "towards", "for", "in")
 HYPOTHETICAL = {"would", "could", "might", "may", "should", "'d"}
 CONDITIONAL_MARKS = {"if", "unless", "before", "until", "whether"}
@@ -130,7 +130,7 @@ class EventCoder:
                         continue
                     actor, recipient, placing_notes = placed
                     if recipient is not None and _same_actor(actor, recipient, code.plover_type):
-                        continue
+                        recipient, placing_notes = None, []
                     yield Event(
                         sentence=ctx.sentence.index, cameo=code.cameo, event_type=code.plover_type,
                         mode=code.plover_mode, context=code.plover_context, goldstein=code.goldstein,
@@ -225,9 +225,10 @@ class EventCoder:
                         key=lambda p: TARGET_PREPS.index(p.lower_))
         source_codes = {(s.code, s.name) for s in sources}
         for head in heads:
-            if head.dep_ == "prep" and head.lower_ in ("at", "in") and self._names_a_place(head, ctx):
+            if head.dep_ == "prep" and head.lower_ in ("at", "in", "near") and self._names_a_place(head, ctx):
                 continue  # "signed it at the White House": where, not whom
-            found = [a for a in self._search(head, ctx) if (a.code, a.name) not in source_codes]
+            found = [a for a in self._search(head, ctx)
+                     if (a.code, a.name) not in source_codes and not _own_forces(sources[0], a)]
             if found:
                 return found
         return []
@@ -270,6 +271,11 @@ class EventCoder:
             if actor is not None and actor.country is not None and actor.country not in countries:
                 candidates.append((abs(i - verb.i), actor))
         return min(candidates, key=lambda c: c[0])[1] if candidates else None
+
+
+def _own_forces(source: Actor, actor: Actor) -> bool:
+    """"Russia withdrew its troops": the troops are what moves, not whom it is done to."""
+    return actor.sector in ("MIL", "COP") and actor.country in (None, source.country)
 
 
 def _same_actor(source: Actor, recipient: Actor, event_type: str | None) -> bool:

@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE TABLE IF NOT EXISTS input_errors (
     item VARCHAR,
     reason VARCHAR,
-    at TIMESTAMP
+    seen_at TIMESTAMP
 );
 """
 

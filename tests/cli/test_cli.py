@@ -1,0 +1,111 @@
+"""The CLI end to end, on the example articles shipped in the repo."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dyad.cli import main
+from tests.conftest import EXAMPLES
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "events.duckdb"
+    assert main(["code", str(EXAMPLES), "--db", str(path), "--quiet"]) == 0
+    return path
+
+
+def _events(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, Any]]:
+    capsys.readouterr()
+    assert main(["events", "--db", str(db), "--format", "jsonl", "--limit", "0", *args]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_examples_cover_what_the_demo_promises() -> None:
+    articles = [json.loads(line) for line in EXAMPLES.read_text().splitlines()]
+    assert len(articles) >= 12
+    assert len({a["date"][:7] for a in articles if a["date"]}) >= 3
+
+
+def test_code_then_events_jsonl(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    events = _events(db, capsys)
+    assert len(events) >= 40
+    quads = Counter(e["quad_class"] for e in events)
+    assert quads[1] + quads[2] > 0 and quads[3] + quads[4] > 0  # cooperation and conflict
+    dyads = {(e["actor"]["country"], e["recipient"]["country"]) for e in events if e["recipient"]}
+    pairs = {frozenset(d) for d in dyads if None not in d and d[0] != d[1]}
+    assert len(pairs) >= 4
+    texts = {a["id"]: a["text"] for a in map(json.loads, EXAMPLES.read_text().splitlines())}
+    for event in events:
+        text = texts[event["article_id"]]
+        start, end = event["evidence"]["actor"]
+        assert text[start:end] == event["actor"]["text"]
+        assert event["sentence"].find(text[slice(*event["evidence"]["event"])]) >= 0
+
+
+def test_filters_match_the_fields(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for event in _events(db, capsys, "--actor", "rus", "--since", "2022-01-01", "--until", "2023-12-31"):
+        assert event["actor"]["country"] == "RUS" and "2022-01-01" <= event["date"] <= "2023-12-31"
+    accusations = _events(db, capsys, "--type", "accuse")
+    assert accusations and all(e["event_type"] == "ACCUSE" for e in accusations)
+
+
+def test_csv_and_table_formats(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["events", "--db", str(db), "--format", "csv", "--limit", "5"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 5 and json.loads(rows[0]["actor"])["code"]
+    assert main(["events", "--db", str(db), "--limit", "3"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split()[:3] == ["date", "actor", "type"] and table[-1] == "(3 events)"
+
+
+def test_recoding_is_idempotent(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = _events(db, capsys)
+    assert main(["code", str(EXAMPLES), "--db", str(db), "--quiet"]) == 0
+    assert sorted(e["id"] for e in _events(db, capsys)) == sorted(e["id"] for e in before)
+
+
+def test_bad_items_are_reported_and_the_rest_coded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("Peru expelled two Chilean diplomats on Monday.")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "text": "Chile thanked Peru."}\n{broken\n')
+    db = tmp_path / "d.duckdb"
+    assert main(["code", str(good), str(bad), str(tmp_path / "nope.txt"), "--db", str(db), "--date", "2024-03-06"]) == 0
+    captured = capsys.readouterr()
+    assert "coded 2 articles" in captured.out
+    assert f"skipped {bad}:2: malformed JSON" in captured.err
+    assert "nope.txt: no such file" in captured.err
+    [event] = _events(db, capsys, "--actor", "PER")
+    assert event["date"] == "2024-03-04" and event["recipient"]["country"] == "CHL"
+
+
+def test_user_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
+    run = [sys.executable, "-m", "dyad"]
+    missing = subprocess.run([*run, "events", "--db", str(tmp_path / "none.duckdb")], capture_output=True, text=True)
+    assert missing.returncode == 2 and "run `dyad code` first" in missing.stderr and "Traceback" not in missing.stderr
+    bad_type = subprocess.run([*run, "events", "--type", "HUG"], capture_output=True, text=True)
+    assert bad_type.returncode == 2 and "unknown PLOVER type" in bad_type.stderr
+    bad_country = subprocess.run([*run, "events", "--actor", "Russia"], capture_output=True, text=True)
+    assert bad_country.returncode == 2 and "alpha-3" in bad_country.stderr
+
+
+def test_summary(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["summary", "--db", str(db), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["articles"] == len(EXAMPLES.read_text().splitlines())
+    assert sum(summary["by_type"].values()) == summary["events"]
+    assert summary["top_dyads"][0]["events"] >= summary["top_dyads"][-1]["events"]

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dyad.codebook import PLOVER_TYPES, Codebook, default_codebook
+from dyad.errors import DataFileError
+from dyad.patterns import Patterns, default_patterns
+from tests.conftest import triples
+
+pytestmark = pytest.mark.model
+
+# One plain sentence per PLOVER type: (sentence, actor code, type, recipient code).
+EVERY_TYPE = [
+    ("Germany and France agreed to build a new tank together.", "DEU", "AGREE", "FRA"),
+    ("Chinese President Xi Jinping met Brazilian President Luiz Inacio Lula da Silva in Beijing on Friday.", "CHNGOV", "CONSULT", "BRAGOV"),
+    ("Canada praised Mexico for its handling of the talks.", "CAN", "SUPPORT", "MEX"),
+    ("Israel eased restrictions on Palestinian workers.", "ISR", "CONCEDE", "PSELAB"),
+    ("Japan cooperated with Australia on maritime security.", "JPN", "COOPERATE", "AUS"),
+    ("Japan sent humanitarian aid to Turkey after the earthquake.", "JPN", "AID", "TUR"),
+    ("Russia withdrew its troops from the border with Georgia.", "RUS", "RETREAT", "GEO"),
+    ("Kenya urged Somalia to hold elections.", "KEN", "REQUEST", "SOM"),
+    ("Serbia accused Kosovo of provoking violence in the north.", "SRB", "ACCUSE", "XKX"),
+    ("Egypt rejected Ethiopia's proposal for a new dam agreement.", "EGY", "REJECT", "ETH"),
+    ("North Korea threatened South Korea with military action.", "PRK", "THREATEN", "KOR"),
+    ("Thousands of students protested against the Iranian government in Tehran.", "IRNCVL", "PROTEST", "IRNGOV"),
+    ("Australia expelled two Russian diplomats on Tuesday.", "AUS", "SANCTION", "RUSGOV"),
+    ("India deployed troops along its border with China.", "IND", "MOBILIZE", "CHN"),
+    ("Chinese police arrested two Canadian citizens.", "CHNCOP", "COERCE", "CANCVL"),
+    ("Russian forces shelled Ukrainian positions near Kharkiv.", "RUSMIL", "ASSAULT", "UKRMIL"),
+]
+
+
+def test_every_plover_type_has_a_case() -> None:
+    assert sorted({t for _, _, t, _ in EVERY_TYPE}) == sorted(PLOVER_TYPES)
+
+
+@pytest.mark.parametrize(("text", "actor", "kind", "recipient"), EVERY_TYPE, ids=[t for _, _, t, _ in EVERY_TYPE])
+def test_each_plover_type(code: Any, text: str, actor: str, kind: str, recipient: str) -> None:
+    assert (actor, kind, recipient) in triples(code(text))
+
+
+def test_event_fields_come_from_the_codebook(code: Any) -> None:
+    [event] = code("Australia expelled two Russian diplomats on Tuesday.").events
+    entry = default_codebook()[event.cameo]
+    assert (event.event_type, event.mode, event.goldstein, event.quad_class) == (
+        entry.plover_type, entry.plover_mode, entry.goldstein, entry.quad_class)
+    assert event.quad_class in (3, 4) and event.goldstein < 0
+
+
+def test_passive_voice_swaps_the_roles(code: Any) -> None:
+    assert ("RUS", "SANCTION", "JPNGOV") in triples(code("Two Japanese diplomats were expelled by Russia on Monday."))
+
+
+def test_passive_without_agent_codes_nothing(code: Any) -> None:
+    assert triples(code("Two Japanese diplomats were expelled on Monday.")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seoul did not reject the offer from Tokyo.",
+        "Tokyo has not agreed to the Chinese proposal.",
+        "France would never attack Germany.",
+        "Greece might expel Turkish diplomats.",
+        "If Iran attacks Israel, the region will suffer.",
+    ],
+)
+def test_negated_hypothetical_and_conditional_events_are_not_coded(code: Any, text: str) -> None:
+    assert triples(code(text)) == []
+
+
+def test_the_content_of_a_proposal_is_not_an_event(code: Any) -> None:
+    events = code("Russia proposed that the two countries sign a treaty with Japan.").events
+    assert [e.event_type for e in events] == ["AGREE"]
+
+
+def test_conjoined_subjects_give_reciprocal_events(code: Any) -> None:
+    found = triples(code("Peru and Chile agreed to reopen the border."))
+    assert ("PER", "AGREE", "CHL") in found and ("CHL", "AGREE", "PER") in found
+
+
+def test_conjoined_objects_give_one_event_each(code: Any) -> None:
+    found = triples(code("The United Nations urged Israel and Iran to show restraint."))
+    assert ("IGOUNO", "REQUEST", "ISR") in found and ("IGOUNO", "REQUEST", "IRN") in found
+
+
+def test_pronoun_under_a_speech_verb_is_the_speaker(code: Any) -> None:
+    [event] = code("Tokyo said on Monday it wants the islands returned by Russia.").events
+    assert (event.actor.code, event.event_type) == ("JPNGOV", "REQUEST")
+    assert "source resolved from a pronoun" in event.notes
+
+
+def test_actor_found_deep_in_the_object(code: Any) -> None:
+    found = triples(code("Japan insists on the return of the islands seized by the Soviet Union."))
+    assert ("JPN", "REQUEST", "RUS") in found
+
+
+def test_inferred_target_is_flagged_and_less_confident(code: Any) -> None:
+    article = code("Russian President Vladimir Putin, sitting next to Japanese Prime Minister Shinzo Abe, proposed a treaty.", "2018-09-12")
+    [event] = article.events
+    assert (event.actor.code, event.recipient.code if event.recipient else None) == ("RUSGOV", "JPNGOV")
+    assert event.confidence < 0.9 and any("inferred" in n for n in event.notes)
+
+
+def test_evidence_offsets_point_at_the_words(code: Any) -> None:
+    text = "Headline about the border\n\nOn Monday, Russian troops shelled the Ukrainian town of Vovchansk."
+    article = code(text)
+    [event] = article.events
+    assert text[event.actor.start : event.actor.end] == "Russian troops"
+    assert event.recipient is not None and text[event.recipient.start : event.recipient.end].startswith("Ukrainian")
+    assert text[event.trigger[0] : event.trigger[1]] == "shelled"
+
+
+def test_light_verb_with_event_noun(code: Any) -> None:
+    found = triples(code("Azerbaijan launched an attack on Armenian positions."))
+    assert any(a == "AZE" and t == "ASSAULT" and r is not None and r.startswith("ARM") for a, t, r in found)
+
+
+def test_patterns_point_only_at_codes_with_a_plover_type() -> None:
+    codebook = default_codebook()
+    patterns = default_patterns()
+    for index in (patterns.verbs, patterns.nouns):
+        for candidates in index.values():
+            for pattern in candidates:
+                assert codebook[pattern.cameo].plover_type is not None, pattern
+
+
+def test_every_plover_type_is_reachable_from_the_patterns() -> None:
+    codebook = default_codebook()
+    reached = {codebook[p.cameo].plover_type for c in default_patterns().verbs.values() for p in c}
+    assert reached == set(PLOVER_TYPES)
+
+
+def test_pattern_file_errors_name_the_entry(tmp_path: Path) -> None:
+    path = tmp_path / "verbs.yaml"
+    path.write_text("verbs:\n  - {verb: attack, cameo: '190'}\n  - {verb: hug, cameo: '999'}\n")
+    with pytest.raises(DataFileError, match=r"verbs\[1\].*'999' is not in the codebook"):
+        Patterns(path)
+    path.write_text("verbs:\n  - {verb: attack, cameo: '190', colour: red}\n")
+    with pytest.raises(DataFileError, match="unknown keys: colour"):
+        Patterns(path)
+
+
+def test_words_yaml_reads_as_booleans_stay_words(tmp_path: Path) -> None:
+    path = tmp_path / "verbs.yaml"
+    path.write_text("verbs:\n  - {verb: call, prep: on, cameo: '020'}\n  - {verb: back, particle: off, cameo: '080'}\n")
+    patterns = Patterns(path)
+    assert patterns.verbs["call"][0].prep == "on"
+    assert patterns.verbs["back"][0].particle == "off"
+
+
+def test_protest_quad_class_is_a_setting() -> None:
+    assert Codebook()["141"].quad_class == 4
+    assert Codebook(protest_quad_class=3)["141"].quad_class == 3
+    assert Codebook(protest_quad_class=3)["190"].quad_class == 4
+    with pytest.raises(ValueError):
+        Codebook(protest_quad_class=2)
