@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -114,33 +113,27 @@ def macro_f1(score: Score, labels: Iterable[int] = range(5)) -> float:
 
 
 def score_petrarch(path: Path, coder: Coder) -> Score:
+    # The file is XML-like but not well formed, so it is read record by record.
     xml = path.read_text(encoding="utf-8")
-    xml = re.sub(r"<Parse>.*?</Parse>", "", xml, flags=re.S)
-    root = ET.fromstring(re.sub(r"^\s*#.*$", "", xml, flags=re.M))
     items = []
-    children = list(root)
-    for i, node in enumerate(children):
-        if node.tag != "Sentence" or node.get("evaluate") != "true":
+    for record in re.split(r"(?=<Sentence\s)", xml)[1:]:
+        head = re.match(r"<Sentence([^>]*)>", record)
+        if head is None or 'evaluate="true"' not in head.group(1):
             continue
-        codes, text = [], None
-        for follow in children[i + 1 :]:
-            if follow.tag == "Sentence":
-                break
-            if follow.tag == "EventCoding" and follow.get("eventcode"):
-                codes.append((follow.get("eventcode", ""), follow.get("sourcecode", ""), follow.get("targetcode", "")))
-            if follow.tag == "Text":
-                text = " ".join((follow.text or "").split())
-        date = node.get("date") or ""
-        day = dt.date(int(date[:4]), int(date[4:6]), int(date[6:8])) if len(date) == 8 else None
+        codes = re.findall(r'<EventCoding[^>]*eventcode="(\d+)"', record)
+        text_match = re.search(r"<Text>(.*?)</Text>", record, flags=re.S)
+        date = re.search(r'date="(\d{8})"', head.group(1))
+        day = dt.date(int(date[1][:4]), int(date[1][4:6]), int(date[1][6:8])) if date else None
+        text = " ".join(text_match.group(1).split()) if text_match else ""
         if text and codes:
             items.append((text, day, codes))
     articles = _code(coder, ((t, d) for t, d, _ in items))
     score = Score("petrarch_silver", items=len(items))
     for (_, _, codes), article in zip(items, articles, strict=True):
-        roots = {c[:2] for c, _, _ in codes}
+        roots = {c[:2] for c in codes}
         coded_roots = {e.cameo[:2] for e in article.events}
         score.counts["gold_events"] += len(codes)
-        score.counts["root_recall_hits"] += sum(1 for c, _, _ in codes if c[:2] in coded_roots)
+        score.counts["root_recall_hits"] += sum(1 for c in codes if c[:2] in coded_roots)
         score.counts["coded_events"] += len(article.events)
         score.counts["root_precision_hits"] += sum(1 for e in article.events if e.cameo[:2] in roots)
     return score
