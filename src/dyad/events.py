@@ -31,10 +31,10 @@ __all__ = ["EventCoder"]
 
 NP_DEPS = {"compound", "amod", "poss", "nmod", "det", "case", "appos", "flat", "nummod", "quantmod", "punct", "cc", "conj"}
 TRIGGER_GAP = 3  # trigger words further than this from the verb stay out of the evidence span
-NP_PREPS = {"of", "from"}
+NP_PREPS = {"of", "from", "in", "throughout", "across"}  # "students throughout Indonesia"
 TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "at", "into", "upon", "over", "from", "for", "between", "among", "near", "along")
 NOUN_TARGET_PREPS = ("on", "against", "with", "to", "between", "toward", "towards", "for", "in")
-HYPOTHETICAL = {"would", "could", "might", "may", "should", "'d"}
+HYPOTHETICAL = {"could", "might", "may", "should", "'d"}
 CONDITIONAL_MARKS = {"if", "unless", "before", "until", "whether"}
 SKIP_DEPS = {"acl", "relcl", "amod", "pcomp", "csubj", "csubjpass", "nmod"}
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "him", "her", "them", "us"}
@@ -85,8 +85,12 @@ class EventCoder:
 
     def _noun_pattern(self, verb: Any) -> tuple[Pattern, list[Any]] | None:
         for obj in _children(verb, "dobj"):
-            for pattern in self.patterns.nouns.get(obj.lemma_.lower(), []) + self.patterns.nouns.get(obj.text.lower(), []):
-                return pattern, [verb, obj]
+            compounds = [c for c in obj.children if c.dep_ in ("compound", "amod") and c.i < obj.i]
+            keys = [f"{c.lower_} {form}" for c in compounds for form in (obj.lemma_.lower(), obj.lower_)]
+            keys += [obj.lemma_.lower(), obj.lower_]
+            for key in keys:  # "hunger strike" before "strike"
+                for pattern in self.patterns.nouns.get(key, []):
+                    return pattern, [verb, obj]
         return None
 
     # -- coding one verb -------------------------------------------------------------
@@ -98,10 +102,17 @@ class EventCoder:
         if match is None:
             return
         pattern, trigger = match
-        code = self.codebook[pattern.cameo]
-        if code.plover_type is None:  # statements: the patterns should not point here
+        if self._defers_to_complement(token, pattern):
             return
         notes: list[str] = []
+        cameo = pattern.cameo
+        if self._intended(token):
+            cameo = self.patterns.intent(cameo)
+            if cameo != pattern.cameo:
+                notes.append(f"stated as intended: CAMEO {pattern.cameo} coded as intent {cameo}")
+        code = self.codebook[cameo]
+        if code.plover_type is None:  # statements: the patterns should not point here
+            return
         sources, pronoun = self._sources(token, ctx)
         if not sources:
             return
@@ -138,6 +149,25 @@ class EventCoder:
                         pattern=fired, confidence=round(confidence, 2), notes=notes + placing_notes,
                     )
 
+    def _intended(self, verb: Any) -> bool:
+        """Will do, would do, agreed to do, is willing to do."""
+        if any(c.dep_ == "aux" and c.lower_ in self.patterns.intent_auxiliaries for c in verb.children):
+            return True
+        return verb.dep_ == "xcomp" and self._intent_head(verb.head)
+
+    def _intent_head(self, token: Any) -> bool:
+        return (token.pos_ == "VERB" and token.lemma_.lower() in self.patterns.intent_verbs) or (
+            token.pos_ == "ADJ" and token.lower_ in self.patterns.intent_adjectives)
+
+    def _defers_to_complement(self, verb: Any, pattern: Pattern) -> bool:
+        """"Threatened to impose sanctions": the complement says what is threatened, so the
+        complement is coded (as intent) and the governing verb is not, unless its own
+        pattern already names the complement."""
+        if pattern.xcomp is not None or verb.lemma_.lower() not in self.patterns.intent_verbs:
+            return False
+        return any(c.pos_ == "VERB" and self._codable(c) and self._match(c) is not None
+                   for c in _children(verb, "xcomp"))
+
     def _codable(self, token: Any) -> bool:
         if any(c.dep_ == "neg" for c in token.children):
             return False
@@ -150,11 +180,14 @@ class EventCoder:
         head = token
         while head.dep_ in ("ccomp", "xcomp", "conj") and head.head is not head:
             parent = head.head
-            if head.dep_ != "conj" and parent.lemma_.lower() not in self.patterns.say_verbs:
-                return False  # the content of a proposal, demand or intention
+            intended = head.dep_ == "xcomp" and self._intent_head(parent)
+            if head.dep_ != "conj" and parent.lemma_.lower() not in self.patterns.say_verbs and not intended:
+                return False  # the content of a proposal or demand
             if head.dep_ == "conj" and not self._codable_parent(parent):
                 return False
             head = parent
+            if head.dep_ == "acomp" and head.head is not head:  # "is willing to": go on from "is"
+                head = head.head
         return True
 
     def _codable_parent(self, verb: Any) -> bool:
@@ -175,7 +208,7 @@ class EventCoder:
 
     def _speaker(self, verb: Any, ctx: _Context) -> Actor | None:
         head = verb
-        while head.dep_ in ("ccomp", "conj") and head.head is not head:
+        while head.dep_ in ("ccomp", "conj", "xcomp", "acomp") and head.head is not head:
             head = head.head
             if head.lemma_.lower() in self.patterns.say_verbs:
                 subject = _subject(head)
@@ -344,7 +377,7 @@ def _subject(verb: Any) -> Any:
         return subjects[0]
     if any(c.dep_ == "nsubjpass" for c in verb.children):
         return None  # a passive without its agent names no source
-    if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb:
+    if verb.dep_ in ("xcomp", "conj", "advcl", "acomp") and verb.head is not verb:
         return _subject(verb.head)
     return None
 

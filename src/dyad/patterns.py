@@ -42,8 +42,28 @@ class Patterns:
             raise DataFileError(str(self.path), "expected a mapping with 'verbs' and 'nouns'")
         self.say_verbs = frozenset(_words(raw.get("say_verbs", []), self.path, "say_verbs"))
         self.light_verbs = frozenset(_words(raw.get("light_verbs", []), self.path, "light_verbs"))
+        self.intent_auxiliaries = frozenset(_words(raw.get("intent_auxiliaries", []), self.path, "intent_auxiliaries"))
+        self.intent_verbs = frozenset(_words(raw.get("intent_verbs", []), self.path, "intent_verbs"))
+        self.intent_adjectives = frozenset(_words(raw.get("intent_adjectives", []), self.path, "intent_adjectives"))
+        self.intent_codes = self._intent_codes(raw.get("intent_codes") or {}, codebook)
         self.verbs = self._index(raw.get("verbs") or [], "verb", codebook)
         self.nouns = self._index(raw.get("nouns") or [], "noun", codebook)
+
+    def _intent_codes(self, raw: Any, codebook: Codebook) -> dict[str, str]:
+        if not isinstance(raw, dict):
+            raise DataFileError(str(self.path), "'intent_codes' must map code prefixes to codes")
+        codes = {str(k): str(v) for k, v in raw.items()}
+        for prefix, code in codes.items():
+            if code not in codebook or codebook[code].plover_type not in ("AGREE", "THREATEN"):
+                raise DataFileError(str(self.path), f"intent_codes: {prefix!r} -> {code!r} is not an AGREE or THREATEN code")
+        return codes
+
+    def intent(self, cameo: str) -> str:
+        """The CAMEO code for intending what `cameo` does ("071" aid -> "0331" intent to aid)."""
+        for length in range(len(cameo), 1, -1):
+            if cameo[:length] in self.intent_codes:
+                return self.intent_codes[cameo[:length]]
+        return cameo
 
     def _index(self, entries: Any, kind: str, codebook: Codebook) -> dict[str, list[Pattern]]:
         if not isinstance(entries, list):
