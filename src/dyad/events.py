@@ -84,7 +84,7 @@ class EventCoder:
         return noun or fallback
 
     def _noun_pattern(self, verb: Any) -> tuple[Pattern, list[Any]] | None:
-        for obj in _children(verb, "dobj"):
+        for obj in [o for d in _children(verb, "dobj") for o in (d, *_conjuncts(d))]:  # "air and artillery strikes"
             compounds = [c for c in obj.children if c.dep_ in ("compound", "amod") and c.i < obj.i]
             keys = [f"{c.lower_} {form}" for c in compounds for form in (obj.lemma_.lower(), obj.lower_)]
             keys += [obj.lemma_.lower(), obj.lower_]
@@ -96,7 +96,8 @@ class EventCoder:
     # -- coding one verb -------------------------------------------------------------
 
     def _code_token(self, token: Any, ctx: _Context) -> Iterator[Event]:
-        if token.pos_ != "VERB" or not self._codable(token):
+        refused = self._refused(token)
+        if token.pos_ != "VERB" or not (refused or self._codable(token)):
             return
         match = self._match(token)
         if match is None:
@@ -106,7 +107,13 @@ class EventCoder:
             return
         notes: list[str] = []
         cameo = pattern.cameo
-        if self._intended(token):
+        if refused:
+            refusal = self.patterns.refusal(cameo)
+            if refusal is None:
+                return
+            notes.append(f"stated as refused: CAMEO {cameo} coded as {refusal}")
+            cameo = refusal
+        elif self._intended(token):
             cameo = self.patterns.intent(cameo)
             if cameo != pattern.cameo:
                 notes.append(f"stated as intended: CAMEO {pattern.cameo} coded as intent {cameo}")
@@ -149,6 +156,15 @@ class EventCoder:
                         pattern=fired, confidence=round(confidence, 2), notes=notes + placing_notes,
                     )
 
+    def _refused(self, verb: Any) -> bool:
+        """"Will not lift the embargo": negated, with a future auxiliary, and otherwise codable."""
+        children = list(verb.children)
+        if not any(c.dep_ == "neg" for c in children):
+            return False
+        if not any(c.dep_ == "aux" and c.lower_ in self.patterns.intent_auxiliaries for c in children):
+            return False
+        return verb.dep_ not in SKIP_DEPS and self._codable_chain(verb)
+
     def _intended(self, verb: Any) -> bool:
         """Will do, would do, agreed to do, is willing to do."""
         if any(c.dep_ == "aux" and c.lower_ in self.patterns.intent_auxiliaries for c in verb.children):
@@ -175,6 +191,10 @@ class EventCoder:
             return False
         if token.dep_ in SKIP_DEPS:
             return False
+        return self._codable_chain(token)
+
+    def _codable_chain(self, token: Any) -> bool:
+        """Not in a condition, and not the content of a proposal or demand."""
         if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in token.children):
             return False
         head = token

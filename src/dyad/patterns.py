@@ -45,25 +45,27 @@ class Patterns:
         self.intent_auxiliaries = frozenset(_words(raw.get("intent_auxiliaries", []), self.path, "intent_auxiliaries"))
         self.intent_verbs = frozenset(_words(raw.get("intent_verbs", []), self.path, "intent_verbs"))
         self.intent_adjectives = frozenset(_words(raw.get("intent_adjectives", []), self.path, "intent_adjectives"))
-        self.intent_codes = self._intent_codes(raw.get("intent_codes") or {}, codebook)
+        self.intent_codes = self._prefix_map(raw.get("intent_codes") or {}, codebook, "intent_codes", ("AGREE", "THREATEN"))
+        self.refusal_codes = self._prefix_map(raw.get("refusal_codes") or {}, codebook, "refusal_codes", ("REJECT",))
         self.verbs = self._index(raw.get("verbs") or [], "verb", codebook)
         self.nouns = self._index(raw.get("nouns") or [], "noun", codebook)
 
-    def _intent_codes(self, raw: Any, codebook: Codebook) -> dict[str, str]:
+    def _prefix_map(self, raw: Any, codebook: Codebook, name: str, types: tuple[str, ...]) -> dict[str, str]:
         if not isinstance(raw, dict):
-            raise DataFileError(str(self.path), "'intent_codes' must map code prefixes to codes")
+            raise DataFileError(str(self.path), f"'{name}' must map code prefixes to codes")
         codes = {str(k): str(v) for k, v in raw.items()}
         for prefix, code in codes.items():
-            if code not in codebook or codebook[code].plover_type not in ("AGREE", "THREATEN"):
-                raise DataFileError(str(self.path), f"intent_codes: {prefix!r} -> {code!r} is not an AGREE or THREATEN code")
+            if code not in codebook or codebook[code].plover_type not in types:
+                raise DataFileError(str(self.path), f"{name}: {prefix!r} -> {code!r} is not a {' or '.join(types)} code")
         return codes
 
     def intent(self, cameo: str) -> str:
         """The CAMEO code for intending what `cameo` does ("071" aid -> "0331" intent to aid)."""
-        for length in range(len(cameo), 1, -1):
-            if cameo[:length] in self.intent_codes:
-                return self.intent_codes[cameo[:length]]
-        return cameo
+        return _by_prefix(self.intent_codes, cameo) or cameo
+
+    def refusal(self, cameo: str) -> str | None:
+        """The CAMEO code for refusing what `cameo` does ("0841" release -> "1243"), if any."""
+        return _by_prefix(self.refusal_codes, cameo)
 
     def _index(self, entries: Any, kind: str, codebook: Codebook) -> dict[str, list[Pattern]]:
         if not isinstance(entries, list):
@@ -92,6 +94,13 @@ class Patterns:
         for candidates in index.values():
             candidates.sort(key=lambda p: -p.specificity)  # stable: file order breaks ties
         return index
+
+
+def _by_prefix(codes: dict[str, str], cameo: str) -> str | None:
+    for length in range(len(cameo), 1, -1):
+        if cameo[:length] in codes:
+            return codes[cameo[:length]]
+    return None
 
 
 def _words(value: Any, path: Path, what: str) -> list[str]:

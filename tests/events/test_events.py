@@ -158,3 +158,48 @@ def test_protest_quad_class_is_a_setting() -> None:
     assert Codebook(protest_quad_class=3)["190"].quad_class == 4
     with pytest.raises(ValueError):
         Codebook(protest_quad_class=2)
+
+
+@pytest.mark.parametrize(
+    ("text", "cameo", "kind"),
+    [
+        ("Finland will give Tanzania a grant of ten million euros.", "0331", "AGREE"),
+        ("Syria says it is willing to withdraw its troops from Lebanon.", "0356", "AGREE"),
+        ("Turkey threatened to impose sanctions on Austria.", "1312", "THREATEN"),
+        ("Georgia plans to expel two Russian diplomats.", "1313", "THREATEN"),
+    ],
+)
+def test_intentions_are_coded_as_intent(code: Any, text: str, cameo: str, kind: str) -> None:
+    events = code(text).events
+    assert [(e.cameo, e.event_type) for e in events] == [(cameo, kind)]
+
+
+def test_intent_is_noted(code: Any) -> None:
+    [event] = code("Japan will send medicine to Turkey.").events
+    assert event.cameo == "0333" and "stated as intended: CAMEO 073 coded as intent 0333" in event.notes
+
+
+@pytest.mark.parametrize(
+    ("text", "cameo"),
+    [
+        ("Sudanese rebels will not release the two Kenyan pilots.", "1243"),
+        ("Washington won't lift the embargo on Cuba.", "1244"),
+    ],
+)
+def test_refusals_of_cooperation_are_rejections(code: Any, text: str, cameo: str) -> None:
+    [event] = code(text).events
+    assert (event.cameo, event.event_type) == (cameo, "REJECT")
+
+
+def test_negated_conflict_in_the_future_is_not_coded(code: Any) -> None:
+    assert code("Armenia will not attack Azerbaijan.").events == []
+
+
+def test_intent_and_refusal_maps_point_at_the_right_types(tmp_path: Path) -> None:
+    path = tmp_path / "verbs.yaml"
+    path.write_text("intent_codes: {'07': '120'}\nverbs: []\n")
+    with pytest.raises(DataFileError, match="not a AGREE or THREATEN code"):
+        Patterns(path)
+    patterns = default_patterns()
+    assert patterns.intent("0841") == "0353" and patterns.intent("120") == "120"
+    assert patterns.refusal("0841") == "1243" and patterns.refusal("190") is None
