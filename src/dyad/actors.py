@@ -276,7 +276,7 @@ class ActorTagger:
         return article
 
     def _dictionary_matches(self, doc: Any) -> list[Match]:
-        spans = []
+        spans: list[Match] = []
         for label_id, s, e in [*self.exact(doc), *self.folded(doc)]:
             kind, key = self.labels[doc.vocab.strings[label_id]]
             spans.append((kind, key, s, e, {}))
@@ -334,13 +334,13 @@ def compose(mentions: list[Mention], dictionary: ActorDictionary, day: dt.date |
     agent_sector = dictionary.agents.get(agents[-1].key) if agents else None
     for m in mentions:
         if m.kind == "person":
-            org = None
+            role_org = None
             if m.key in dictionary.people:
-                country, sector, org = dictionary.person_role(m.key, day)
+                country, sector, role_org = dictionary.person_role(m.key, day)
             else:
                 country, sector = m.country, m.sector
             sector = sector or agent_sector
-            code = f"{sector}{org}" if org and not country else _code(country, sector)
+            code = f"{sector}{role_org}" if role_org and not country else _code(country, sector)
             return Actor(span_text, code, country, sector, m.key, start, end)
     for m in mentions:
         if m.kind == "org":

@@ -145,6 +145,7 @@ def pipeline_coder(pipeline: Any) -> Coder:
 
     def run(texts: Sequence[tuple[str, dt.date | None]]) -> list[Article]:
         articles = [read_text_item(t, id=f"gold-{i}", date=d.isoformat() if d else None) for i, (t, d) in enumerate(texts)]
-        return pipeline.pipe(articles)
+        coded: list[Article] = pipeline.pipe(articles)
+        return coded
 
     return run

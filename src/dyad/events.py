@@ -126,7 +126,7 @@ class EventCoder:
         if pronoun:
             notes.append("source resolved from a pronoun")
         fired = f"{pattern.ref} {' '.join(t.lemma_.lower() for t in sorted(trigger, key=lambda t: t.i))}"
-        targets = self._targets(token, trigger, pattern, ctx, sources)
+        targets: list[Actor | None] = list(self._targets(token, trigger, pattern, ctx, sources))
         inferred = False
         if not targets:
             if len(sources) > 1 and len({s.code for s in sources}) > 1:
@@ -141,9 +141,9 @@ class EventCoder:
         span = _token_span(trigger, ctx)
         for source in sources:
             for target in targets:
-                recipients = [target] if target is not None else [s for s in sources if s.code != source.code] or [None]
-                for recipient in recipients:
-                    placed = _place(source, recipient)
+                others: list[Actor | None] = [s for s in sources if s.code != source.code]
+                for candidate in [target] if target is not None else others or [None]:
+                    placed = _place(source, candidate)
                     if placed is None:
                         continue
                     actor, recipient, placing_notes = placed

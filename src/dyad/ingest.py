@@ -184,7 +184,7 @@ def _extract_html(html: str, where: str) -> tuple[str, dict[str, str | None]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            doc = trafilatura.bare_extraction(
+            doc: Any = trafilatura.bare_extraction(
                 html, with_metadata=True, include_comments=False, include_tables=False,
                 date_extraction_params={"extensive_search": False, "original_date": True},
             )
@@ -200,7 +200,8 @@ def _build(text: str, where: str, fields: dict[str, Any], default_date: dt.date 
         raise InputError(where, "empty article text")
     if len(text) > MAX_CHARS:
         raise InputError(where, f"article text is {len(text):,} characters, over the {MAX_CHARS:,} limit")
-    date = parse_date(fields.get("date"), where) if fields.get("date") else default_date
+    raw_date = fields.get("date")
+    date = parse_date(raw_date, where) if raw_date else default_date
     title = fields.get("title")
     return Article(
         id=fields.get("id") or article_id(text, title),

@@ -130,7 +130,8 @@ class Store:
                since: dt.date | None = None, until: dt.date | None = None, limit: int | None = 100,
                article_id: str | None = None) -> list[dict[str, Any]]:
         """Events as JSON-ready dicts, newest first. `actor`/`recipient` are ISO3 country codes."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         for column, value in (("actor_country", actor), ("recipient_country", recipient), ("article_id", article_id)):
             if value:
                 where.append(f"{column} = ?")
