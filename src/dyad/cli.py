@@ -92,9 +92,9 @@ def _code(args: argparse.Namespace) -> int:
     pipeline = Pipeline()
     with Store(args.db) as store:
         report = code_paths(args.paths, store, pipeline, default_date=args.date, source=args.source,
-                            progress=bar.update if bar else None)
+                            progress=bar.update if bar is not None else None)
         summary = store.summary()
-    if bar:
+    if bar is not None:
         bar.close()
     for error in report.errors:
         print(f"dyad: skipped {error}", file=sys.stderr)

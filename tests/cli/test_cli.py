@@ -109,3 +109,10 @@ def test_summary(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert summary["articles"] == len(EXAMPLES.read_text().splitlines())
     assert sum(summary["by_type"].values()) == summary["events"]
     assert summary["top_dyads"][0]["events"] >= summary["top_dyads"][-1]["events"]
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["code", str(EXAMPLES), "--db", str(tmp_path / "d.duckdb")]) == 0
+    err = capsys.readouterr().err
+    assert "coding" in err and f"{len(EXAMPLES.read_text().splitlines())} items" in err
