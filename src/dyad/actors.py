@@ -28,6 +28,8 @@ from .types import Actor, Article, Mention
 __all__ = ["ActorDictionary", "ActorTagger", "Country", "Person", "Role", "compose", "default_dictionary"]
 
 # Where two matches overlap and are as long, the earlier kind in this list wins.
+ROLE_KINDS = ("head_of_state", "head_of_government", "foreign_minister", "defence_minister", "minister",
+              "official", "military", "opposition", "other")
 KIND_PRIORITY = ("person", "org", "place", "metonym", "capital", "country", "demonym", "agent")
 COUNTRY_KINDS = {"country", "demonym", "capital", "metonym"}
 
@@ -51,6 +53,7 @@ class Role:
     start: dt.date
     end: dt.date | None
     org: str | None = None
+    kind: str = "other"  # one of ROLE_KINDS
 
     def holds_on(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
@@ -60,6 +63,7 @@ class Role:
 class Person:
     name: str
     roles: tuple[Role, ...]
+    wikidata: str | None = None
 
     def role_on(self, day: dt.date | None) -> Role | None:
         """The role held on `day`; with no date, the latest role (a best guess, so flagged)."""
@@ -99,6 +103,7 @@ class ActorDictionary:
     people: dict[str, Person] = field(default_factory=dict)
     orgs: dict[str, Org] = field(default_factory=dict)
     agents: dict[str, str] = field(default_factory=dict)  # phrase -> sector
+    agent_roles: dict[str, str] = field(default_factory=dict)  # title phrase -> role kind
     places: dict[str, Place] = field(default_factory=dict)
     # alias text -> (kind, key); the phrase matchers are built from this
     aliases: list[tuple[str, str, str]] = field(default_factory=list)
@@ -108,9 +113,10 @@ class ActorDictionary:
         folder = folder or data_path("actors")
         self = cls()
         self._load_countries(folder / "countries.tsv")
-        self._load_people(folder / "people.yaml")
-        self._load_orgs(folder / "organizations.tsv")
         self._load_agents(folder / "agents.tsv")
+        self._load_orgs(folder / "organizations.tsv")
+        for path in sorted((folder / "people").glob("*.yaml")):
+            self._load_people(path)
         if (folder / "places.tsv").exists():
             self._load_places(folder / "places.tsv")
         return self
@@ -145,9 +151,12 @@ class ActorDictionary:
             where = f"{path} (person {number})"
             if not isinstance(record, dict) or not record.get("name") or not isinstance(record.get("roles"), list):
                 raise DataFileError(where, "each person needs a name and a list of roles")
-            roles = tuple(_role(r, f"{where}, {record['name']}") for r in record["roles"])
+            roles = tuple(self._role(r, f"{where}, {record['name']}") for r in record["roles"])
             name = str(record["name"])
-            self.people[name] = Person(name=name, roles=roles)
+            if name in self.people:  # the same person in two files: one record, all roles
+                known = self.people[name].roles
+                roles = known + tuple(r for r in roles if r not in known)
+            self.people[name] = Person(name=name, roles=roles, wikidata=record.get("wikidata"))
             for alias in [name, *[str(a) for a in record.get("aliases") or []]]:
                 self.aliases.append((alias, "person", name))
 
@@ -166,6 +175,10 @@ class ActorDictionary:
                 raise DataFileError(f"{path}:{line}", f"sector must be a letter code, got {row['sector']!r}")
             phrase = row["phrase"].lower()
             self.agents[phrase] = row["sector"].upper()
+            if row.get("role"):
+                if row["role"] not in ROLE_KINDS:
+                    raise DataFileError(f"{path}:{line}", f"role must be one of {', '.join(ROLE_KINDS)}")
+                self.agent_roles[phrase] = row["role"]
             self.aliases.append((phrase, "agent", phrase))
 
     def _load_places(self, path: Path) -> None:
@@ -176,6 +189,28 @@ class ActorDictionary:
             self.places[row["name"]] = Place(row["name"], row["country"] or None, lat, lon)
             for alias in [row["name"], *_split(row.get("aliases", ""))]:
                 self.aliases.append((alias, "place", row["name"]))
+
+    def _role(self, record: Any, where: str) -> Role:
+        if not isinstance(record, dict):
+            raise DataFileError(where, "a role must be a mapping")
+        try:
+            start = _date(record["start"])
+            end = _date(record["end"]) if record.get("end") else None
+            title = str(record["title"])
+            kind = record.get("kind") or self.agent_roles.get(title.lower(), "other")
+            role = Role(country=record.get("country"), sector=str(record["sector"]), title=title,
+                        start=start, end=end, org=record.get("org"), kind=kind)
+        except (KeyError, ValueError, TypeError) as err:
+            raise DataFileError(where, f"role needs country, sector, title, start (YYYY-MM-DD), end: {err}") from None
+        if end is not None and end < start:
+            raise DataFileError(where, f"role {role.title!r} ends before it starts")
+        if role.kind not in ROLE_KINDS:
+            raise DataFileError(where, f"role kind {role.kind!r} is not one of {', '.join(ROLE_KINDS)}")
+        if role.country is not None and role.country not in self.countries:
+            raise DataFileError(where, f"unknown country {role.country!r}")
+        if role.org is not None and role.org not in self.orgs:
+            raise DataFileError(where, f"unknown organisation {role.org!r}")
+        return role
 
     def person_role(self, name: str, day: dt.date | None) -> tuple[str | None, str | None, str | None]:
         """(country, sector, organisation code) of a dictionary person on `day`. Named outside
@@ -199,21 +234,6 @@ def _float(value: str, path: Path, line: int) -> float | None:
         return float(value)
     except ValueError:
         raise DataFileError(f"{path}:{line}", f"not a number: {value!r}") from None
-
-
-def _role(record: Any, where: str) -> Role:
-    if not isinstance(record, dict):
-        raise DataFileError(where, "a role must be a mapping")
-    try:
-        start = _date(record["start"])
-        end = _date(record["end"]) if record.get("end") else None
-        role = Role(country=record.get("country"), sector=str(record["sector"]), title=str(record["title"]),
-                    start=start, end=end, org=record.get("org"))
-    except (KeyError, ValueError, TypeError) as err:
-        raise DataFileError(where, f"role needs country, sector, title, start (YYYY-MM-DD), end: {err}") from None
-    if end is not None and end < start:
-        raise DataFileError(where, f"role {role.title!r} ends before it starts")
-    return role
 
 
 def _date(value: Any) -> dt.date:

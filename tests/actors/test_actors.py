@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -76,13 +77,13 @@ def test_un_secretary_general_is_an_igo_actor() -> None:
 
 
 def test_bad_dictionary_files_fail_with_the_line(tmp_path: Path) -> None:
-    for name in ("countries.tsv", "people.yaml", "organizations.tsv", "agents.tsv"):
-        (tmp_path / name).write_text((data_path("actors") / name).read_text())
-    with (tmp_path / "countries.tsv").open("a") as f:
+    folder = tmp_path / "actors"
+    shutil.copytree(data_path("actors"), folder)
+    with (folder / "countries.tsv").open("a") as f:
         f.write("ru\tRussia again\t\t\t\t\t\t\t\t\n")
-    lines = len((tmp_path / "countries.tsv").read_text().splitlines())
+    lines = len((folder / "countries.tsv").read_text().splitlines())
     with pytest.raises(DataFileError, match=f"countries.tsv:{lines}: iso3 must be three capital letters"):
-        ActorDictionary.load(tmp_path)
+        ActorDictionary.load(folder)
 
 
 @pytest.mark.model
