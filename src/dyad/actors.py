@@ -38,11 +38,20 @@ COUNTRY_KINDS = {"country", "demonym", "capital", "metonym"}
 class Country:
     iso3: str
     name: str
-    capital: str
-    capital_lat: float | None
-    capital_lon: float | None
-    lat: float | None
-    lon: float | None
+    capital: str = ""
+    capital_lat: float | None = None
+    capital_lon: float | None = None
+    lat: float | None = None
+    lon: float | None = None
+    end: dt.date | None = None  # historical states: the day the state ceased to exist
+    continuator: str | None = None  # ... and the state that continues it
+
+    def on(self, day: dt.date | None) -> tuple[str, str | None]:
+        """(ISO3, note) to code this country as in an article of `day`: a historical state
+        named after its end is its continuator ("Soviet Union" in 2018 is RUS)."""
+        if self.end is not None and self.continuator and day is not None and day > self.end:
+            return self.continuator, f"{self.name} coded as its continuator {self.continuator}"
+        return self.iso3, None
 
 
 @dataclass(frozen=True)
@@ -107,12 +116,17 @@ class ActorDictionary:
     places: dict[str, Place] = field(default_factory=dict)
     # alias text -> (kind, key); the phrase matchers are built from this
     aliases: list[tuple[str, str, str]] = field(default_factory=list)
+    exact: set[str] = field(default_factory=set)  # aliases that must match their case ("Diet")
+    _holders: dict[tuple[str, str], list[tuple[Role, str]]] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, folder: Path | None = None) -> ActorDictionary:
         folder = folder or data_path("actors")
         self = cls()
         self._load_countries(folder / "countries.tsv")
+        self._load_historical(folder / "historical.tsv")
+        self._load_territories()
+        self._load_metonyms(folder / "metonyms.tsv")
         self._load_agents(folder / "agents.tsv")
         self._load_orgs(folder / "organizations.tsv")
         for path in sorted((folder / "people").glob("*.yaml")):
@@ -142,6 +156,48 @@ class ActorDictionary:
                 self.aliases.append((capital, "capital", iso3))
             for alias in _split(row["metonyms"]):
                 self.aliases.append((alias, "metonym", iso3))
+
+    def _load_historical(self, path: Path) -> None:
+        for line, row in read_tsv(path, ("code", "name", "aliases", "demonyms", "end", "continuator")):
+            code = row["code"]
+            if code in self.countries:
+                raise DataFileError(f"{path}:{line}", f"duplicate country {code}")
+            continuator = row["continuator"] or None
+            if continuator is not None and continuator not in self.countries:
+                raise DataFileError(f"{path}:{line}", f"unknown continuator {continuator!r}")
+            try:
+                end = dt.date.fromisoformat(row["end"])
+            except ValueError:
+                raise DataFileError(f"{path}:{line}", f"end must be YYYY-MM-DD, got {row['end']!r}") from None
+            self.countries[code] = Country(iso3=code, name=row["name"], end=end, continuator=continuator)
+            for alias in [row["name"], *_split(row["aliases"])]:
+                self.aliases.append((alias, "country", code))
+            for alias in _split(row["demonyms"]):
+                self.aliases.append((alias, "demonym", code))
+
+    def _load_territories(self) -> None:
+        """Every ISO 3166-1 entry that countries.tsv does not describe (dependent territories:
+        Greenland, Puerto Rico, Guam, ...), with its names from pycountry."""
+        import pycountry
+
+        for entry in pycountry.countries:
+            if entry.alpha_3 in self.countries:
+                continue
+            name = getattr(entry, "common_name", None) or entry.name
+            self.countries[entry.alpha_3] = Country(iso3=entry.alpha_3, name=name)
+            names = {name, getattr(entry, "official_name", name)}
+            for alias in names:
+                if "," not in alias and "(" not in alias:  # "Virgin Islands, British" reads as no news does
+                    self.aliases.append((alias.removeprefix("the "), "country", entry.alpha_3))
+
+    def _load_metonyms(self, path: Path) -> None:
+        for line, row in read_tsv(path, ("phrase", "country", "sector")):
+            if row["country"] not in self.countries:
+                raise DataFileError(f"{path}:{line}", f"unknown country {row['country']!r}")
+            if not row["sector"].isalpha():
+                raise DataFileError(f"{path}:{line}", f"sector must be a letter code, got {row['sector']!r}")
+            self.aliases.append((row["phrase"], "metonym", f"{row['country']}:{row['sector'].upper()}"))
+            self.exact.add(row["phrase"])
 
     def _load_people(self, path: Path) -> None:
         records = read_yaml(path) or []
@@ -212,6 +268,20 @@ class ActorDictionary:
             raise DataFileError(where, f"unknown organisation {role.org!r}")
         return role
 
+    def holder(self, country: str, title: str, day: dt.date | None) -> str | None:
+        """Who held the office a title word names ("prime minister") in `country` on `day`."""
+        kind = self.agent_roles.get(title)
+        if kind is None or day is None:
+            return None
+        if self._holders is None:
+            self._holders = {}
+            for person in self.people.values():
+                for role in person.roles:
+                    if role.country and role.kind != "other" and not _is_stand_in(role.title):
+                        self._holders.setdefault((role.country, role.kind), []).append((role, person.name))
+        found = {name for role, name in self._holders.get((country, kind), []) if role.holds_on(day)}
+        return found.pop() if len(found) == 1 else None
+
     def person_role(self, name: str, day: dt.date | None) -> tuple[str | None, str | None, str | None]:
         """(country, sector, organisation code) of a dictionary person on `day`. Named outside
         any of their dated roles, a person keeps the country of their latest role, no sector."""
@@ -221,6 +291,10 @@ class ActorDictionary:
             latest = person.role_on(None)
             return (latest.country if latest else None), None, None
         return role.country, role.sector, role.org
+
+
+def _is_stand_in(title: str) -> bool:
+    return any(word in title.lower() for word in ("acting", "caretaker", "interim", "deputy", "vice"))
 
 
 def _split(value: str) -> list[str]:
@@ -267,8 +341,8 @@ class ActorTagger:
         for (kind, key), aliases in by_label.items():
             label = f"{kind}\t{key}"
             self.labels[label] = (kind, key)
-            exact = [nlp.make_doc(a) for a in aliases if _case_sensitive(a)]
-            folded = [nlp.make_doc(a) for a in aliases if not _case_sensitive(a)]
+            exact = [nlp.make_doc(a) for a in aliases if _case_sensitive(a) or a in self.dictionary.exact]
+            folded = [nlp.make_doc(a) for a in aliases if not (_case_sensitive(a) or a in self.dictionary.exact)]
             if exact:
                 self.exact.add(label, exact)
             if folded:
@@ -314,7 +388,7 @@ class ActorTagger:
             countries = [m for m in before if m[0] in COUNTRY_KINDS]
             agents = [m for m in before if m[0] == "agent"]
             if countries and agents:
-                fields = {"country": countries[-1][1], "sector": self.dictionary.agents[agents[-1][1]]}
+                fields = {"country": countries[-1][1].partition(":")[0], "sector": self.dictionary.agents[agents[-1][1]]}
                 extra.append(("person", ent.text, ent.start, ent.end, fields))
         return extra
 
@@ -345,7 +419,11 @@ def _longest(spans: Iterable[tuple[str, str, int, int, dict[str, Any]]]) -> list
 
 
 def compose(mentions: list[Mention], dictionary: ActorDictionary, day: dt.date | None, text: str) -> Actor | None:
-    """One actor from the mentions found inside one noun phrase, or None."""
+    """One actor from the mentions found inside one noun phrase, or None.
+
+    A person wins, then an organisation, then a country with the sector an agent word gives.
+    A country and a title with no name ("the Japanese prime minister") name whoever held that
+    office on `day`, when the knowledge base knows."""
     if not mentions:
         return None
     start, end = min(m.start for m in mentions), max(m.end for m in mentions)
@@ -354,27 +432,50 @@ def compose(mentions: list[Mention], dictionary: ActorDictionary, day: dt.date |
     agent_sector = dictionary.agents.get(agents[-1].key) if agents else None
     for m in mentions:
         if m.kind == "person":
-            role_org = None
-            if m.key in dictionary.people:
-                country, sector, role_org = dictionary.person_role(m.key, day)
-            else:
-                country, sector = m.country, m.sector
-            sector = sector or agent_sector
-            code = f"{sector}{role_org}" if role_org and not country else _code(country, sector)
-            return Actor(span_text, code, country, sector, m.key, start, end)
+            return _person_actor(m, dictionary, day, agent_sector, span_text, start, end)
     for m in mentions:
         if m.kind == "org":
             org = dictionary.orgs[m.key]
-            return Actor(span_text, org_code(org), org.country, org.sector, org.name, start, end)
+            sector = agent_sector if agent_sector and org.sector == "IGO" and agent_sector != "GOV" else None
+            code = f"{org_code(org)}{sector or ''}"  # "UN peacekeepers": IGOUNOMIL
+            return Actor(span_text, code, org.country, org.sector, org.name, start, end)
     countries = [m for m in mentions if m.kind in COUNTRY_KINDS]
     if countries:
-        iso3 = countries[0].key
-        implied_gov = countries[0].kind in ("capital", "metonym")
-        sector = agent_sector or ("GOV" if implied_gov else None)
-        return Actor(span_text, _code(iso3, sector), iso3, sector, dictionary.countries[iso3].name, start, end)
+        first = countries[0]
+        key, _, seat_sector = first.key.partition(":")
+        iso3, note = dictionary.countries[key].on(day)
+        implied_gov = first.kind in ("capital", "metonym")
+        sector = agent_sector or seat_sector or ("GOV" if implied_gov else None)
+        notes = (note,) if note else ()
+        holder = dictionary.holder(iso3, agents[-1].key, day) if agents else None
+        name = holder or dictionary.countries[key].name
+        role = dictionary.agent_roles.get(agents[-1].key) if holder and agents else None
+        title = agents[-1].text if role else None
+        if holder:
+            notes += (f"{title} of {iso3} on {day}: {holder}",)
+        return Actor(span_text, _code(iso3, sector), iso3, sector, name, start, end, role=title, notes=notes)
     if agent_sector:
         return Actor(span_text, agent_sector, None, agent_sector, None, start, end)
     return None
+
+
+def _person_actor(m: Mention, dictionary: ActorDictionary, day: dt.date | None, agent_sector: str | None,
+                  span_text: str, start: int, end: int) -> Actor:
+    role_org = title = None
+    notes: tuple[str, ...] = ()
+    if m.key in dictionary.people:
+        role = dictionary.people[m.key].role_on(day)
+        if role is not None:
+            country, sector, role_org, title = role.country, role.sector, role.org, role.title
+        else:
+            latest = dictionary.people[m.key].role_on(None)
+            country, sector = (latest.country if latest else None), None
+            notes = (f"{m.key} held no office in the knowledge base on {day}",) if day else ()
+    else:
+        country, sector = m.country, m.sector
+    sector = sector or agent_sector
+    code = f"{sector}{role_org}" if role_org and not country else _code(country, sector)
+    return Actor(span_text, code, country, sector, m.key, start, end, role=title, notes=notes)
 
 
 def org_code(org: Org) -> str:
@@ -384,7 +485,7 @@ def org_code(org: Org) -> str:
 
 def is_placed(actor: Actor) -> bool:
     """Whether an actor says whose it is: a country, or an international organisation."""
-    return actor.country is not None or actor.code != (actor.sector or "")
+    return actor.code is not None and (actor.country is not None or actor.code != (actor.sector or ""))
 
 
 def _code(country: str | None, sector: str | None) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from .actors import ActorDictionary, default_dictionary
 from .dates import resolve
-from .types import Article, Event, Location, Mention, Sentence
+from .types import Actor, Article, Event, Location, Mention, Sentence
 
 __all__ = ["Attributes", "merge_repeats"]
 
@@ -83,12 +83,16 @@ class Attributes:
 def merge_repeats(events: list[Event]) -> list[Event]:
     merged: dict[tuple[Any, ...], Event] = {}
     for event in events:
-        key = (event.actor.code, event.recipient.code if event.recipient else None, event.cameo, event.date)
+        key = (_who(event.actor), _who(event.recipient), event.cameo, event.date)
         if key in merged:
             merged[key].mentions += 1
         else:
             merged[key] = event
     return list(merged.values())
+
+
+def _who(actor: Actor | None) -> str | None:
+    return None if actor is None else actor.code or f"?{actor.text}"
 
 
 def _trigger_token(sentence: Sentence, event: Event) -> Any:

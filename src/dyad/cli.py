@@ -131,9 +131,9 @@ def _table(rows: list[dict[str, Any]], out: Any) -> None:
     header = ("date", "actor", "type", "mode", "cameo", "gold", "recipient", "evidence")
     lines = [header]
     for r in rows:
-        recipient = r["recipient"]["code"] if r["recipient"] else "-"
+        recipient = (r["recipient"]["code"] or r["recipient"]["text"]) if r["recipient"] else "-"
         ev = r["evidence"]["event"]
-        lines.append((r["date"] or "-", r["actor"]["code"], r["event_type"], r["mode"] or "-", r["cameo"],
+        lines.append((r["date"] or "-", r["actor"]["code"] or r["actor"]["text"], r["event_type"], r["mode"] or "-", r["cameo"],
                       f"{r['goldstein']:+.1f}", recipient, _clip(r["sentence"], 60) if ev else ""))
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
     for line in lines:

@@ -153,7 +153,8 @@ class EventCoder:
                         sentence=ctx.sentence.index, cameo=code.cameo, event_type=code.plover_type,
                         mode=code.plover_mode, context=code.plover_context, goldstein=code.goldstein,
                         quad_class=code.quad_class, actor=actor, recipient=recipient, trigger=span,
-                        pattern=fired, confidence=round(confidence, 2), notes=notes + placing_notes,
+                        pattern=fired, confidence=round(confidence, 2),
+                        notes=notes + placing_notes + list(actor.notes) + list(recipient.notes if recipient else ()),
                     )
 
     def _refused(self, verb: Any) -> bool:
@@ -263,7 +264,11 @@ class EventCoder:
             others = [m for m in mentions if not (m.kind in ("country", "demonym") and _token_of(m, ctx) in modifiers)]
             groups = [[ctx.by_token[i], *others] for i in sorted(modifiers)]
         found = [compose(g, self.dictionary, ctx.article.date, ctx.article.text) for g in groups]
-        return [a for a in found if a is not None]
+        actors = [a for a in found if a is not None]
+        if not actors:
+            unknown = _named_entity(head, tokens, ctx)
+            return [unknown] if unknown is not None else []
+        return actors
 
     def _targets(self, verb: Any, trigger: list[Any], pattern: Pattern, ctx: _Context, sources: list[Actor]) -> list[Actor]:
         """The direct object first ("accused Moscow of ..."), then the pattern's preposition
@@ -334,7 +339,7 @@ def _own_forces(source: Actor, actor: Actor) -> bool:
 def _same_actor(source: Actor, recipient: Actor, event_type: str | None) -> bool:
     """A country acting on itself says nothing, unless sectors differ (police and protesters);
     a country mobilising its own forces has no recipient."""
-    if source.code == recipient.code:
+    if (source.code, source.code or source.text) == (recipient.code, recipient.code or recipient.text):
         return True
     if source.country is None or source.country != recipient.country:
         return False
@@ -353,7 +358,7 @@ def _place(source: Actor, recipient: Actor | None) -> tuple[Actor, Actor | None,
     if recipient is not None and not is_placed(recipient) and source.country and recipient.sector in DOMESTIC_SECTORS:
         recipient = replace(recipient, country=source.country, code=f"{source.country}{recipient.sector}")
         notes.append("recipient's country taken from the actor's")
-    if not is_placed(source):
+    if not is_placed(source) and source.ner is None:
         if recipient is None or recipient.country is None or source.sector not in DOMESTIC_SECTORS:
             return None
         source = replace(source, country=recipient.country, code=f"{recipient.country}{source.sector}")
@@ -375,6 +380,20 @@ def _context(article: Article, sentence: Sentence) -> _Context:
             if mention.start <= t.idx + sentence.offset < mention.end:
                 mention_tokens[t.i] = mention
     return _Context(article, sentence, by_token, mention_tokens)
+
+
+NAMED_TYPES = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
+
+
+def _named_entity(head: Any, tokens: set[int], ctx: _Context) -> Actor | None:
+    """A named actor the knowledge base does not know ("the Azadliq coalition"): kept with its
+    text and entity type, code null, so nothing is lost."""
+    for ent in ctx.sentence.span.ents:
+        if ent.label_ in NAMED_TYPES and head.i in range(ent.start, ent.end) and all(t.i in tokens for t in ent):
+            start, end = ent.start_char + ctx.sentence.offset, ent.end_char + ctx.sentence.offset
+            return Actor(ent.text, None, None, None, None, start, end, ner=ent.label_,
+                         notes=(f"{ent.text!r} is not in the knowledge base ({ent.label_})",))
+    return None
 
 
 def _token_of(mention: Mention, ctx: _Context) -> int | None:

@@ -48,7 +48,9 @@ CREATE TABLE IF NOT EXISTS events (
     goldstein DOUBLE,
     quad_class INTEGER,
     actor_text VARCHAR, actor_code VARCHAR, actor_country VARCHAR, actor_sector VARCHAR, actor_name VARCHAR,
-    recipient_text VARCHAR, recipient_code VARCHAR, recipient_country VARCHAR, recipient_sector VARCHAR, recipient_name VARCHAR,
+    actor_role VARCHAR, actor_ner VARCHAR,
+    recipient_text VARCHAR, recipient_code VARCHAR, recipient_country VARCHAR, recipient_sector VARCHAR,
+    recipient_name VARCHAR, recipient_role VARCHAR, recipient_ner VARCHAR,
     location_name VARCHAR, location_country VARCHAR, location_lat DOUBLE, location_lon DOUBLE,
     sentence VARCHAR,
     evidence JSON,           -- {actor: [start, end], recipient: [...], event: [...], location: [...]}
@@ -56,6 +58,10 @@ CREATE TABLE IF NOT EXISTS events (
     mentions INTEGER,
     pattern VARCHAR,
     notes JSON
+);
+CREATE TABLE IF NOT EXISTS dyad_meta (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR
 );
 CREATE TABLE IF NOT EXISTS input_errors (
     item VARCHAR,
@@ -68,7 +74,8 @@ EVENT_FIELDS = (
     "id", "article_id", "date", "event_type", "mode", "cameo", "goldstein", "quad_class", "actor", "recipient",
     "location", "sentence", "evidence", "confidence", "sources", "mentions",
 )
-_ACTOR_COLUMNS = ("text", "code", "country", "sector", "name")
+_ACTOR_COLUMNS = ("text", "code", "country", "sector", "name", "role", "ner")
+SCHEMA_VERSION = "2"
 
 
 def event_id(article_id: str, event: Event) -> str:
@@ -87,10 +94,28 @@ class Store:
             raise StoreError(f"no database at {self.path}; run `dyad code` first")
         try:
             self.db = duckdb.connect(self.path, read_only=read_only)
-            if not read_only:
+            version = self._schema_version()
+            if version is None and not read_only:
                 self.db.execute(SCHEMA)
+                self.db.execute("INSERT INTO dyad_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+                version = SCHEMA_VERSION
         except duckdb.Error as err:
             raise StoreError(f"cannot open {self.path}: {err}") from None
+        if version is None:
+            self.db.close()
+            raise StoreError(f"{self.path} holds no Dyad data yet; run `dyad code` first")
+        if version != SCHEMA_VERSION:
+            self.db.close()
+            raise StoreError(f"{self.path} was written by another version of Dyad (schema {version}, this one "
+                             f"uses {SCHEMA_VERSION}); code into a new file, or delete this one and code again")
+
+    def _schema_version(self) -> str | None:
+        """None for an empty database; "1" for the first releases, which kept no version."""
+        tables = {row[0] for row in self.db.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "dyad_meta" in tables:
+            row = self.db.execute("SELECT value FROM dyad_meta WHERE key = 'schema_version'").fetchone()
+            return str(row[0]) if row else "1"
+        return "1" if "events" in tables else None
 
     def close(self) -> None:
         self.db.close()
@@ -199,7 +224,7 @@ def _event_row(article: Article, event: Event) -> tuple[Any, ...]:
         "location": [event.location.start, event.location.end] if event.location else None,
     }
     actor = [getattr(event.actor, c) for c in _ACTOR_COLUMNS]
-    recipient = [getattr(event.recipient, c) for c in _ACTOR_COLUMNS] if event.recipient else [None] * 5
+    recipient = [getattr(event.recipient, c) for c in _ACTOR_COLUMNS] if event.recipient else [None] * len(_ACTOR_COLUMNS)
     loc = event.location
     location = [loc.name, loc.country, loc.lat, loc.lon] if loc else [None] * 4
     return (
@@ -211,7 +236,7 @@ def _event_row(article: Article, event: Event) -> tuple[Any, ...]:
 
 
 def _actor(row: dict[str, Any], prefix: str) -> dict[str, Any] | None:
-    if row[f"{prefix}_code"] is None:
+    if row[f"{prefix}_text"] is None:
         return None
     return {c: row[f"{prefix}_{c}"] for c in _ACTOR_COLUMNS}
 

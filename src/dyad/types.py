@@ -44,12 +44,15 @@ class Actor:
     """
 
     text: str
-    code: str
+    code: str | None  # None: a named actor the knowledge base does not know
     country: str | None
     sector: str | None
     name: str | None
     start: int
     end: int
+    role: str | None = None  # the office held on the article's date ("Prime Minister")
+    ner: str | None = None  # spaCy's entity type, for actors found by NER alone
+    notes: tuple[str, ...] = ()  # how it was resolved, copied onto the events
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +61,8 @@ class Actor:
             "country": self.country,
             "sector": self.sector,
             "name": self.name,
+            "role": self.role,
+            "ner": self.ner,
         }
 
 

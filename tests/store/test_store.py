@@ -32,7 +32,8 @@ def test_round_trip_has_the_fixed_fields(tmp_path: Path) -> None:
         store.write([_article()])
         [row] = store.events()
     assert set(EVENT_FIELDS) <= set(row)
-    assert row["actor"] == {"text": "Russia", "code": "RUS", "country": "RUS", "sector": None, "name": "Russia"}
+    assert row["actor"] == {"text": "Russia", "code": "RUS", "country": "RUS", "sector": None, "name": "Russia",
+                            "role": None, "ner": None}
     assert row["recipient"]["country"] == "JPN"
     assert row["location"] == {"name": "Tokyo", "country": "JPN", "lat": 35.68, "lon": 139.69}
     assert row["evidence"] == {"actor": [0, 6], "recipient": [20, 38], "event": [7, 15], "location": [42, 47]}
@@ -100,3 +101,14 @@ def test_writing_any_sequence_of_batches_leaves_one_copy_of_each_article(tmp_pat
         summary = store.summary()
     assert summary["articles"] == len(set(ids))
     assert summary["events"] == len(set(ids))
+
+
+def test_a_database_of_another_schema_is_refused(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as db:
+        db.execute("CREATE TABLE events (id VARCHAR)")
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match="another version of Dyad"):
+            Store(path, read_only=read_only)
