@@ -446,7 +446,7 @@ def compose(mentions: list[Mention], dictionary: ActorDictionary, day: dt.date |
         iso3, note = dictionary.countries[key].on(day)
         implied_gov = first.kind in ("capital", "metonym")
         sector = agent_sector or seat_sector or ("GOV" if implied_gov else None)
-        notes = (note,) if note else ()
+        notes: tuple[str, ...] = (note,) if note else ()
         holder = dictionary.holder(iso3, agents[-1].key, day) if agents else None
         name = holder or dictionary.countries[key].name
         role = dictionary.agent_roles.get(agents[-1].key) if holder and agents else None

@@ -52,7 +52,7 @@ def test_no_two_people_head_the_same_government_at_once() -> None:
                 slots.setdefault((role.country, role.kind), []).append((role.start, role.end or dt.date.today(), person.name))
     clashes = []
     for (country, kind), spans in slots.items():
-        for (s1, e1, n1), (s2, e2, n2) in itertools.combinations(sorted(spans), 2):
+        for (_, e1, n1), (s2, _, n2) in itertools.combinations(sorted(spans), 2):
             if n1 != n2 and s2 < e1 - dt.timedelta(days=3):  # handovers may share a day or two
                 clashes.append((country, kind, n1, n2, str(s2)))
     assert not clashes, clashes[:20]
