@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .actors import ActorDictionary, compose, default_dictionary, is_placed
+from .discourse import antecedent, context_country, pair
 from .codebook import Codebook, default_codebook
 from .patterns import Pattern, Patterns, default_patterns
 from .types import Actor, Article, Event, Mention, Sentence
@@ -143,7 +144,7 @@ class EventCoder:
             for target in targets:
                 others: list[Actor | None] = [s for s in sources if s.code != source.code]
                 for candidate in [target] if target is not None else others or [None]:
-                    placed = _place(source, candidate)
+                    placed = _place(self._situated(source, ctx), candidate)
                     if placed is None:
                         continue
                     actor, recipient, placing_notes = placed
@@ -216,6 +217,17 @@ class EventCoder:
 
     # -- who ---------------------------------------------------------------------------
 
+    def _situated(self, actor: Actor, ctx: _Context) -> Actor:
+        """A sector-only actor ("a government spokesman") takes the only country named just
+        before it, when there is exactly one."""
+        if is_placed(actor) or actor.ner is not None or actor.sector is None:
+            return actor
+        country = context_country(ctx.article, self.dictionary, ctx.sentence.index, actor.start)
+        if country is None:
+            return actor
+        return replace(actor, country=country, code=f"{country}{actor.sector}",
+                       notes=(*actor.notes, f"{actor.text!r} taken to be of {country}, the country named just before"))
+
     def _sources(self, verb: Any, ctx: _Context) -> tuple[list[Actor], bool]:
         subject = _subject(verb)
         if subject is None:
@@ -224,6 +236,10 @@ class EventCoder:
             speaker = self._speaker(verb, ctx)
             if speaker is not None:
                 return [speaker], True
+            mention = antecedent(subject.lower_, ctx.article, ctx.sentence.index, subject.idx + ctx.sentence.offset)
+            actor = compose([mention], self.dictionary, ctx.article.date, ctx.article.text) if mention else None
+            if actor is not None:
+                return [replace(actor, notes=(*actor.notes, f"{subject.text!r} resolved to {mention.text!r}" if mention else ""))], True
             return [], False
         return self._actors(subject, ctx), False
 
@@ -265,9 +281,24 @@ class EventCoder:
             groups = [[ctx.by_token[i], *others] for i in sorted(modifiers)]
         found = [compose(g, self.dictionary, ctx.article.date, ctx.article.text) for g in groups]
         actors = [a for a in found if a is not None]
+        if not actors and _is_pair(head):
+            return self._pair(head, ctx)
         if not actors:
             unknown = _named_entity(head, tokens, ctx)
             return [unknown] if unknown is not None else []
+        return actors
+
+    def _pair(self, head: Any, ctx: _Context) -> list[Actor]:
+        """"The two countries", "both sides": the two countries named just before."""
+        mentions = pair(ctx.article, self.dictionary, ctx.sentence.index, head.left_edge.idx + ctx.sentence.offset)
+        sector = "GOV" if head.lemma_.lower() in ("government", "leader") else None
+        actors = []
+        for m in mentions:
+            actor = compose([m], self.dictionary, ctx.article.date, ctx.article.text)
+            if actor is not None:
+                if sector and actor.country and actor.sector is None:
+                    actor = replace(actor, sector=sector, code=f"{actor.country}{sector}")
+                actors.append(replace(actor, notes=(*actor.notes, f"{_phrase_text(head)!r} resolved to {m.text!r}")))
         return actors
 
     def _targets(self, verb: Any, trigger: list[Any], pattern: Pattern, ctx: _Context, sources: list[Actor]) -> list[Actor]:
@@ -385,13 +416,28 @@ def _context(article: Article, sentence: Sentence) -> _Context:
 NAMED_TYPES = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
 
 
+PAIR_NOUNS = {"country", "side", "nation", "government", "leader", "neighbour", "neighbor", "state", "party", "capital"}
+
+
+def _is_pair(head: Any) -> bool:
+    """"the two countries", "both sides", "the two leaders"."""
+    if head.lemma_.lower() not in PAIR_NOUNS or head.tag_ not in ("NNS", "NNPS"):
+        return False
+    return any(c.lower_ in ("two", "both") and c.dep_ in ("nummod", "det", "predet", "amod", "quantmod") for c in head.children)
+
+
+def _phrase_text(head: Any) -> str:
+    return str(head.doc[head.left_edge.i : head.i + 1].text)
+
+
 def _named_entity(head: Any, tokens: set[int], ctx: _Context) -> Actor | None:
     """A named actor the knowledge base does not know ("the Azadliq coalition"): kept with its
     text and entity type, code null, so nothing is lost."""
     for ent in ctx.sentence.span.ents:
-        if ent.label_ in NAMED_TYPES and head.i in range(ent.start, ent.end) and all(t.i in tokens for t in ent):
-            start, end = ent.start_char + ctx.sentence.offset, ent.end_char + ctx.sentence.offset
-            return Actor(ent.text, None, None, None, None, start, end, ner=ent.label_,
+        if ent.label_ in NAMED_TYPES and all(t.i in tokens for t in ent) and ent.start <= head.i:
+            last = max(head.i, ent.end - 1)  # "the Azadliq coalition": from the name to the head
+            start, end = ent.start_char + ctx.sentence.offset, head.doc[last].idx + len(head.doc[last]) + ctx.sentence.offset
+            return Actor(ctx.article.text[start:end], None, None, None, None, start, end, ner=ent.label_,
                          notes=(f"{ent.text!r} is not in the knowledge base ({ent.label_})",))
     return None
 

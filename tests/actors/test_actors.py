@@ -105,3 +105,84 @@ class TestTagger:
     def test_case_sensitive_short_aliases(self, pipeline: Any) -> None:
         article = pipeline.code_text("US troops told us they would leave.", date="2020-01-01")
         assert [(m.text, m.key) for m in article.mentions if m.kind == "country"] == [("US", "USA")]
+
+
+def _actors_of(article: Any) -> list[tuple[str | None, str, str | None]]:
+    return [(e.actor.code, e.event_type, e.recipient.code if e.recipient else None) for e in article.events]
+
+
+@pytest.mark.model
+class TestResolver:
+    @pytest.mark.parametrize(
+        ("text", "date", "actor", "name"),
+        [
+            ("Suga criticised China on Monday.", "2018-09-12", None, None),  # never named in full: code null
+            ("Japan's Chief Cabinet Secretary Yoshihide Suga criticised China.", "2018-09-12", "JPNGOV", "Yoshihide Suga"),
+            ("Japanese Prime Minister Yoshihide Suga criticised China.", "2021-03-01", "JPNGOV", "Yoshihide Suga"),
+            ("The Japanese prime minister criticised China.", "2018-09-12", "JPNGOV", "Shinzo Abe"),
+            ("The Japanese prime minister criticised China.", "2021-03-01", "JPNGOV", "Yoshihide Suga"),
+            ("Russia's president criticised Ukraine.", "2010-06-01", "RUSGOV", "Dmitry Medvedev"),
+            ("Vladimir Putin criticised Ukraine.", "2010-06-01", "RUSGOV", "Vladimir Putin"),
+        ],
+    )
+    def test_roles_over_time(self, code: Any, text: str, date: str, actor: str | None, name: str | None) -> None:
+        events = code(text, date).events
+        assert [(e.actor.code, e.actor.name) for e in events] == [(actor, name)]
+
+    def test_role_is_recorded(self, code: Any) -> None:
+        [event] = code("Vladimir Putin criticised Ukraine.", "2010-06-01").events
+        assert event.actor.role == "Prime Minister"
+
+    @pytest.mark.parametrize(
+        ("text", "date", "code_"),
+        [
+            ("The Soviet Union invaded Afghanistan.", "1979-12-28", "SUN"),
+            ("Japan demanded islands from the Soviet Union.", "2018-09-12", "RUS"),
+            ("East Germany expelled two West German diplomats.", "1985-03-01", "DDR"),
+        ],
+    )
+    def test_historical_states(self, code: Any, text: str, date: str, code_: str) -> None:
+        countries = {e.actor.country for e in code(text, date).events} | {
+            e.recipient.country for e in code(text, date).events if e.recipient}
+        assert code_ in countries
+
+    @pytest.mark.parametrize(
+        ("text", "actor"),
+        [
+            ("The Pentagon accused Iran of arming rebels.", "USAMIL"),
+            ("The Kremlin accused Ukraine of sabotage.", "RUSGOV"),
+            ("Downing Street criticised France.", "GBRGOV"),
+            ("Chinese firms signed a deal with Kenya.", "CHNBUS"),
+            ("UN peacekeepers arrested two Congolese rebels.", "IGOUNOMIL"),
+        ],
+    )
+    def test_metonyms_and_agents(self, code: Any, text: str, actor: str) -> None:
+        assert actor in [a for a, _, _ in _actors_of(code(text))]
+
+    def test_he_resolves_to_the_only_person_named_before(self, code: Any) -> None:
+        article = code("Turkish President Recep Tayyip Erdogan spoke in Ankara. He criticised Sweden.", "2023-01-20")
+        [event] = article.events
+        assert (event.actor.code, event.actor.name, event.recipient.code if event.recipient else None) == ("TURGOV", "Recep Tayyip Erdogan", "SWE")
+        assert article.text[event.actor.start : event.actor.end] == "Recep Tayyip Erdogan"
+
+    def test_he_with_two_candidates_stays_unresolved(self, code: Any) -> None:
+        article = code("Erdogan met Swedish Prime Minister Ulf Kristersson in Ankara. He criticised Finland.", "2023-01-20")
+        assert all(e.event_type != "ACCUSE" for e in article.events)
+
+    def test_it_resolves_to_the_only_country(self, code: Any) -> None:
+        [event] = code("Canada is worried. It criticised India on Monday.", "2023-09-20").events
+        assert (event.actor.code, event.recipient.code if event.recipient else None) == ("CAN", "IND")
+
+    def test_the_two_countries(self, code: Any) -> None:
+        article = code("Armenia and Azerbaijan met in Brussels. The two countries agreed to reopen the border.", "2023-05-14")
+        found = _actors_of(article)
+        assert ("ARM", "AGREE", "AZE") in found and ("AZE", "AGREE", "ARM") in found
+
+    def test_a_government_spokesman_in_a_japan_story(self, code: Any) -> None:
+        article = code("Japan was angered by the report. A government spokesman accused China of provocation.", "2023-05-14")
+        assert ("JPNGOV", "ACCUSE", "CHN") in _actors_of(article)
+
+    def test_unknown_named_actors_are_kept_with_code_null(self, code: Any) -> None:
+        [event] = code("The Azadliq coalition accused Ilham Aliyev of fraud.", "2005-11-07").events
+        assert event.actor.code is None and event.actor.ner is not None
+        assert event.actor.text == "Azadliq coalition"
