@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .actors import ActorDictionary, compose, default_dictionary, is_placed
-from .discourse import antecedent, context_country, pair
 from .codebook import Codebook, default_codebook
+from .discourse import antecedent, context_country, pair
 from .patterns import Pattern, Patterns, default_patterns
 from .types import Actor, Article, Event, Mention, Sentence
 
