@@ -117,10 +117,14 @@ class ActorDictionary:
     # alias text -> (kind, key); the phrase matchers are built from this
     aliases: list[tuple[str, str, str]] = field(default_factory=list)
     exact: set[str] = field(default_factory=set)  # aliases that must match their case ("Diet")
+    preferred: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) the user added: wins ties
     _holders: dict[tuple[str, str], list[tuple[Role, str]]] | None = field(default=None, repr=False)
+    _surnames: dict[str, list[Person]] | None = field(default=None, repr=False)
 
     @classmethod
-    def load(cls, folder: Path | None = None) -> ActorDictionary:
+    def load(cls, folder: Path | None = None, extra: Iterable[str | Path] = ()) -> ActorDictionary:
+        """The built-in knowledge base (or `folder`), extended and overridden by the user's
+        files in `extra`: YAML files, or directories of them (see `extend`)."""
         folder = folder or data_path("actors")
         self = cls()
         self._load_countries(folder / "countries.tsv")
@@ -133,7 +137,59 @@ class ActorDictionary:
             self._load_people(path)
         if (folder / "places.tsv").exists():
             self._load_places(folder / "places.tsv")
+        for path in extra:
+            path = Path(path)
+            files = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path]
+            if not files or not all(f.is_file() for f in files):
+                raise DataFileError(str(path), "no such actor file, or a directory without .yaml files")
+            for file in files:
+                self.extend(file)
         return self
+
+    def extend(self, path: Path) -> None:
+        """Add a user's actor file. Sections, all optional:
+
+        people (as in people/*.yaml; a name already known is replaced), organizations
+        ({code, name, aliases, sector, country}; a known code is replaced), agents ({phrase,
+        sector, role}), metonyms ({phrase, country, sector}), places ({name, aliases, country,
+        lat, lon}), countries ({iso3, aliases, demonyms}: more names for a known country).
+        What the user adds wins over a built-in entry matching the same words."""
+        raw = read_yaml(path) or {}
+        known = {"people", "organizations", "agents", "metonyms", "places", "countries"}
+        if not isinstance(raw, dict) or set(raw) - known:
+            raise DataFileError(str(path), f"expected a mapping with sections {', '.join(sorted(known))}")
+        before = len(self.aliases)
+        for section, entries in raw.items():
+            if not isinstance(entries, list):
+                raise DataFileError(str(path), f"section {section!r} must be a list")
+            for number, entry in enumerate(entries, start=1):
+                where = f"{path} ({section}[{number}])"
+                if not isinstance(entry, dict):
+                    raise DataFileError(where, "each entry must be a mapping")
+                try:
+                    self._extend_one(section, entry, where)
+                except (KeyError, TypeError, ValueError) as err:
+                    raise DataFileError(where, f"missing or malformed field: {err}") from None
+        self.preferred.update((kind, key) for _, kind, key in self.aliases[before:])
+
+    def _extend_one(self, section: str, e: dict[str, Any], where: str) -> None:
+        if section == "people":
+            self.add_person(e, where, merge=False)
+        elif section == "organizations":
+            self.add_org(str(e["code"]), str(e["name"]), list(e.get("aliases") or []), str(e.get("sector") or "IGO"),
+                         e.get("country"), where)
+        elif section == "agents":
+            self.add_agent(str(e["phrase"]), str(e["sector"]), e.get("role"), where)
+        elif section == "metonyms":
+            self.add_metonym(str(e["phrase"]), str(e["country"]), str(e["sector"]), where)
+        elif section == "places":
+            self.add_place(str(e["name"]), list(e.get("aliases") or []), e.get("country"), float(e["lat"]), float(e["lon"]), where)
+        else:
+            iso3 = str(e["iso3"])
+            if iso3 not in self.countries:
+                raise DataFileError(where, f"unknown country {iso3!r}")
+            self.aliases.extend((str(a), "country", iso3) for a in e.get("aliases") or [])
+            self.aliases.extend((str(a), "demonym", iso3) for a in e.get("demonyms") or [])
 
     def _load_countries(self, path: Path) -> None:
         columns = ("iso3", "name", "aliases", "demonyms", "capital", "capital_lat", "capital_lon", "lat", "lon", "metonyms")
@@ -192,59 +248,82 @@ class ActorDictionary:
 
     def _load_metonyms(self, path: Path) -> None:
         for line, row in read_tsv(path, ("phrase", "country", "sector")):
-            if row["country"] not in self.countries:
-                raise DataFileError(f"{path}:{line}", f"unknown country {row['country']!r}")
-            if not row["sector"].isalpha():
-                raise DataFileError(f"{path}:{line}", f"sector must be a letter code, got {row['sector']!r}")
-            self.aliases.append((row["phrase"], "metonym", f"{row['country']}:{row['sector'].upper()}"))
-            self.exact.add(row["phrase"])
+            self.add_metonym(row["phrase"], row["country"], row["sector"], f"{path}:{line}")
+
+    def add_metonym(self, phrase: str, country: str, sector: str, where: str) -> None:
+        if country not in self.countries:
+            raise DataFileError(where, f"unknown country {country!r}")
+        if not sector.isalpha():
+            raise DataFileError(where, f"sector must be a letter code, got {sector!r}")
+        self.aliases.append((phrase, "metonym", f"{country}:{sector.upper()}"))
+        self.exact.add(phrase)
 
     def _load_people(self, path: Path) -> None:
         records = read_yaml(path) or []
         if not isinstance(records, list):
             raise DataFileError(str(path), "expected a list of people")
         for number, record in enumerate(records, start=1):
-            where = f"{path} (person {number})"
-            if not isinstance(record, dict) or not record.get("name") or not isinstance(record.get("roles"), list):
-                raise DataFileError(where, "each person needs a name and a list of roles")
-            roles = tuple(self._role(r, f"{where}, {record['name']}") for r in record["roles"])
-            name = str(record["name"])
-            if name in self.people:  # the same person in two files: one record, all roles
-                known = self.people[name].roles
-                roles = known + tuple(r for r in roles if r not in known)
-            self.people[name] = Person(name=name, roles=roles, wikidata=record.get("wikidata"))
-            for alias in [name, *[str(a) for a in record.get("aliases") or []]]:
-                self.aliases.append((alias, "person", name))
+            self.add_person(record, f"{path} (person {number})", merge=True)
+
+    def add_person(self, record: Any, where: str, merge: bool) -> None:
+        """Add one person record; with `merge`, roles of a person already known are added to
+        theirs (built-in files), else the record replaces theirs (a user's override)."""
+        if not isinstance(record, dict) or not record.get("name") or not isinstance(record.get("roles"), list):
+            raise DataFileError(where, "each person needs a name and a list of roles")
+        roles = tuple(self._role(r, f"{where}, {record['name']}") for r in record["roles"])
+        name = str(record["name"])
+        if merge and name in self.people:
+            known = self.people[name].roles
+            roles = known + tuple(r for r in roles if r not in known)
+        self.people[name] = Person(name=name, roles=roles, wikidata=record.get("wikidata"))
+        self._holders = self._surnames = None
+        for alias in [name, *[str(a) for a in record.get("aliases") or []]]:
+            self.aliases.append((alias, "person", name))
 
     def _load_orgs(self, path: Path) -> None:
         for line, row in read_tsv(path, ("code", "name", "aliases", "sector", "country")):
-            org = Org(code=row["code"], name=row["name"], sector=row["sector"] or "IGO", country=row["country"] or None)
-            if org.code in self.orgs:
-                raise DataFileError(f"{path}:{line}", f"duplicate organisation code {org.code}")
-            self.orgs[org.code] = org
-            for alias in [org.name, *_split(row["aliases"])]:
-                self.aliases.append((alias, "org", org.code))
+            if row["code"] in self.orgs:
+                raise DataFileError(f"{path}:{line}", f"duplicate organisation code {row['code']}")
+            self.add_org(row["code"], row["name"], _split(row["aliases"]), row["sector"], row["country"], f"{path}:{line}")
+
+    def add_org(self, code: str, name: str, aliases: list[str], sector: str, country: str | None, where: str) -> None:
+        if not code or not name:
+            raise DataFileError(where, "an organisation needs a code and a name")
+        if country and country not in self.countries:
+            raise DataFileError(where, f"unknown country {country!r}")
+        self.orgs[code] = Org(code=code, name=name, sector=(sector or "IGO").upper(), country=country or None)
+        for alias in [name, *aliases]:
+            self.aliases.append((alias, "org", code))
 
     def _load_agents(self, path: Path) -> None:
         for line, row in read_tsv(path, ("phrase", "sector")):
-            if not row["sector"].isalpha():
-                raise DataFileError(f"{path}:{line}", f"sector must be a letter code, got {row['sector']!r}")
-            phrase = row["phrase"].lower()
-            self.agents[phrase] = row["sector"].upper()
-            if row.get("role"):
-                if row["role"] not in ROLE_KINDS:
-                    raise DataFileError(f"{path}:{line}", f"role must be one of {', '.join(ROLE_KINDS)}")
-                self.agent_roles[phrase] = row["role"]
-            self.aliases.append((phrase, "agent", phrase))
+            self.add_agent(row["phrase"], row["sector"], row.get("role") or None, f"{path}:{line}")
+
+    def add_agent(self, phrase: str, sector: str, role: str | None, where: str) -> None:
+        if not sector.isalpha():
+            raise DataFileError(where, f"sector must be a letter code, got {sector!r}")
+        if role is not None and role not in ROLE_KINDS:
+            raise DataFileError(where, f"role must be one of {', '.join(ROLE_KINDS)}")
+        phrase = phrase.lower()
+        self.agents[phrase] = sector.upper()
+        if role is not None:
+            self.agent_roles[phrase] = role
+        self.aliases.append((phrase, "agent", phrase))
 
     def _load_places(self, path: Path) -> None:
         for line, row in read_tsv(path, ("name", "country", "lat", "lon")):
             lat, lon = _float(row["lat"], path, line), _float(row["lon"], path, line)
-            if lat is None or lon is None:
-                raise DataFileError(f"{path}:{line}", "a place needs lat and lon")
-            self.places[row["name"]] = Place(row["name"], row["country"] or None, lat, lon)
-            for alias in [row["name"], *_split(row.get("aliases", ""))]:
-                self.aliases.append((alias, "place", row["name"]))
+            self.add_place(row["name"], _split(row.get("aliases", "")), row["country"] or None, lat, lon, f"{path}:{line}")
+
+    def add_place(self, name: str, aliases: list[str], country: str | None, lat: float | None, lon: float | None,
+                  where: str) -> None:
+        if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise DataFileError(where, "a place needs lat (-90 to 90) and lon (-180 to 180)")
+        if country is not None and country not in self.countries:
+            raise DataFileError(where, f"unknown country {country!r}")
+        self.places[name] = Place(name, country, lat, lon)
+        for alias in [name, *aliases]:
+            self.aliases.append((alias, "place", name))
 
     def _role(self, record: Any, where: str) -> Role:
         if not isinstance(record, dict):
@@ -267,6 +346,14 @@ class ActorDictionary:
         if role.org is not None and role.org not in self.orgs:
             raise DataFileError(where, f"unknown organisation {role.org!r}")
         return role
+
+    @property
+    def by_surname(self) -> dict[str, list[Person]]:
+        if self._surnames is None:
+            self._surnames = {}
+            for person in self.people.values():
+                self._surnames.setdefault(person.surname, []).append(person)
+        return self._surnames
 
     def holder(self, country: str, title: str, day: dt.date | None) -> str | None:
         """Who held the office a title word names ("prime minister") in `country` on `day`."""
@@ -359,6 +446,7 @@ class ActorTagger:
             found = [m for m in doc_matches[id(span.doc)] if span.start <= m[2] and m[3] <= span.end]
             found += self._unknown_people(span, found)
             found += self._surnames(span, found, known)
+            found += self._titled_surnames(span, found, article.date)
             for kind, key, s, e, fields in sorted(found, key=lambda m: m[2]):
                 start, end = span.doc[s].idx, span.doc[e - 1].idx + len(span.doc[e - 1])
                 article.mentions.append(Mention(
@@ -374,7 +462,7 @@ class ActorTagger:
         for label_id, s, e in [*self.exact(doc), *self.folded(doc)]:
             kind, key = self.labels[doc.vocab.strings[label_id]]
             spans.append((kind, key, s, e, {}))
-        return _longest(spans)
+        return _longest(spans, self.dictionary.preferred)
 
     def _unknown_people(self, span: Any, found: list[Match]) -> list[Match]:
         """A PERSON entity after a country and a title in its noun phrase is an actor too:
@@ -403,13 +491,32 @@ class ActorTagger:
         return extra
 
 
+    def _titled_surnames(self, span: Any, found: list[Match], day: dt.date | None) -> list[Match]:
+        """A title and a surname ("President Bush", "Chancellor Merkel") name the one person
+        with that surname who held that office on the article's date (with no date: the one
+        person who ever held it)."""
+        taken = {i for _, _, s, e, _ in found for i in range(s, e)}
+        titles = {e: key for kind, key, s, e, _ in found if kind == "agent" and key in self.dictionary.agent_roles}
+        extra: list[Match] = []
+        for token in span:
+            if token.i in taken or token.pos_ != "PROPN" or token.i not in titles:
+                continue
+            kind = self.dictionary.agent_roles[titles[token.i]]
+            people = {p.name for p in self.dictionary.by_surname.get(token.text, ())
+                      if any(r.kind == kind and (day is None or r.holds_on(day)) for r in p.roles)}
+            if len(people) == 1:
+                extra.append(("person", people.pop(), token.i, token.i + 1, {}))
+        return extra
+
+
 Match = tuple[str, str, int, int, dict[str, Any]]
 
 
-def _longest(spans: Iterable[tuple[str, str, int, int, dict[str, Any]]]) -> list[tuple[str, str, int, int, dict[str, Any]]]:
-    """Keep the longest of overlapping matches; on ties the kind earlier in KIND_PRIORITY."""
-    ranked = sorted(spans, key=lambda m: (-(m[3] - m[2]), KIND_PRIORITY.index(m[0]), m[2]))
-    kept: list[tuple[str, str, int, int, dict[str, Any]]] = []
+def _longest(spans: Iterable[Match], preferred: set[tuple[str, str]]) -> list[Match]:
+    """Keep the longest of overlapping matches; on ties the user's own entries, then the kind
+    earlier in KIND_PRIORITY."""
+    ranked = sorted(spans, key=lambda m: (-(m[3] - m[2]), (m[0], m[1]) not in preferred, KIND_PRIORITY.index(m[0]), m[2]))
+    kept: list[Match] = []
     used: set[int] = set()
     for match in ranked:
         if used.isdisjoint(range(match[2], match[3])):
@@ -418,14 +525,22 @@ def _longest(spans: Iterable[tuple[str, str, int, int, dict[str, Any]]]) -> list
     return sorted(kept, key=lambda m: m[2])
 
 
-def compose(mentions: list[Mention], dictionary: ActorDictionary, day: dt.date | None, text: str) -> Actor | None:
+def compose(mentions: list[Mention], dictionary: ActorDictionary, day: dt.date | None, text: str,
+            head: int | None = None) -> Actor | None:
     """One actor from the mentions found inside one noun phrase, or None.
 
-    A person wins, then an organisation, then a country with the sector an agent word gives.
-    A country and a title with no name ("the Japanese prime minister") name whoever held that
-    office on `day`, when the knowledge base knows."""
+    A person wins, then an organisation, then a country with the sector an agent word gives,
+    then a place's country. A country and a title with no name ("the Japanese prime minister")
+    name whoever held that office on `day`, when the knowledge base knows. `head` (the offset of
+    the phrase's head word) settles "NATO-member Norway": the country heads it, not NATO."""
     if not mentions:
         return None
+    if head is not None and any(m.start <= head < m.end and m.kind in COUNTRY_KINDS for m in mentions):
+        mentions = [m for m in mentions if m.kind != "org"]
+    places = [m for m in mentions if m.kind == "place"]
+    mentions = [m for m in mentions if m.kind != "place"]
+    if not mentions:
+        return _place_actor(places[0], dictionary, text) if places else None
     start, end = min(m.start for m in mentions), max(m.end for m in mentions)
     span_text = text[start:end]
     agents = [m for m in mentions if m.kind == "agent"]
@@ -457,6 +572,15 @@ def compose(mentions: list[Mention], dictionary: ActorDictionary, day: dt.date |
     if agent_sector:
         return Actor(span_text, agent_sector, None, agent_sector, None, start, end)
     return None
+
+
+def _place_actor(m: Mention, dictionary: ActorDictionary, text: str) -> Actor | None:
+    """A place named as an actor ("shelled the Gaza Strip") stands for its country."""
+    place = dictionary.places[m.key]
+    if place.country is None:
+        return None
+    return Actor(text[m.start : m.end], place.country, place.country, None, place.name, m.start, m.end,
+                 notes=(f"{place.name} stands for {place.country}",))
 
 
 def _person_actor(m: Mention, dictionary: ActorDictionary, day: dt.date | None, agent_sector: str | None,

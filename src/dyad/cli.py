@@ -6,6 +6,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -47,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--db", default="dyad.duckdb", help="DuckDB file (default: %(default)s)")
     code.add_argument("--date", type=_date, help="publication date for articles that have none")
     code.add_argument("--source", help="source name for articles that have none")
+    code.add_argument("--actors", action="append", default=[], metavar="PATH",
+                      help="your own actor file or folder of .yaml files, added to the built-in knowledge base and "
+                           "winning over it; repeatable (also: DYAD_ACTORS, paths separated by ':')")
     code.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
     events = sub.add_parser("events", help="list stored events")
@@ -89,7 +93,8 @@ def _code(args: argparse.Namespace) -> int:
         from tqdm import tqdm
 
         bar = tqdm(desc="coding", unit=" items", file=sys.stderr)
-    pipeline = Pipeline()
+    actors = [*args.actors, *[p for p in os.environ.get("DYAD_ACTORS", "").split(os.pathsep) if p]]
+    pipeline = Pipeline(actors=actors)
     with Store(args.db) as store:
         report = code_paths(args.paths, store, pipeline, default_date=args.date, source=args.source,
                             progress=bar.update if bar is not None else None)

@@ -149,3 +149,103 @@ def pipeline_coder(pipeline: Any) -> Coder:
         return coded
 
     return run
+
+
+def score_actor_resolution(path: Path, pipeline: Any) -> Score:
+    """Actor resolution on the PLOVER gold records: is each gold source and target text, read in
+    its sentence, resolved to the gold country? Scored on the actors whose gold code is an
+    ISO country (not IGO/NGO); a text Dyad cannot resolve counts as wrong."""
+    from .actors import compose
+    from .ingest import read_text_item
+
+    records = [r for r in json.loads(path.read_text(encoding="utf-8")) if r.get("event") != "DOCUMENT"]
+    articles = pipeline.pipe([read_text_item(r["text"], id=f"gold-{i}") for i, r in enumerate(records)])
+    score = Score("actor_resolution", items=len(records))
+    for record, article in zip(records, articles, strict=True):
+        for side in ("source", "target"):
+            for gold in record.get(side) or []:
+                if not isinstance(gold, dict):
+                    continue
+                want = _gold_countries([gold])
+                start = article.text.find(gold.get("actorText") or "\0")
+                if not want or start < 0:
+                    continue
+                end = start + len(gold["actorText"])
+                inside = [m for m in article.mentions if start <= m.start and m.end <= end]
+                head = article.text.rfind(" ", start, end) + 1 or start  # English heads come last
+                actor = compose(inside, pipeline.dictionary, article.date, article.text, head)
+                score.counts[f"{side}_gold"] += 1
+                score.counts[f"{side}_hits"] += bool(actor is not None and actor.country in want)
+    return score
+
+
+def score_actor_spans(path: Path, coder: Coder) -> Score:
+    """Source/target spans of coded events against the ConfliBERT BIO annotations. A coded
+    actor (S), recipient (T) or reciprocal party (R: actor and recipient of a pair of mirrored
+    events) counts as found when it overlaps a gold span of the same role."""
+    sentences: list[list[tuple[str, str]]] = [[]]
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            if sentences[-1]:
+                sentences.append([])
+            continue
+        token, _, tag = line.rpartition(" ")
+        sentences[-1].append((token, tag))
+    sentences = [s for s in sentences if s]
+    texts, offsets = [], []
+    for tokens in sentences:
+        starts, position = [], 0
+        for token, _ in tokens:
+            starts.append(position)
+            position += len(token) + 1
+        texts.append(" ".join(t for t, _ in tokens))
+        offsets.append(starts)
+    articles = _code(coder, ((t, None) for t in texts))
+    score = Score("actor_spans", items=len(sentences))
+    for tokens, starts, article in zip(sentences, offsets, articles, strict=True):
+        gold = _bio_spans([tag for _, tag in tokens])
+        predicted = _predicted_spans(article, starts)
+        matched: set[int] = set()
+        for role, a, b in predicted:
+            hit = next((i for i, (r, c, d) in enumerate(gold) if r == role and a <= d and c <= b and i not in matched), None)
+            score.counts["predicted"] += 1
+            if hit is not None:
+                matched.add(hit)
+                score.counts["true_positive"] += 1
+        score.counts["gold"] += len(gold)
+    return score
+
+
+def _bio_spans(tags: list[str]) -> list[tuple[str, int, int]]:
+    spans: list[tuple[str, int, int]] = []
+    for i, tag in enumerate(tags):
+        if tag.startswith("B-") or (tag.startswith("I-") and (not spans or spans[-1][0] != tag[2:] or spans[-1][2] != i - 1)):
+            spans.append((tag[2:], i, i))
+        elif tag.startswith("I-"):
+            role, start, _ = spans[-1]
+            spans[-1] = (role, start, i)
+    return spans
+
+
+def _predicted_spans(article: Article, starts: list[int]) -> list[tuple[str, int, int]]:
+    def token_range(start: int, end: int) -> tuple[int, int]:
+        first = max(i for i, s in enumerate(starts) if s <= start)
+        last = max(i for i, s in enumerate(starts) if s < end)
+        return first, last
+
+    pairs = {(e.actor.start, e.recipient.start) for e in article.events if e.recipient}
+    found: dict[tuple[int, int], str] = {}
+    for event in article.events:
+        sides = [(event.actor, "S")] + ([(event.recipient, "T")] if event.recipient else [])
+        for actor, role in sides:
+            other = event.recipient if role == "S" else event.actor
+            mirrored = other is not None and (other.start, actor.start) in pairs and (actor.start, other.start) in pairs
+            found.setdefault(token_range(actor.start, actor.end), "R" if mirrored else role)
+    return [(role, a, b) for (a, b), role in found.items()]
+
+
+def f1(score: Score) -> tuple[float, float, float]:
+    tp, predicted, gold = score.counts["true_positive"], score.counts["predicted"], score.counts["gold"]
+    precision = tp / predicted if predicted else 0.0
+    recall = tp / gold if gold else 0.0
+    return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)

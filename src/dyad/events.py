@@ -271,7 +271,7 @@ class EventCoder:
         """Usually one actor; one per country when modifiers are joined by "and" inside the
         phrase ("Japanese and Chinese officials")."""
         tokens = _phrase(head)
-        mentions = [m for i, m in sorted(ctx.by_token.items()) if i in tokens and m.kind != "place"]
+        mentions = [m for i, m in sorted(ctx.by_token.items()) if i in tokens]
         modifiers = [i for i, m in ctx.by_token.items()
                      if i in tokens and m.kind in ("country", "demonym") and ctx.sentence.span.doc[i].dep_ in ("amod", "compound", "conj", "nmod")]
         joined = [i for i in modifiers if ctx.sentence.span.doc[i].dep_ == "conj"]
@@ -279,7 +279,7 @@ class EventCoder:
         if joined and len(modifiers) > 1:
             others = [m for m in mentions if not (m.kind in ("country", "demonym") and _token_of(m, ctx) in modifiers)]
             groups = [[ctx.by_token[i], *others] for i in sorted(modifiers)]
-        found = [compose(g, self.dictionary, ctx.article.date, ctx.article.text) for g in groups]
+        found = [compose(g, self.dictionary, ctx.article.date, ctx.article.text, head.idx + ctx.sentence.offset) for g in groups]
         actors = [a for a in found if a is not None]
         if not actors and _is_pair(head):
             return self._pair(head, ctx)

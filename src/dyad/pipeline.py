@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from .actors import ActorTagger
+from .actors import ActorDictionary, ActorTagger, default_dictionary
 from .attributes import Attributes
 from .clean import clean
 from .errors import DyadError, InputError
@@ -37,15 +38,19 @@ class RunReport:
 class Pipeline:
     """The stages after ingest, configured once; reuse one Pipeline for many articles."""
 
-    def __init__(self, nlp: Any = None) -> None:
+    def __init__(self, nlp: Any = None, actors: Iterable[str | Path] = ()) -> None:
+        """`actors`: the user's own actor files or folders, added to the built-in knowledge
+        base and winning over it (see `ActorDictionary.extend`)."""
         nlp = nlp if nlp is not None else load_model()
+        actors = list(actors)
+        self.dictionary = ActorDictionary.load(extra=actors) if actors else default_dictionary()
         self.parser = Parser(nlp)
         self.stages: list[tuple[str, Stage]] = [
             ("clean", clean),
             ("nlp", self.parser),
-            ("actors", ActorTagger(nlp)),
-            ("events", EventCoder()),
-            ("attributes", Attributes()),
+            ("actors", ActorTagger(nlp, self.dictionary)),
+            ("events", EventCoder(dictionary=self.dictionary)),
+            ("attributes", Attributes(self.dictionary)),
         ]
 
     def __call__(self, article: Article) -> Article:

@@ -186,3 +186,68 @@ class TestResolver:
         [event] = code("The Azadliq coalition accused Ilham Aliyev of fraud.", "2005-11-07").events
         assert event.actor.code is None and event.actor.ner is not None
         assert event.actor.text == "Azadliq coalition"
+
+
+USER_FILE = """
+people:
+  - name: Jane Example
+    aliases: [Example]
+    roles:
+      - {country: NOR, sector: GOV, title: Foreign Minister, start: 2020-01-01, end: null}
+organizations:
+  - {code: AZQ, name: Azadliq coalition, aliases: [Azadliq], sector: OPP, country: AZE}
+agents:
+  - {phrase: border guards, sector: MIL}
+metonyms:
+  - {phrase: Nagatacho, country: JPN, sector: GOV}
+countries:
+  - {iso3: JPN, aliases: [Nippon]}
+"""
+
+
+def test_user_files_extend_and_override(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(USER_FILE)
+    d = ActorDictionary.load(extra=[path])
+    assert d.people["Jane Example"].role_on(dt.date(2024, 1, 1)).country == "NOR"
+    assert d.orgs["AZQ"].country == "AZE" and d.agents["border guards"] == "MIL"
+    assert ("Nippon", "country", "JPN") in d.aliases
+    assert ("org", "AZQ") in d.preferred
+    assert "Jane Example" not in default_dictionary().people  # the built-ins are untouched
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("orgs: []", "expected a mapping with sections"),
+        ("agents:\n  - {phrase: guards, sector: '1'}", r"agents\[1\].*sector must be a letter code"),
+        ("people:\n  - {name: X, roles: [{country: XXX, sector: GOV, title: King, start: 2020-01-01}]}", "unknown country 'XXX'"),
+        ("places:\n  - {name: Nowhere, lat: 95, lon: 0}", "a place needs lat"),
+    ],
+)
+def test_bad_user_files_say_where(tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(body)
+    with pytest.raises(DataFileError, match=message):
+        ActorDictionary.load(extra=[path])
+
+
+def test_missing_user_file(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError, match="no such actor file"):
+        ActorDictionary.load(extra=[tmp_path / "nope.yaml"])
+
+
+@pytest.mark.model
+def test_user_actors_through_the_cli(tmp_path: Path, nlp: Any) -> None:
+    from dyad.cli import main
+    from dyad.store import Store
+
+    (tmp_path / "actors").mkdir()
+    (tmp_path / "actors" / "mine.yaml").write_text(USER_FILE)
+    article = tmp_path / "a.txt"
+    article.write_text("The Azadliq coalition accused Nagatacho of interference.")
+    db = tmp_path / "d.duckdb"
+    assert main(["code", str(article), "--db", str(db), "--quiet", "--actors", str(tmp_path / "actors"), "--date", "2024-01-02"]) == 0
+    with Store(db, read_only=True) as store:
+        [event] = store.events()
+    assert (event["actor"]["code"], event["recipient"]["code"]) == ("AZEOPP", "JPNGOV")
