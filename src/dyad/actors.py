@@ -137,11 +137,11 @@ class ActorDictionary:
             self._load_people(path)
         if (folder / "places.tsv").exists():
             self._load_places(folder / "places.tsv")
-        for path in extra:
-            path = Path(path)
-            files = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path]
+        for given in extra:
+            user = Path(given)
+            files = sorted(user.glob("*.yaml")) + sorted(user.glob("*.yml")) if user.is_dir() else [user]
             if not files or not all(f.is_file() for f in files):
-                raise DataFileError(str(path), "no such actor file, or a directory without .yaml files")
+                raise DataFileError(str(user), "no such actor file, or a directory without .yaml files")
             for file in files:
                 self.extend(file)
         return self
