@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 
 from .actors import COUNTRY_KINDS, ActorDictionary
-from .types import Article, Mention
+from .types import Actor, Article, Mention
 
-__all__ = ["antecedent", "context_country", "mention_country", "pair"]
+__all__ = ["antecedent", "context_country", "mention_country", "pair", "situate"]
 
 LOOKBACK = 2
 LOCATIVE = {"in", "at", "near", "to", "from", "outside", "inside", "across", "into"}
@@ -89,3 +90,15 @@ def context_country(article: Article, dictionary: ActorDictionary, sentence: int
         if countries:
             return countries.pop() if len(countries) == 1 else None
     return None
+
+
+def situate(actor: Actor, article: Article, dictionary: ActorDictionary, sentence: int) -> Actor:
+    """A sector-only actor ("a government spokesman", "President Mugabe" when Mugabe is not in
+    the knowledge base) takes the only country named just before it, when there is one."""
+    if actor.country is not None or actor.code is None or actor.code != (actor.sector or ""):
+        return actor
+    country = context_country(article, dictionary, sentence, actor.start)
+    if country is None:
+        return actor
+    return replace(actor, country=country, code=f"{country}{actor.sector}",
+                   notes=(*actor.notes, f"{actor.text!r} taken to be of {country}, the country named just before"))

@@ -156,6 +156,7 @@ def score_actor_resolution(path: Path, pipeline: Any) -> Score:
     its sentence, resolved to the gold country? Scored on the actors whose gold code is an
     ISO country (not IGO/NGO); a text Dyad cannot resolve counts as wrong."""
     from .actors import compose
+    from .discourse import situate
     from .ingest import read_text_item
 
     records = [r for r in json.loads(path.read_text(encoding="utf-8")) if r.get("event") != "DOCUMENT"]
@@ -174,6 +175,8 @@ def score_actor_resolution(path: Path, pipeline: Any) -> Score:
                 inside = [m for m in article.mentions if start <= m.start and m.end <= end]
                 head = article.text.rfind(" ", start, end) + 1 or start  # English heads come last
                 actor = compose(inside, pipeline.dictionary, article.date, article.text, head)
+                if actor is not None and inside:
+                    actor = situate(actor, article, pipeline.dictionary, inside[0].sentence)
                 score.counts[f"{side}_gold"] += 1
                 score.counts[f"{side}_hits"] += bool(actor is not None and actor.country in want)
     return score

@@ -24,7 +24,7 @@ from typing import Any
 
 from .actors import ActorDictionary, compose, default_dictionary, is_placed
 from .codebook import Codebook, default_codebook
-from .discourse import antecedent, context_country, pair
+from .discourse import antecedent, pair, situate
 from .patterns import Pattern, Patterns, default_patterns
 from .types import Actor, Article, Event, Mention, Sentence
 
@@ -144,7 +144,7 @@ class EventCoder:
             for target in targets:
                 others: list[Actor | None] = [s for s in sources if s.code != source.code]
                 for candidate in [target] if target is not None else others or [None]:
-                    placed = _place(self._situated(source, ctx), candidate)
+                    placed = _place(situate(source, ctx.article, self.dictionary, ctx.sentence.index), candidate)
                     if placed is None:
                         continue
                     actor, recipient, placing_notes = placed
@@ -216,17 +216,6 @@ class EventCoder:
         return not any(c.dep_ == "neg" for c in verb.children) or verb.pos_ != "VERB"
 
     # -- who ---------------------------------------------------------------------------
-
-    def _situated(self, actor: Actor, ctx: _Context) -> Actor:
-        """A sector-only actor ("a government spokesman") takes the only country named just
-        before it, when there is exactly one."""
-        if is_placed(actor) or actor.ner is not None or actor.sector is None:
-            return actor
-        country = context_country(ctx.article, self.dictionary, ctx.sentence.index, actor.start)
-        if country is None:
-            return actor
-        return replace(actor, country=country, code=f"{country}{actor.sector}",
-                       notes=(*actor.notes, f"{actor.text!r} taken to be of {country}, the country named just before"))
 
     def _sources(self, verb: Any, ctx: _Context) -> tuple[list[Actor], bool]:
         subject = _subject(verb)
