@@ -465,8 +465,9 @@ class ActorTagger:
         return _longest(spans, self.dictionary.preferred)
 
     def _unknown_people(self, span: Any, found: list[Match]) -> list[Match]:
-        """A PERSON entity after a country and a title in its noun phrase is an actor too:
-        "Japan's Chief Cabinet Secretary Yoshihide Suga" -> a JPN GOV person, Yoshihide Suga."""
+        """A PERSON entity after a title in its noun phrase is an actor too: "Japan's Chief
+        Cabinet Secretary Yoshihide Suga" -> a JPN GOV person, Yoshihide Suga; without a
+        country the events stage looks for one in the context (`discourse.situate`)."""
         taken = {i for _, _, s, e, _ in found for i in range(s, e)}
         extra: list[Match] = []
         for ent in span.ents:
@@ -475,8 +476,9 @@ class ActorTagger:
             before = [m for m in found if m[3] <= ent.start and m[2] >= ent.root.left_edge.i]
             countries = [m for m in before if m[0] in COUNTRY_KINDS]
             agents = [m for m in before if m[0] == "agent"]
-            if countries and agents:
-                fields = {"country": countries[-1][1].partition(":")[0], "sector": self.dictionary.agents[agents[-1][1]]}
+            if agents:  # "President Obert Example": a person of that sector, country from the context
+                country = countries[-1][1].partition(":")[0] if countries else None
+                fields = {"country": country, "sector": self.dictionary.agents[agents[-1][1]]}
                 extra.append(("person", ent.text, ent.start, ent.end, fields))
         return extra
 
@@ -502,10 +504,15 @@ class ActorTagger:
             if token.i in taken or token.pos_ != "PROPN" or token.i not in titles:
                 continue
             kind = self.dictionary.agent_roles[titles[token.i]]
-            people = {p.name for p in self.dictionary.by_surname.get(token.text, ())
-                      if any(r.kind == kind and (day is None or r.holds_on(day)) for r in p.roles)}
+            holders = {(p.name, r.country) for p in self.dictionary.by_surname.get(token.text, ()) for r in p.roles
+                       if r.kind == kind and (day is None or r.holds_on(day))}
+            people = {name for name, _ in holders}
+            countries = {country for _, country in holders}
             if len(people) == 1:
                 extra.append(("person", people.pop(), token.i, token.i + 1, {}))
+            elif len(countries) == 1 and None not in countries:  # two President Bushes: still the USA
+                sector = self.dictionary.agents[titles[token.i]]
+                extra.append(("person", token.text, token.i, token.i + 1, {"country": countries.pop(), "sector": sector}))
         return extra
 
 

@@ -251,3 +251,35 @@ def test_user_actors_through_the_cli(tmp_path: Path, nlp: Any) -> None:
     with Store(db, read_only=True) as store:
         [event] = store.events()
     assert (event["actor"]["code"], event["recipient"]["code"]) == ("AZEOPP", "JPNGOV")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "date", "actor", "name"),
+    [
+        ("Chancellor Merkel criticised Russia.", "2015-01-10", "DEUGOV", "Angela Merkel"),
+        ("President Bush criticised Iraq.", None, "USAGOV", None),  # two Presidents Bush: the country is still sure
+        ("President Bush criticised Iraq.", "2003-03-01", "USAGOV", "George W. Bush"),
+        ("NATO-member Norway criticised Russia.", "2015-01-10", "NOR", "Norway"),
+        ("Opposition groups in Zimbabwe condemned President Mugabe.", "2008-01-10", "ZWEOPP", None),
+    ],
+)
+def test_titles_heads_and_context(code: Any, text: str, date: str | None, actor: str, name: str | None) -> None:
+    events = code(text, date).events
+    assert events and events[0].actor.code == actor
+    if name is not None:
+        assert events[0].actor.name == name
+
+
+@pytest.mark.model
+def test_a_place_named_as_target_stands_for_its_country(code: Any) -> None:
+    [event] = code("Israeli jets bombed the Gaza Strip on Monday.", "2023-10-10").events
+    assert event.recipient is not None and event.recipient.country == "PSE"
+
+
+@pytest.mark.model
+def test_an_unknown_titled_person_takes_the_only_country_named_before(code: Any) -> None:
+    events = code("Protesters in Zimbabwe marched on Monday. President Obert Example criticised Britain.", "2008-01-10").events
+    [event] = [e for e in events if e.event_type == "ACCUSE"]
+    assert (event.actor.code, event.actor.name) == ("ZWEGOV", "Obert Example")
+    assert any("taken to be of ZWE" in n for n in event.notes)
