@@ -36,7 +36,11 @@ def code(pipeline: Any) -> Any:
 
 
 def triples(article: Any) -> list[tuple[str, str, str | None]]:
-    return [(e.actor.code, e.event_type, e.recipient.code if e.recipient else None) for e in article.events]
+    """(actor, type, recipient) of the events stated as happening or intended."""
+    from dyad.types import FACTUAL
+
+    return [(e.actor.code, e.event_type, e.recipient.code if e.recipient else None)
+            for e in article.events if e.modality in FACTUAL]
 
 
 def day(value: str) -> dt.date:

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .actors import ActorDictionary, default_dictionary
@@ -20,6 +21,8 @@ from .types import Actor, Article, Event, Location, Mention, Sentence
 
 __all__ = ["Attributes", "merge_repeats"]
 
+HISTORICAL_DAYS = 366  # an event dated over a year before publication is background, not news
+_LONG_AGO = re.compile(r"\b(?:decades|years|centuries|generations)\s+(?:ago|earlier|before)\b|\bin the \d{4}s\b", re.I)
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "around", "off"}
 
 
@@ -40,10 +43,15 @@ class Attributes:
         # A clause joined to its verb ("returned in 2012, promising ...") shares its date.
         while True:
             for ent in _attached(sentence, verb, ("DATE",)):
+                if _LONG_AGO.search(ent.text):  # "decades ago": long past, no datable day
+                    self._historical(event, f"{ent.text!r}: long before the article")
+                    return
                 resolved = resolve(ent.text, article.date)
                 if resolved is not None:
                     event.date, event.date_precision = resolved
                     event.date_text = ent.text
+                    if article.date is not None and (article.date - event.date).days > HISTORICAL_DAYS:
+                        self._historical(event, f"dated {event.date}, over a year before the article")
                     return
             if verb.dep_ not in ("advcl", "conj", "xcomp", "ccomp") or verb.head is verb:
                 break
@@ -51,6 +59,11 @@ class Attributes:
         if article.date is not None:
             event.date, event.date_precision = article.date, "day"
             event.notes.append("date taken from the article's publication date")
+
+    def _historical(self, event: Event, why: str) -> None:
+        if event.modality in ("asserted", "intended"):
+            event.modality = "historical"
+            event.notes.append(f"historical: {why}")
 
     def _location(self, event: Event, sentence: Sentence, verb: Any, article: Article) -> Location | None:
         sides = [(a.start, a.end) for a in (event.actor, event.recipient) if a is not None]
@@ -83,7 +96,7 @@ class Attributes:
 def merge_repeats(events: list[Event]) -> list[Event]:
     merged: dict[tuple[Any, ...], Event] = {}
     for event in events:
-        key = (_who(event.actor), _who(event.recipient), event.cameo, event.date)
+        key = (_who(event.actor), _who(event.recipient), event.cameo, event.date, event.modality)
         if key in merged:
             merged[key].mentions += 1
         else:

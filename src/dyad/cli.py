@@ -15,6 +15,7 @@ from . import __version__
 from .codebook import PLOVER_TYPES
 from .errors import DyadError
 from .store import EVENT_FIELDS, Store
+from .types import MODALITIES
 
 __all__ = ["main"]
 
@@ -60,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--type", type=_plover, dest="event_type", help="PLOVER event type, e.g. REQUEST")
     events.add_argument("--since", type=_date)
     events.add_argument("--until", type=_date)
+    events.add_argument("--modality", action="append", choices=MODALITIES,
+                        help="only events stated so; repeatable (default: all, negated and hypothetical too)")
     events.add_argument("--limit", type=int, default=100, help="at most this many (0: all; default %(default)s)")
     events.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
 
@@ -113,7 +116,7 @@ def _code(args: argparse.Namespace) -> int:
 def _events(args: argparse.Namespace) -> int:
     with Store(args.db, read_only=True) as store:
         rows = store.events(actor=args.actor, recipient=args.recipient, event_type=args.event_type,
-                            since=args.since, until=args.until, limit=args.limit or None)
+                            since=args.since, until=args.until, limit=args.limit or None, modality=args.modality)
     out = sys.stdout
     if args.format == "jsonl":
         for row in rows:
@@ -133,12 +136,13 @@ def _flat(value: Any) -> Any:
 
 
 def _table(rows: list[dict[str, Any]], out: Any) -> None:
-    header = ("date", "actor", "type", "mode", "cameo", "gold", "recipient", "evidence")
+    header = ("date", "actor", "type", "mode", "modality", "cameo", "gold", "recipient", "evidence")
     lines = [header]
     for r in rows:
         recipient = (r["recipient"]["code"] or r["recipient"]["text"]) if r["recipient"] else "-"
         ev = r["evidence"]["event"]
-        lines.append((r["date"] or "-", r["actor"]["code"] or r["actor"]["text"], r["event_type"], r["mode"] or "-", r["cameo"],
+        lines.append((r["date"] or "-", r["actor"]["code"] or r["actor"]["text"], r["event_type"], r["mode"] or "-",
+                      r["modality"], r["cameo"],
                       f"{r['goldstein']:+.1f}", recipient, _clip(r["sentence"], 60) if ev else ""))
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
     for line in lines:
@@ -162,7 +166,8 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
-    print(f"{summary['articles']} articles, {summary['events']} events, {summary['input_errors']} input errors")
+    print(f"{summary['articles']} articles, {summary['events']} events "
+          f"(and {summary['negated_or_hypothetical']} negated or hypothetical), {summary['input_errors']} input errors")
     if summary["by_type"]:
         print("events by type:")
         for kind, n in summary["by_type"].items():

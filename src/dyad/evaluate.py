@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .types import Article
+from .types import FACTUAL, Article, Event
 
 __all__ = ["Score", "score_pentaclass", "score_petrarch", "score_plover"]
 
@@ -49,6 +49,11 @@ class Score:
         return {"name": self.name, "items": self.items, **dict(self.counts)}
 
 
+def factual(article: Article) -> list[Event]:
+    """The events stated as happening, intended or past: what gold data codes as events."""
+    return [e for e in article.events if e.modality in FACTUAL]
+
+
 def _code(coder: Coder, texts: Iterable[tuple[str, dt.date | None]]) -> list[Article]:
     return coder(list(texts))
 
@@ -59,7 +64,7 @@ def score_plover(path: Path, coder: Coder) -> Score:
     score = Score("plover_gsr", items=len(records))
     for record, article in zip(records, articles, strict=True):
         gold = OLD_PLOVER.get(record["event"], record["event"])
-        coded = [e for e in article.events]
+        coded = factual(article)
         matching = [e for e in coded if e.event_type == gold]
         score.counts["gold_events"] += 1
         score.counts["coded_events"] += len(coded)
@@ -93,7 +98,8 @@ def score_pentaclass(path: Path, coder: Coder, limit: int | None = None) -> Scor
     articles = _code(coder, ((t, None) for t, _ in rows))
     score = Score("conflibert_pentaclass", items=len(rows))
     for (_, gold), article in zip(rows, articles, strict=True):
-        predicted = max(article.events, key=lambda e: e.confidence).quad_class or 0 if article.events else 0
+        events = factual(article)
+        predicted = max(events, key=lambda e: e.confidence).quad_class or 0 if events else 0
         score.counts["correct"] += predicted == gold
         score.counts["total"] += 1
         score.confusion[(gold, predicted)] += 1
@@ -131,11 +137,12 @@ def score_petrarch(path: Path, coder: Coder) -> Score:
     score = Score("petrarch_silver", items=len(items))
     for (_, _, codes), article in zip(items, articles, strict=True):
         roots = {c[:2] for c in codes}
-        coded_roots = {e.cameo[:2] for e in article.events}
+        events = factual(article)
+        coded_roots = {e.cameo[:2] for e in events}
         score.counts["gold_events"] += len(codes)
         score.counts["root_recall_hits"] += sum(1 for c in codes if c[:2] in coded_roots)
-        score.counts["coded_events"] += len(article.events)
-        score.counts["root_precision_hits"] += sum(1 for e in article.events if e.cameo[:2] in roots)
+        score.counts["coded_events"] += len(events)
+        score.counts["root_precision_hits"] += sum(1 for e in events if e.cameo[:2] in roots)
     return score
 
 
@@ -236,9 +243,10 @@ def _predicted_spans(article: Article, starts: list[int]) -> list[tuple[str, int
         last = max(i for i, s in enumerate(starts) if s < end)
         return first, last
 
-    pairs = {(e.actor.start, e.recipient.start) for e in article.events if e.recipient}
+    events = factual(article)
+    pairs = {(e.actor.start, e.recipient.start) for e in events if e.recipient}
     found: dict[tuple[int, int], str] = {}
-    for event in article.events:
+    for event in events:
         sides = [(event.actor, "S")] + ([(event.recipient, "T")] if event.recipient else [])
         for actor, role in sides:
             other = event.recipient if role == "S" else event.actor

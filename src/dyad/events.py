@@ -97,24 +97,23 @@ class EventCoder:
     # -- coding one verb -------------------------------------------------------------
 
     def _code_token(self, token: Any, ctx: _Context) -> Iterator[Event]:
-        refused = self._refused(token)
-        if token.pos_ != "VERB" or not (refused or self._codable(token)):
+        modality = self._modality(token) if token.pos_ == "VERB" else None
+        if modality is None:
             return
         match = self._match(token)
         if match is None:
             return
         pattern, trigger = match
-        if self._defers_to_complement(token, pattern):
+        if self._defers_to_complement(token, pattern) or self._named_by_governor(token):
             return
         notes: list[str] = []
         cameo = pattern.cameo
-        if refused:
-            refusal = self.patterns.refusal(cameo)
-            if refusal is None:
-                return
+        if modality == "negated" and self._future(token) and self.patterns.refusal(cameo) is not None:
+            refusal = self.patterns.refusal(cameo) or cameo
             notes.append(f"stated as refused: CAMEO {cameo} coded as {refusal}")
-            cameo = refusal
-        elif self._intended(token):
+            cameo, modality = refusal, "asserted"
+        elif modality == "asserted" and self._intended(token):
+            modality = "intended"
             cameo = self.patterns.intent(cameo)
             if cameo != pattern.cameo:
                 notes.append(f"stated as intended: CAMEO {pattern.cameo} coded as intent {cameo}")
@@ -154,24 +153,16 @@ class EventCoder:
                         sentence=ctx.sentence.index, cameo=code.cameo, event_type=code.plover_type,
                         mode=code.plover_mode, context=code.plover_context, goldstein=code.goldstein,
                         quad_class=code.quad_class, actor=actor, recipient=recipient, trigger=span,
-                        pattern=fired, confidence=round(confidence, 2),
+                        pattern=fired, confidence=round(confidence, 2), modality=modality,
                         notes=notes + placing_notes + list(actor.notes) + list(recipient.notes if recipient else ()),
                     )
 
-    def _refused(self, verb: Any) -> bool:
-        """"Will not lift the embargo": negated, with a future auxiliary, and otherwise codable."""
-        children = list(verb.children)
-        if not any(c.dep_ == "neg" for c in children):
-            return False
-        if not any(c.dep_ == "aux" and c.lower_ in self.patterns.intent_auxiliaries for c in children):
-            return False
-        return verb.dep_ not in SKIP_DEPS and self._codable_chain(verb)
+    def _future(self, verb: Any) -> bool:
+        return any(c.dep_ == "aux" and c.lower_ in self.patterns.intent_auxiliaries for c in verb.children)
 
     def _intended(self, verb: Any) -> bool:
         """Will do, would do, agreed to do, is willing to do."""
-        if any(c.dep_ == "aux" and c.lower_ in self.patterns.intent_auxiliaries for c in verb.children):
-            return True
-        return verb.dep_ == "xcomp" and self._intent_head(verb.head)
+        return self._future(verb) or (verb.dep_ == "xcomp" and self._intent_head(verb.head))
 
     def _intent_head(self, token: Any) -> bool:
         return (token.pos_ == "VERB" and token.lemma_.lower() in self.patterns.intent_verbs) or (
@@ -183,37 +174,41 @@ class EventCoder:
         pattern already names the complement."""
         if pattern.xcomp is not None or verb.lemma_.lower() not in self.patterns.intent_verbs:
             return False
-        return any(c.pos_ == "VERB" and self._codable(c) and self._match(c) is not None
+        return any(c.pos_ == "VERB" and self._modality(c) == "asserted" and self._match(c) is not None
                    for c in _children(verb, "xcomp"))
 
-    def _codable(self, token: Any) -> bool:
-        if any(c.dep_ == "neg" for c in token.children):
+    def _named_by_governor(self, verb: Any) -> bool:
+        """"Agreed to meet": the governing verb's own pattern names this complement, so the
+        governing verb codes the event and the complement does not again."""
+        if verb.dep_ != "xcomp" or not self._intent_head(verb.head):
             return False
-        if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL for c in token.children):
-            return False
+        governor = self._match(verb.head)
+        return governor is not None and verb in governor[1]
+
+    def _modality(self, token: Any) -> str | None:
+        """asserted, negated ("did not reject") or hypothetical ("might expel", "if Iran
+        attacks"); None when the verb is no event of its own: a modifier, or the content of a
+        proposal or demand ("proposed that the two leaders sign").
+
+        A verb shares the negation and modals of the verb it is joined to ("did not meet or
+        call") and of the verb it completes ("is not willing to negotiate"); a speech verb's
+        own marks stop there ("might say X attacked" reports an attack)."""
         if token.dep_ in SKIP_DEPS:
-            return False
-        return self._codable_chain(token)
-
-    def _codable_chain(self, token: Any) -> bool:
-        """Not in a condition, and not the content of a proposal or demand."""
-        if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in token.children):
-            return False
-        head = token
-        while head.dep_ in ("ccomp", "xcomp", "conj") and head.head is not head:
-            parent = head.head
-            intended = head.dep_ == "xcomp" and self._intent_head(parent)
-            if head.dep_ != "conj" and parent.lemma_.lower() not in self.patterns.say_verbs and not intended:
-                return False  # the content of a proposal or demand
-            if head.dep_ == "conj" and not self._codable_parent(parent):
-                return False
-            head = parent
-            if head.dep_ == "acomp" and head.head is not head:  # "is willing to": go on from "is"
-                head = head.head
-        return True
-
-    def _codable_parent(self, verb: Any) -> bool:
-        return not any(c.dep_ == "neg" for c in verb.children) or verb.pos_ != "VERB"
+            return None
+        modality = "asserted"
+        node = token
+        while True:
+            if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL for c in node.children) or (
+                    node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in node.children)):
+                modality = "hypothetical"
+            elif modality == "asserted" and any(c.dep_ == "neg" for c in node.children):
+                modality = "negated"
+            if node.dep_ not in ("ccomp", "xcomp", "conj") or node.head is node:
+                return modality
+            parent = node.head
+            if node.dep_ != "conj" and not (node.dep_ == "xcomp" and self._intent_head(parent)):
+                return modality if parent.lemma_.lower() in self.patterns.say_verbs else None
+            node = parent.head if parent.dep_ == "acomp" and parent.head is not parent else parent
 
     # -- who ---------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, StoreError
-from .types import Article, Event
+from .types import FACTUAL, Article, Event
 
 __all__ = ["EVENT_FIELDS", "Store", "event_id"]
 
@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS events (
     date_text VARCHAR,
     event_type VARCHAR,
     mode VARCHAR,
+    modality VARCHAR,        -- asserted, intended, negated, hypothetical, historical
     context VARCHAR,
     cameo VARCHAR NOT NULL,
     goldstein DOUBLE,
@@ -71,11 +72,11 @@ CREATE TABLE IF NOT EXISTS input_errors (
 """
 
 EVENT_FIELDS = (
-    "id", "article_id", "date", "event_type", "mode", "cameo", "goldstein", "quad_class", "actor", "recipient",
+    "id", "article_id", "date", "event_type", "mode", "modality", "cameo", "goldstein", "quad_class", "actor", "recipient",
     "location", "sentence", "evidence", "confidence", "sources", "mentions",
 )
 _ACTOR_COLUMNS = ("text", "code", "country", "sector", "name", "role", "ner")
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 def event_id(article_id: str, event: Event) -> str:
@@ -153,10 +154,14 @@ class Store:
 
     def events(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                since: dt.date | None = None, until: dt.date | None = None, limit: int | None = 100,
-               article_id: str | None = None) -> list[dict[str, Any]]:
-        """Events as JSON-ready dicts, newest first. `actor`/`recipient` are ISO3 country codes."""
+               article_id: str | None = None, modality: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Events as JSON-ready dicts, newest first. `actor`/`recipient` are ISO3 country codes;
+        `modality` keeps only events stated so (default: all, negated and hypothetical too)."""
         where: list[str] = []
         params: list[Any] = []
+        if modality:
+            where.append("list_contains(?, modality)")
+            params.append(list(modality))
         for column, value in (("actor_country", actor), ("recipient_country", recipient), ("article_id", article_id)):
             if value:
                 where.append(f"{column} = ?")
@@ -176,7 +181,7 @@ class Store:
                     count(DISTINCT article_id) OVER dup AS sources_n,
                     sum(mentions) OVER dup AS mentions_n
                 FROM events
-                WINDOW dup AS (PARTITION BY date, actor_code, recipient_code, cameo)
+                WINDOW dup AS (PARTITION BY date, actor_code, recipient_code, cameo, modality)
             )
             SELECT * FROM counted
             {'WHERE ' + ' AND '.join(where) if where else ''}
@@ -191,18 +196,22 @@ class Store:
 
     def summary(self, top: int = 5) -> dict[str, Any]:
         one = self.db.execute("SELECT count(*) FROM articles").fetchone()
-        two = self.db.execute("SELECT count(*) FROM events").fetchone()
+        factual = list(FACTUAL)
+        two = self.db.execute("SELECT count(*) FROM events WHERE list_contains(?, modality)", [factual]).fetchone()
         by_type = self.db.execute(
-            "SELECT event_type, count(*) AS n FROM events GROUP BY 1 ORDER BY n DESC, 1").fetchall()
+            "SELECT event_type, count(*) AS n FROM events WHERE list_contains(?, modality) GROUP BY 1 ORDER BY n DESC, 1",
+            [factual]).fetchall()
         dyads = self.db.execute(
             """SELECT actor_country, recipient_country, count(*) AS n, round(avg(goldstein), 2) AS g
                FROM events WHERE actor_country IS NOT NULL AND recipient_country IS NOT NULL
-                 AND actor_country <> recipient_country
-               GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT ?""", [top]).fetchall()
+                 AND actor_country <> recipient_country AND list_contains(?, modality)
+               GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT ?""", [factual, top]).fetchall()
+        unfactual = self.db.execute("SELECT count(*) FROM events WHERE NOT list_contains(?, modality)", [factual]).fetchone()
         errors = self.db.execute("SELECT count(*) FROM input_errors").fetchone()
         return {
             "articles": one[0] if one else 0,
             "events": two[0] if two else 0,
+            "negated_or_hypothetical": unfactual[0] if unfactual else 0,
             "input_errors": errors[0] if errors else 0,
             "by_type": dict(by_type),
             "top_dyads": [{"actor": a, "recipient": r, "events": n, "mean_goldstein": g} for a, r, n, g in dyads],
@@ -229,7 +238,7 @@ def _event_row(article: Article, event: Event) -> tuple[Any, ...]:
     location = [loc.name, loc.country, loc.lat, loc.lon] if loc else [None] * 4
     return (
         event_id(article.id, event), article.id, event.sentence, event.date, event.date_precision, event.date_text,
-        event.event_type, event.mode, event.context, event.cameo, event.goldstein, event.quad_class,
+        event.event_type, event.mode, event.modality, event.context, event.cameo, event.goldstein, event.quad_class,
         *actor, *recipient, *location, sentence.text, json.dumps(evidence), event.confidence, event.mentions,
         event.pattern, json.dumps(event.notes),
     )
@@ -253,6 +262,7 @@ def _event_dict(row: dict[str, Any]) -> dict[str, Any]:
         "date_precision": row["date_precision"],
         "event_type": row["event_type"],
         "mode": row["mode"],
+        "modality": row["modality"],
         "context": row["context"],
         "cameo": row["cameo"],
         "goldstein": row["goldstein"],

@@ -11,7 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Actor", "Article", "Block", "Event", "Location", "Mention", "Sentence"]
+__all__ = ["FACTUAL", "MODALITIES", "Actor", "Article", "Block", "Event", "Location", "Mention", "Sentence"]
+
+MODALITIES = ("asserted", "intended", "historical", "negated", "hypothetical")
+# Stated as happening, intended or past: what counts as an event in summaries and scores.
+# Negated and hypothetical events are kept, with their modality, but never counted as events.
+FACTUAL = MODALITIES[:3]
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,7 @@ class Event:
     trigger: tuple[int, int]  # offsets of the words that fired the pattern
     pattern: str  # which codebook entry fired, for transparency
     confidence: float
+    modality: str = "asserted"  # asserted | intended | negated | hypothetical | historical
     mentions: int = 1
     date: dt.date | None = None
     date_precision: str | None = None  # day | week | month | year

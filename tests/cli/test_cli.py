@@ -116,3 +116,11 @@ def test_progress_bar_on_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["code", str(EXAMPLES), "--db", str(tmp_path / "d.duckdb")]) == 0
     err = capsys.readouterr().err
     assert "coding" in err and f"{len(EXAMPLES.read_text().splitlines())} items" in err
+
+
+def test_modality_filter(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    everything = _events(db, capsys)
+    factual = _events(db, capsys, "--modality", "asserted", "--modality", "intended", "--modality", "historical")
+    negated = _events(db, capsys, "--modality", "negated")
+    assert negated and all(e["modality"] == "negated" for e in negated)  # an example article has "did not reject"
+    assert len(factual) + len(negated) + len(_events(db, capsys, "--modality", "hypothetical")) == len(everything)

@@ -59,17 +59,31 @@ def test_passive_without_agent_codes_nothing(code: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "modality"),
     [
-        "Seoul did not reject the offer from Tokyo.",
-        "Tokyo has not agreed to the Chinese proposal.",
-        "France would never attack Germany.",
-        "Greece might expel Turkish diplomats.",
-        "If Iran attacks Israel, the region will suffer.",
+        ("Seoul did not reject the offer from Tokyo.", "negated"),
+        ("Tokyo has not agreed to the Chinese proposal.", "negated"),
+        ("France would never attack Germany.", "negated"),
+        ("Greece might expel Turkish diplomats.", "hypothetical"),
+        ("If Iran attacks Israel, the region will suffer.", "hypothetical"),
+        ("Moscow did not meet or call Kyiv.", "negated"),
+        ("Hanoi is not willing to negotiate with Beijing.", "negated"),
     ],
 )
-def test_negated_hypothetical_and_conditional_events_are_not_coded(code: Any, text: str) -> None:
+def test_negated_and_hypothetical_events_are_kept_with_their_modality(code: Any, text: str, modality: str) -> None:
+    events = code(text).events
+    assert events and {e.modality for e in events} == {modality}
     assert triples(code(text)) == []
+
+
+def test_a_speech_verbs_modal_does_not_touch_what_it_reports(code: Any) -> None:
+    [event] = code("Officials might say that Russia attacked Georgia.").events
+    assert (event.event_type, event.modality) == ("ASSAULT", "asserted")
+
+
+def test_historical_events(code: Any) -> None:
+    article = code("North Korea abducted Japanese citizens decades ago. Japan protested to North Korea in 1999.", "2018-09-12")
+    assert {e.modality for e in article.events} == {"historical"}
 
 
 def test_the_content_of_a_proposal_is_not_an_event(code: Any) -> None:
@@ -191,8 +205,9 @@ def test_refusals_of_cooperation_are_rejections(code: Any, text: str, cameo: str
     assert (event.cameo, event.event_type) == (cameo, "REJECT")
 
 
-def test_negated_conflict_in_the_future_is_not_coded(code: Any) -> None:
-    assert code("Armenia will not attack Azerbaijan.").events == []
+def test_negated_conflict_in_the_future_is_negated_not_a_refusal(code: Any) -> None:
+    [event] = code("Armenia will not attack Azerbaijan.").events
+    assert (event.event_type, event.modality) == ("ASSAULT", "negated")
 
 
 def test_intent_and_refusal_maps_point_at_the_right_types(tmp_path: Path) -> None:
