@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -18,6 +19,8 @@ from .store import EVENT_FIELDS, Store
 from .types import MODALITIES
 
 __all__ = ["main"]
+
+DEFAULT_GOLD = Path("..") / "shared" / "gold"
 
 
 def _date(value: str) -> dt.date:
@@ -66,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--limit", type=int, default=100, help="at most this many (0: all; default %(default)s)")
     events.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
 
+    evaluate = sub.add_parser("eval", help="score event coding and actors against gold data")
+    evaluate.add_argument("--gold", type=Path, default=DEFAULT_GOLD,
+                          help="folder of gold files (default: ../shared/gold beside the working directory)")
+    evaluate.add_argument("--report", type=Path, help="write every score, per type and confusion matrices, as JSON")
+    evaluate.add_argument("--json", action="store_true", help="print the whole report as JSON")
+
     summary = sub.add_parser("summary", help="articles, events by type and top dyads in a database")
     summary.add_argument("--db", default="dyad.duckdb")
     summary.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -79,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _code(args)
         if args.command == "events":
             return _events(args)
+        if args.command == "eval":
+            return _eval(args)
         return _summary(args)
     except DyadError as err:
         print(f"dyad: error: {err}", file=sys.stderr)
@@ -153,6 +164,27 @@ def _table(rows: list[dict[str, Any]], out: Any) -> None:
 def _clip(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from .evaluate import report
+    from .pipeline import Pipeline
+
+    if not args.gold.is_dir():
+        print(f"gold data not found at {args.gold}; nothing to score (pass --gold DIR)")
+        return 0
+    result = report(args.gold, Pipeline())
+    if args.report:
+        args.report.write_text(json.dumps(result, indent=2) + "\n")
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    for name, values in result.items():
+        print(name)
+        for key, value in values.items():
+            if not isinstance(value, (dict, list)):
+                print(f"  {key:<24} {value}")
+    return 0
 
 
 def _summary(args: argparse.Namespace) -> int:

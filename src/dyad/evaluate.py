@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .types import FACTUAL, Article, Event
+from .types import FACTUAL, Actor, Article, Event
 
 __all__ = ["Score", "score_pentaclass", "score_petrarch", "score_plover"]
 
@@ -59,6 +59,10 @@ def _code(coder: Coder, texts: Iterable[tuple[str, dt.date | None]]) -> list[Art
 
 
 def score_plover(path: Path, coder: Coder) -> Score:
+    """Per sentence: the type of Dyad's most confident event against the gold type (accuracy,
+    per-type precision/recall/F1, confusion); whether any event has the gold type (recall)
+    and how many of Dyad's events do (precision); (source country, target country, type)
+    triples against the gold's; and the countries of the best event of the gold type."""
     records = [r for r in json.loads(path.read_text(encoding="utf-8")) if r.get("event") != "DOCUMENT"]
     articles = _code(coder, ((r["text"], None) for r in records))
     score = Score("plover_gsr", items=len(records))
@@ -66,11 +70,18 @@ def score_plover(path: Path, coder: Coder) -> Score:
         gold = OLD_PLOVER.get(record["event"], record["event"])
         coded = factual(article)
         matching = [e for e in coded if e.event_type == gold]
+        top = max(coded, key=lambda e: e.confidence).event_type if coded else None
         score.counts["gold_events"] += 1
         score.counts["coded_events"] += len(coded)
         score.counts["type_recall_hits"] += bool(matching)
         score.counts["type_precision_hits"] += len(matching)
-        score.confusion[(gold, coded[0].event_type if coded else None)] += 1
+        score.counts["top_type_hits"] += top == gold
+        score.confusion[(gold, top)] += 1
+        gold_triples = {(s, t, gold) for s in _sides(record.get("source")) for t in _sides(record.get("target"))}
+        coded_triples = {(_side(e.actor), _side(e.recipient), e.event_type) for e in coded}
+        score.counts["triple_gold"] += len(gold_triples)
+        score.counts["triple_coded"] += len(coded_triples)
+        score.counts["triple_hits"] += len(gold_triples & coded_triples)
         if matching:
             event = max(matching, key=lambda e: e.confidence)
             for side, actor in (("source", event.actor), ("target", event.recipient)):
@@ -79,6 +90,44 @@ def score_plover(path: Path, coder: Coder) -> Score:
                     score.counts[f"{side}_gold"] += 1
                     score.counts[f"{side}_hits"] += bool(actor is not None and actor.country in want)
     return score
+
+
+def _sides(actors: Any) -> set[str | None]:
+    """A gold side as comparable keys: ISO country, or IGO/NGO; None when the side is empty."""
+    if not isinstance(actors, list) or not actors:
+        return {None}
+    keys = {CAMEO_COUNTRY.get(a.get("code", ""), a.get("code", "")) for a in actors if isinstance(a, dict)}
+    keys = {k[:3] for k in keys if k}
+    return keys or {None}
+
+
+def _side(actor: Actor | None) -> str | None:
+    if actor is None:
+        return None
+    if actor.country:
+        return actor.country
+    return actor.code[:3] if actor.code and actor.code[:3] in ("IGO", "NGO") else None
+
+
+def per_type(confusion: Counter[tuple[Any, Any]]) -> dict[str, dict[str, float]]:
+    """Precision, recall and F1 of each gold label from a (gold, predicted) confusion count."""
+    labels = sorted({g for g, _ in confusion} | {p for _, p in confusion if p is not None}, key=str)
+    table = {}
+    for label in labels:
+        tp = confusion[(label, label)]
+        predicted = sum(n for (_, p), n in confusion.items() if p == label)
+        gold = sum(n for (g, _), n in confusion.items() if g == label)
+        precision = tp / predicted if predicted else 0.0
+        recall = tp / gold if gold else 0.0
+        f = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        table[str(label)] = {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f, 3), "gold": gold}
+    return table
+
+
+def _f1(hits: int, predicted: int, gold: int) -> float:
+    precision = hits / predicted if predicted else 0.0
+    recall = hits / gold if gold else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def _gold_countries(actors: Any) -> set[str]:
@@ -260,3 +309,47 @@ def f1(score: Score) -> tuple[float, float, float]:
     precision = tp / predicted if predicted else 0.0
     recall = tp / gold if gold else 0.0
     return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+
+
+def report(gold: Path, pipeline: Any) -> dict[str, Any]:
+    """Every score on the gold folder, as one JSON-ready dict (see `dyad eval`)."""
+    coder = pipeline_coder(pipeline)
+    plover = score_plover(gold / "plover_gsr_dev.json", coder)
+    penta = score_pentaclass(gold / "conflibert_pentaclass_train.tsv", coder)
+    petr = score_petrarch(gold / "petr2_gsr_silver.xml", coder)
+    resolution = score_actor_resolution(gold / "plover_gsr_dev.json", pipeline)
+    spans = score_actor_spans(gold / "conflibert_actor_spans_train.txt", coder)
+    precision, recall, span_f1 = f1(spans)
+    c = plover.counts
+    return {
+        "plover_gsr": {
+            "sentences": plover.items,
+            "type_accuracy": round(plover.ratio("top_type_hits", "gold_events"), 3),
+            "type_recall": round(plover.ratio("type_recall_hits", "gold_events"), 3),
+            "type_precision": round(plover.ratio("type_precision_hits", "coded_events"), 3),
+            "triple_f1": round(_f1(c["triple_hits"], c["triple_coded"], c["triple_gold"]), 3),
+            "source_country": round(plover.ratio("source_hits", "source_gold"), 3),
+            "target_country": round(plover.ratio("target_hits", "target_gold"), 3),
+            "per_type": per_type(plover.confusion),
+            "confusion": [[g, p, n] for (g, p), n in sorted(plover.confusion.items(), key=str)],
+        },
+        "conflibert_pentaclass": {
+            "sentences": penta.items,
+            "accuracy": round(penta.ratio("correct", "total"), 3),
+            "macro_f1": round(macro_f1(penta), 3),
+            "per_class": per_type(penta.confusion),
+            "confusion": [[g, p, n] for (g, p), n in sorted(penta.confusion.items())],
+        },
+        "petrarch_silver": {
+            "sentences": petr.items,
+            "root_recall": round(petr.ratio("root_recall_hits", "gold_events"), 3),
+            "root_precision": round(petr.ratio("root_precision_hits", "coded_events"), 3),
+        },
+        "actors": {
+            "source_country_accuracy": round(resolution.ratio("source_hits", "source_gold"), 3),
+            "target_country_accuracy": round(resolution.ratio("target_hits", "target_gold"), 3),
+            "span_precision": round(precision, 3),
+            "span_recall": round(recall, 3),
+            "span_f1": round(span_f1, 3),
+        },
+    }
