@@ -443,7 +443,7 @@ class ActorTagger:
             span = sentence.span
             if id(span.doc) not in doc_matches:
                 doc_matches[id(span.doc)] = self._dictionary_matches(span.doc)
-            found = [m for m in doc_matches[id(span.doc)] if span.start <= m[2] and m[3] <= span.end]
+            found = [_ethnic(m, span.doc) for m in doc_matches[id(span.doc)] if span.start <= m[2] and m[3] <= span.end]
             found += self._unknown_people(span, found)
             found += self._surnames(span, found, known)
             found += self._titled_surnames(span, found, article.date)
@@ -517,6 +517,15 @@ class ActorTagger:
 
 
 Match = tuple[str, str, int, int, dict[str, Any]]
+
+
+def _ethnic(match: Match, doc: Any) -> Match:
+    """"Ethnic Albanians" in Macedonia are not Albania: the demonym names a group, whose
+    country the context gives (agents.tsv: "ethnic")."""
+    kind, _, start, end, fields = match
+    if kind == "demonym" and start > 0 and doc[start - 1].lower_ == "ethnic":
+        return ("agent", "ethnic", start, end, fields)
+    return match
 
 
 def _longest(spans: Iterable[Match], preferred: set[tuple[str, str]]) -> list[Match]:

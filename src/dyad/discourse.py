@@ -84,8 +84,10 @@ def pair(article: Article, dictionary: ActorDictionary, sentence: int, position:
 
 def context_country(article: Article, dictionary: ActorDictionary, sentence: int, position: int) -> str | None:
     """The country a sector-only actor ("a government spokesman") most likely belongs to: the
-    only country named in the nearest window that names any."""
-    for window in _windows(article, sentence, position):
+    only country named in the nearest window that names any; failing all of those, the only
+    country named later in its own sentence ("Minister Tran Xuan Gia said Vietnam ...")."""
+    after = [m for m in article.mentions if m.sentence == sentence and m.start >= position and not _where(article, m)]
+    for window in [*_windows(article, sentence, position), after]:
         countries = {mention_country(m, dictionary, article.date) for m in window} - {None}
         if countries:
             return countries.pop() if len(countries) == 1 else None

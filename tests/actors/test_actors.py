@@ -283,3 +283,15 @@ def test_an_unknown_titled_person_takes_the_only_country_named_before(code: Any)
     [event] = [e for e in events if e.event_type == "ACCUSE"]
     assert (event.actor.code, event.actor.name) == ("ZWEGOV", "Obert Example")
     assert any("taken to be of ZWE" in n for n in event.notes)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("Ethnic Albanians in Macedonia protested against the government.", "MKDCVL"),
+        ("Planning Minister Tran Example praised the reforms in Vietnam.", "VNMGOV"),
+    ],
+)
+def test_context_gives_the_country(code: Any, text: str, actor: str) -> None:
+    assert actor in [a for a, _, _ in _actors_of(code(text, "2001-03-01"))]
