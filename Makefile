@@ -44,7 +44,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 
 ## lock: re-pin every dependency from the current .venv
 lock:
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v -i '^dyad' > requirements/constraints.txt.new
+	head -n 2 requirements/constraints.txt > requirements/constraints.txt.new
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v -i '^dyad' >> requirements/constraints.txt.new
 	mv requirements/constraints.txt.new requirements/constraints.txt
 
 clean:
