@@ -152,7 +152,8 @@ class ActorDictionary:
         people (as in people/*.yaml; a name already known is replaced), organizations
         ({code, name, aliases, sector, country}; a known code is replaced), agents ({phrase,
         sector, role}), metonyms ({phrase, country, sector}), places ({name, aliases, country,
-        lat, lon}), countries ({iso3, aliases, demonyms}: more names for a known country).
+        lat, lon}), countries ({iso3, aliases, demonyms}: more names for a known country, or
+        with a `name` a new one: an unrecognised state, or a test suite's fictional country).
         What the user adds wins over a built-in entry matching the same words."""
         raw = read_yaml(path) or {}
         known = {"people", "organizations", "agents", "metonyms", "places", "countries"}
@@ -187,7 +188,10 @@ class ActorDictionary:
         else:
             iso3 = str(e["iso3"])
             if iso3 not in self.countries:
-                raise DataFileError(where, f"unknown country {iso3!r}")
+                if not e.get("name") or len(iso3) != 3 or not iso3.isupper():
+                    raise DataFileError(where, f"unknown country {iso3!r}; a new one needs a three-letter code and a name")
+                self.countries[iso3] = Country(iso3=iso3, name=str(e["name"]), lat=e.get("lat"), lon=e.get("lon"))
+                self.aliases.append((str(e["name"]), "country", iso3))
             self.aliases.extend((str(a), "country", iso3) for a in e.get("aliases") or [])
             self.aliases.extend((str(a), "demonym", iso3) for a in e.get("demonyms") or [])
 

@@ -202,6 +202,7 @@ metonyms:
   - {phrase: Nagatacho, country: JPN, sector: GOV}
 countries:
   - {iso3: JPN, aliases: [Nippon]}
+  - {iso3: SML, name: Somaliland}
 """
 
 
@@ -212,6 +213,7 @@ def test_user_files_extend_and_override(tmp_path: Path) -> None:
     assert d.people["Jane Example"].role_on(dt.date(2024, 1, 1)).country == "NOR"
     assert d.orgs["AZQ"].country == "AZE" and d.agents["border guards"] == "MIL"
     assert ("Nippon", "country", "JPN") in d.aliases
+    assert d.countries["SML"].name == "Somaliland"
     assert ("org", "AZQ") in d.preferred
     assert "Jane Example" not in default_dictionary().people  # the built-ins are untouched
 
