@@ -71,8 +71,11 @@ class EventCoder:
     # -- which pattern ---------------------------------------------------------------
 
     def _match(self, token: Any) -> tuple[Pattern, list[Any]] | None:
-        """The pattern a verb fires and the tokens that make up its trigger."""
+        """The pattern a verb fires and the tokens that make up its trigger. A verb the
+        patterns do not know but whose stem they do is read as the stem ("reimpose")."""
         lemma = token.lemma_.lower()
+        if lemma not in self.patterns.verbs and lemma.startswith("re") and lemma[2:] in self.patterns.verbs:
+            lemma = lemma[2:].lstrip("-")
         fallback = None
         for pattern in self.patterns.verbs.get(lemma, []):
             trigger = _constraints_hold(pattern, token)
@@ -106,6 +109,9 @@ class EventCoder:
         pattern, trigger = match
         if self._defers_to_complement(token, pattern) or self._named_by_governor(token):
             return
+        if token.lemma_.lower() in self.patterns.aspect_verbs and any(
+                c.pos_ == "VERB" and self._match(c) is not None for c in _children(token, "xcomp")):
+            return  # "began to withdraw": the complement is the event
         notes: list[str] = []
         cameo = pattern.cameo
         if modality == "negated" and self._future(token) and self.patterns.refusal(cameo) is not None:
@@ -206,6 +212,9 @@ class EventCoder:
             if node.dep_ not in ("ccomp", "xcomp", "conj") or node.head is node:
                 return modality
             parent = node.head
+            if node.dep_ == "xcomp" and parent.lemma_.lower() in self.patterns.aspect_verbs:
+                node = parent  # "continued to send arms": the sending is the event
+                continue
             if node.dep_ != "conj" and not (node.dep_ == "xcomp" and self._intent_head(parent)):
                 return modality if parent.lemma_.lower() in self.patterns.say_verbs else None
             node = parent.head if parent.dep_ == "acomp" and parent.head is not parent else parent
@@ -495,7 +504,7 @@ def _constraints_hold(pattern: Pattern, verb: Any) -> list[Any] | None:
             return None
         trigger += particles
     if pattern.object is not None:
-        objects = [c for c in _children(verb, "dobj", "nsubjpass") if _lemmas(c) & pattern.object]
+        objects = [c for c in _objects(verb, "dobj", "nsubjpass") if _lemmas(c) & pattern.object]
         if not objects:
             return None
         trigger += objects
@@ -514,10 +523,26 @@ def _constraints_hold(pattern: Pattern, verb: Any) -> list[Any] | None:
     return trigger
 
 
+PARTITIVES = {"ton", "tonne", "kg", "kilogram", "million", "billion", "thousand", "hundred", "dozen", "number",
+              "part", "some", "most", "lot", "batch", "tranche", "round", "series", "shipment", "package", "portion",
+              "amount", "quantity", "load", "consignment", "wave", "barrage", "volley", "string"}
+
+
 def _lemmas(token: Any) -> set[str]:
+    """The words an object constraint can match: the head, its compounds, and for a quantity
+    the thing counted ("25,000 tons of food aid", "part of a military aid program")."""
     found = {token.lemma_.lower(), token.lower_}
     found.update(c.lemma_.lower() for c in token.children if c.dep_ == "compound")
+    if token.lemma_.lower() in PARTITIVES:
+        for of in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for counted in _children(of, "pobj"):
+                found |= _lemmas(counted)
     return found
+
+
+def _objects(verb: Any, *deps: str) -> list[Any]:
+    """The verb's objects and the objects joined to them ("photographs and intelligence")."""
+    return [o for d in _children(verb, *deps) for o in (d, *_conjuncts(d))]
 
 
 def _token_span(tokens: list[Any], ctx: _Context) -> tuple[int, int]:

@@ -218,3 +218,20 @@ def test_intent_and_refusal_maps_point_at_the_right_types(tmp_path: Path) -> Non
     patterns = default_patterns()
     assert patterns.intent("0841") == "0353" and patterns.intent("120") == "120"
     assert patterns.refusal("0841") == "1243" and patterns.refusal("190") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "recipient"),
+    [
+        ("The United Nations will provide 25,000 tons of food aid to Liberia.", "AGREE", "LBR"),  # counted object
+        ("The United States suspended part of a military aid program for Bosnia.", "SANCTION", "BIH"),
+        ("The United States is providing photographs and medicine to Macedonia.", "AID", "MKD"),  # joined objects
+        ("Israel reimposed a blockade on Gaza.", "COERCE", None),  # re- + a known verb
+        ("The United States continued to send weapons to Pakistan.", "AID", "PAK"),  # aspect
+        ("Israeli troops remained on alert along the border with Lebanon.", "MOBILIZE", "LBN"),
+        ("Iraq said it would allow the return of U.N. inspectors.", "AGREE", None),
+    ],
+)
+def test_object_and_verb_mechanics(code: Any, text: str, kind: str, recipient: str | None) -> None:
+    found = triples(code(text))
+    assert any(t == kind and (recipient is None or (r or "").startswith(recipient)) for _, t, r in found), found
