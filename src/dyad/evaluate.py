@@ -77,7 +77,7 @@ def score_plover(path: Path, coder: Coder) -> Score:
         score.counts["type_precision_hits"] += len(matching)
         score.counts["top_type_hits"] += top == gold
         score.confusion[(gold, top)] += 1
-        gold_triples = {(s, t, gold) for s in _sides(record.get("source")) for t in _sides(record.get("target"))}
+        gold_triples = _gold_triples(record, gold)
         coded_triples = {(_side(e.actor), _side(e.recipient), e.event_type) for e in coded}
         score.counts["triple_gold"] += len(gold_triples)
         score.counts["triple_coded"] += len(coded_triples)
@@ -90,6 +90,16 @@ def score_plover(path: Path, coder: Coder) -> Score:
                     score.counts[f"{side}_gold"] += 1
                     score.counts[f"{side}_hits"] += bool(actor is not None and actor.country in want)
     return score
+
+
+def _gold_triples(record: dict[str, Any], kind: str) -> set[tuple[str | None, str | None, str]]:
+    """The gold's (source, target, type) triples. Records that mark their actors SRC/TAR (both
+    roles: "Jordan and Britain agreed") are reciprocal, which Dyad codes as one event each way:
+    each source with each other source as target."""
+    sources = _sides(record.get("source"))
+    if "SRC/TAR" in record.get("textInfo", {}).get("markup", "") and len(sources - {None}) > 1:
+        return {(a, b, kind) for a in sources for b in sources if a != b}
+    return {(s, t, kind) for s in sources for t in _sides(record.get("target"))}
 
 
 def _sides(actors: Any) -> set[str | None]:

@@ -149,6 +149,8 @@ class EventCoder:
             for target in targets:
                 others: list[Actor | None] = [s for s in sources if s.code != source.code]
                 for candidate in [target] if target is not None else others or [None]:
+                    if candidate is not None:
+                        candidate = situate(candidate, ctx.article, self.dictionary, ctx.sentence.index)
                     placed = _place(situate(source, ctx.article, self.dictionary, ctx.sentence.index), candidate)
                     if placed is None:
                         continue
@@ -180,16 +182,24 @@ class EventCoder:
         pattern already names the complement."""
         if pattern.xcomp is not None or verb.lemma_.lower() not in self.patterns.intent_verbs:
             return False
-        return any(c.pos_ == "VERB" and self._modality(c) == "asserted" and self._match(c) is not None
-                   for c in _children(verb, "xcomp"))
+        own = self.codebook[pattern.cameo].plover_type
+        for complement in _children(verb, "xcomp"):
+            match = self._match(complement) if complement.pos_ == "VERB" else None
+            if match is None or self._modality(complement) != "asserted":
+                continue
+            intended = self.codebook[self.patterns.intent(match[0].cameo)].plover_type
+            # "agreed to hold joint exercises" is an agreement, not a threat
+            return not (own == "AGREE" and intended == "THREATEN")
+        return False
 
     def _named_by_governor(self, verb: Any) -> bool:
-        """"Agreed to meet": the governing verb's own pattern names this complement, so the
-        governing verb codes the event and the complement does not again."""
-        if verb.dep_ != "xcomp" or not self._intent_head(verb.head):
+        """"Agreed to meet": when the governing verb codes the event itself (its pattern names
+        this complement, or it does not defer to it), the complement is not coded again."""
+        governor = verb.head
+        if verb.dep_ != "xcomp" or governor.pos_ != "VERB" or not self._intent_head(governor):
             return False
-        governor = self._match(verb.head)
-        return governor is not None and verb in governor[1]
+        match = self._match(governor)
+        return match is not None and (verb in match[1] or not self._defers_to_complement(governor, match[0]))
 
     def _modality(self, token: Any) -> str | None:
         """asserted, negated ("did not reject") or hypothetical ("might expel", "if Iran
@@ -201,6 +211,8 @@ class EventCoder:
         own marks stop there ("might say X attacked" reports an attack)."""
         if token.dep_ in SKIP_DEPS:
             return None
+        if _purpose(token) and self._match(token.head) is not None:
+            return None  # "staged protests to demand reforms": the demand is the protest's purpose
         modality = "asserted"
         node = token
         while True:
@@ -305,6 +317,8 @@ class EventCoder:
             heads += [p for p in _children(noun, "prep") if p.lower_ in NOUN_TARGET_PREPS]
         heads += sorted((p for p in _children(verb, "prep", "dative") if p.lower_ in TARGET_PREPS),
                         key=lambda p: TARGET_PREPS.index(p.lower_))
+        # "... to demand the resignation of X", "agreed to open its borders to UN peacekeepers"
+        heads += [c for c in verb.children if _purpose(c) or (c.dep_ == "xcomp" and c.pos_ == "VERB")]
         source_codes = {(s.code, s.name) for s in sources}
         for head in heads:
             if head.dep_ == "prep" and head.lower_ in ("at", "in", "near") and self._names_a_place(head, ctx):
@@ -433,6 +447,12 @@ def _named_entity(head: Any, tokens: set[int], ctx: _Context) -> Actor | None:
             return Actor(ctx.article.text[start:end], None, None, None, None, start, end, ner=ent.label_,
                          notes=(f"{ent.text!r} is not in the knowledge base ({ent.label_})",))
     return None
+
+
+def _purpose(verb: Any) -> bool:
+    """An infinitive clause of purpose: "to demand reforms", "in order to end the war"."""
+    return verb.dep_ == "advcl" and verb.pos_ == "VERB" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and verb.head.pos_ == "VERB"
 
 
 def _token_of(mention: Mention, ctx: _Context) -> int | None:
