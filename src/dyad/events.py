@@ -545,7 +545,8 @@ def _constraints_hold(pattern: Pattern, verb: Any) -> list[Any] | None:
 
 PARTITIVES = {"ton", "tonne", "kg", "kilogram", "million", "billion", "thousand", "hundred", "dozen", "number",
               "part", "some", "most", "lot", "batch", "tranche", "round", "series", "shipment", "package", "portion",
-              "amount", "quantity", "load", "consignment", "wave", "barrage", "volley", "string"}
+              "amount", "quantity", "load", "consignment", "wave", "barrage", "volley", "string", "%", "percent",
+              "bulk", "share", "majority", "half", "third", "quarter", "portion", "worth"}
 
 
 def _lemmas(token: Any) -> set[str]:
