@@ -53,7 +53,7 @@ class Attributes:
                     if article.date is not None and (article.date - event.date).days > HISTORICAL_DAYS:
                         self._historical(event, f"dated {event.date}, over a year before the article")
                     return
-            if verb.dep_ not in ("advcl", "conj", "xcomp", "ccomp") or verb.head is verb:
+            if verb.dep_ not in ("advcl", "conj", "xcomp", "ccomp") or verb.head.i == verb.i:
                 break
             verb = verb.head
         if article.date is not None:
@@ -127,7 +127,7 @@ def _attached(sentence: Sentence, verb: Any, labels: tuple[str, ...]) -> list[An
 
 def _governed_by(token: Any, verb: Any) -> bool:
     node = token
-    while node.head is not node:
+    while node.head.i != node.i:
         node = node.head
         if node.i == verb.i:
             return True
@@ -138,7 +138,7 @@ def _governed_by(token: Any, verb: Any) -> bool:
 
 def _locative(token: Any) -> bool:
     head = token
-    while head.dep_ in ("compound", "amod", "poss", "case", "flat") and head.head is not head:
+    while head.dep_ in ("compound", "amod", "poss", "case", "flat") and head.head.i != head.i:
         head = head.head
     if head.dep_ == "appos":  # "in Vladivostok, Russia"
         head = head.head

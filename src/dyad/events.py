@@ -33,7 +33,7 @@ __all__ = ["EventCoder"]
 NP_DEPS = {"compound", "amod", "poss", "nmod", "det", "case", "appos", "flat", "nummod", "quantmod", "punct", "cc", "conj"}
 TRIGGER_GAP = 3  # trigger words further than this from the verb stay out of the evidence span
 NP_PREPS = {"of", "from", "in", "throughout", "across"}  # "students throughout Indonesia"
-TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "at", "into", "upon", "over", "from", "for", "between", "among", "near", "along")
+TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "at", "into", "upon", "over", "from", "for", "between", "among", "near", "along", "around", "outside")
 NOUN_TARGET_PREPS = ("on", "against", "with", "to", "between", "toward", "towards", "for", "in")
 HYPOTHETICAL = {"could", "might", "may", "should", "'d"}
 CONDITIONAL_MARKS = {"if", "unless", "before", "until", "whether"}
@@ -43,6 +43,7 @@ PRONOUNS = {"he", "she", "it", "they", "we", "i", "him", "her", "them", "us"}
 BASE_CONFIDENCE = 0.9
 INFERRED_TARGET_PENALTY = 0.3
 PRONOUN_PENALTY = 0.1
+SUBORDINATE_PENALTY = 0.05  # an event in an adverbial clause is less likely the sentence's news
 
 
 @dataclass
@@ -133,6 +134,8 @@ class EventCoder:
             notes.append("source resolved from a pronoun")
         fired = f"{pattern.ref} {' '.join(t.lemma_.lower() for t in sorted(trigger, key=lambda t: t.i))}"
         targets: list[Actor | None] = list(self._targets(token, trigger, pattern, ctx, sources))
+        if len(sources) > 1 and not any(t is not None and is_placed(t) for t in targets):
+            targets = []  # "Saudi Arabia and Iran agreed to reopen embassies": towards each other
         inferred = False
         if not targets:
             if len(sources) > 1 and len({s.code for s in sources}) > 1:
@@ -143,7 +146,8 @@ class EventCoder:
                 inferred = fallback is not None
                 if inferred:
                     notes.append("target inferred from another actor in the sentence")
-        confidence = BASE_CONFIDENCE - (INFERRED_TARGET_PENALTY if inferred else 0) - (PRONOUN_PENALTY if pronoun else 0)
+        confidence = (BASE_CONFIDENCE - (INFERRED_TARGET_PENALTY if inferred else 0) - (PRONOUN_PENALTY if pronoun else 0)
+                      - (SUBORDINATE_PENALTY if _subordinate(token) else 0))
         span = _token_span(trigger, ctx)
         for source in sources:
             for target in targets:
@@ -151,7 +155,8 @@ class EventCoder:
                 for candidate in [target] if target is not None else others or [None]:
                     if candidate is not None:
                         candidate = situate(candidate, ctx.article, self.dictionary, ctx.sentence.index)
-                    placed = _place(situate(source, ctx.article, self.dictionary, ctx.sentence.index), candidate)
+                    placed = _place(situate(source, ctx.article, self.dictionary, ctx.sentence.index), candidate,
+                                    domestic=code.quad_class in (3, 4))
                     if placed is None:
                         continue
                     actor, recipient, placing_notes = placed
@@ -188,8 +193,8 @@ class EventCoder:
             if match is None or self._modality(complement) != "asserted":
                 continue
             intended = self.codebook[self.patterns.intent(match[0].cameo)].plover_type
-            # "agreed to hold joint exercises" is an agreement, not a threat
-            return not (own == "AGREE" and intended == "THREATEN")
+            # "agreed to hold exercises" stays an agreement, "threatened to send refugees" a threat
+            return not (own in ("AGREE", "THREATEN") and intended != own)
         return False
 
     def _named_by_governor(self, verb: Any) -> bool:
@@ -221,7 +226,7 @@ class EventCoder:
                 modality = "hypothetical"
             elif modality == "asserted" and any(c.dep_ == "neg" for c in node.children):
                 modality = "negated"
-            if node.dep_ not in ("ccomp", "xcomp", "conj") or node.head is node:
+            if node.dep_ not in ("ccomp", "xcomp", "conj") or node.head.i == node.i:
                 return modality
             parent = node.head
             if node.dep_ == "xcomp" and parent.lemma_.lower() in self.patterns.aspect_verbs:
@@ -229,7 +234,7 @@ class EventCoder:
                 continue
             if node.dep_ != "conj" and not (node.dep_ == "xcomp" and self._intent_head(parent)):
                 return modality if parent.lemma_.lower() in self.patterns.say_verbs else None
-            node = parent.head if parent.dep_ == "acomp" and parent.head is not parent else parent
+            node = parent.head if parent.dep_ == "acomp" and parent.head.i != parent.i else parent
 
     # -- who ---------------------------------------------------------------------------
 
@@ -250,7 +255,7 @@ class EventCoder:
 
     def _speaker(self, verb: Any, ctx: _Context) -> Actor | None:
         head = verb
-        while head.dep_ in ("ccomp", "conj", "xcomp", "acomp") and head.head is not head:
+        while head.dep_ in ("ccomp", "conj", "xcomp", "acomp") and head.head.i != head.i:
             head = head.head
             if head.lemma_.lower() in self.patterns.say_verbs:
                 subject = _subject(head)
@@ -321,7 +326,7 @@ class EventCoder:
         heads += [c for c in verb.children if _purpose(c) or (c.dep_ == "xcomp" and c.pos_ == "VERB")]
         source_codes = {(s.code, s.name) for s in sources}
         for head in heads:
-            if head.dep_ == "prep" and head.lower_ in ("at", "in", "near") and self._names_a_place(head, ctx):
+            if head.dep_ == "prep" and head.lower_ in ("at", "in", "near", "around", "outside") and self._names_a_place(head, ctx):
                 continue  # "signed it at the White House": where, not whom
             found = [a for a in self._search(head, ctx)
                      if (a.code, a.name) not in source_codes and not _own_forces(sources[0], a)]
@@ -346,7 +351,7 @@ class EventCoder:
             seen.add(token.i)
             if token.pos_ in ("NOUN", "PROPN", "PRON") or token.i in ctx.mention_tokens:
                 actors = self._actors(token, ctx)
-                if token is not head and not (head.dep_ == "prep" and token.head is head):
+                if token.i != head.i and not (head.dep_ == "prep" and token.head.i == head.i):
                     actors = [a for a in actors if is_placed(a)]
                 if actors:
                     return actors
@@ -389,10 +394,13 @@ def _same_actor(source: Actor, recipient: Actor, event_type: str | None) -> bool
 DOMESTIC_SECTORS = {"CVL", "OPP", "LAB", "REB", "PTY", "BUS", "MED", "EDU", "HLH", "REL", "CRM", "REF", "COP", "MIL", "GOV", "JUD", "LEG"}
 
 
-def _place(source: Actor, recipient: Actor | None) -> tuple[Actor, Actor | None, list[str]] | None:
+def _place(source: Actor, recipient: Actor | None, domestic: bool) -> tuple[Actor, Actor | None, list[str]] | None:
     """Give a sector-only actor ("protesters", "police") the country of the other side; drop the
-    event when its source stays without a country or organisation."""
+    event when its source stays without a country or organisation. A sector-only recipient of
+    cooperation ("reopen embassies") is dropped: conflict is what happens at home."""
     notes = []
+    if recipient is not None and not is_placed(recipient) and recipient.ner is None and not domestic:
+        recipient = None
     if recipient is not None and not is_placed(recipient) and source.country and recipient.sector in DOMESTIC_SECTORS:
         recipient = replace(recipient, country=source.country, code=f"{source.country}{recipient.sector}")
         notes.append("recipient's country taken from the actor's")
@@ -449,10 +457,22 @@ def _named_entity(head: Any, tokens: set[int], ctx: _Context) -> Actor | None:
     return None
 
 
+def _subordinate(verb: Any) -> bool:
+    node = verb
+    while node.head.i != node.i:
+        if node.dep_ in ("advcl", "pcomp"):
+            return True
+        node = node.head
+    return False
+
+
 def _purpose(verb: Any) -> bool:
-    """An infinitive clause of purpose: "to demand reforms", "in order to end the war"."""
-    return verb.dep_ == "advcl" and verb.pos_ == "VERB" and any(
-        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and verb.head.pos_ == "VERB"
+    """A clause of purpose or manner: "to demand reforms", "..., demanding compensation"."""
+    if verb.dep_ != "advcl" or verb.pos_ != "VERB" or verb.head.pos_ != "VERB":
+        return False
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    participle = verb.tag_ == "VBG" and not any(c.dep_ in ("nsubj", "mark") for c in verb.children)
+    return infinitive or participle
 
 
 def _token_of(mention: Mention, ctx: _Context) -> int | None:
@@ -475,7 +495,7 @@ def _subject(verb: Any) -> Any:
         return subjects[0]
     if any(c.dep_ == "nsubjpass" for c in verb.children):
         return None  # a passive without its agent names no source
-    if verb.dep_ in ("xcomp", "conj", "advcl", "acomp") and verb.head is not verb:
+    if verb.dep_ in ("xcomp", "conj", "advcl", "acomp") and verb.head.i != verb.i:
         return _subject(verb.head)
     return None
 
@@ -496,7 +516,7 @@ def _phrase(head: Any) -> set[int]:
     while stack:
         token = stack.pop()
         for child in token.children:
-            if child.dep_ in ("conj", "cc") and token is head:
+            if child.dep_ in ("conj", "cc") and token.i == head.i:
                 continue  # "Japan and China": separate actors, see _actors
             if child.dep_ in NP_DEPS or (child.dep_ == "prep" and child.lower_ in NP_PREPS) or (child.dep_ == "pobj" and token.dep_ == "prep"):
                 tokens.add(child.i)
@@ -505,7 +525,7 @@ def _phrase(head: Any) -> set[int]:
 
 
 def _np_head(token: Any) -> Any:
-    while token.dep_ in ("compound", "amod", "flat", "poss", "case") and token.head is not token:
+    while token.dep_ in ("compound", "amod", "flat", "poss", "case") and token.head.i != token.i:
         token = token.head
     return token
 
@@ -546,7 +566,7 @@ def _constraints_hold(pattern: Pattern, verb: Any) -> list[Any] | None:
 PARTITIVES = {"ton", "tonne", "kg", "kilogram", "million", "billion", "thousand", "hundred", "dozen", "number",
               "part", "some", "most", "lot", "batch", "tranche", "round", "series", "shipment", "package", "portion",
               "amount", "quantity", "load", "consignment", "wave", "barrage", "volley", "string", "%", "percent",
-              "bulk", "share", "majority", "half", "third", "quarter", "portion", "worth"}
+              "bulk", "share", "majority", "half", "third", "quarter", "worth"}
 
 
 def _lemmas(token: Any) -> set[str]:
