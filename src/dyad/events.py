@@ -101,6 +101,9 @@ class EventCoder:
     # -- coding one verb -------------------------------------------------------------
 
     def _code_token(self, token: Any, ctx: _Context) -> Iterator[Event]:
+        if token.pos_ == "VERB" and self._obligation(token) is not None:
+            yield from self._demand(token, ctx)
+            return
         modality = self._modality(token) if token.pos_ == "VERB" else None
         if modality is None:
             return
@@ -169,6 +172,41 @@ class EventCoder:
                         pattern=fired, confidence=round(confidence, 2), modality=modality,
                         notes=notes + placing_notes + list(actor.notes) + list(recipient.notes if recipient else ()),
                     )
+
+    def _obligation(self, verb: Any) -> str | None:
+        """The CAMEO code of "Y must do Z" (a demand) or "Y should do Z" (an appeal) reported
+        by a speech verb, or None."""
+        if verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in self.patterns.say_verbs:
+            return None
+        modals = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+        if modals & self.patterns.demand_modals:
+            return "100"
+        return "020" if "should" in modals else None
+
+    def _demand(self, verb: Any, ctx: _Context) -> Iterator[Event]:
+        """"A British minister said Libya must hand over the suspects": the speaker demands it
+        of the complement's subject, whatever is demanded."""
+        say = verb.head
+        speaker, target = _subject(say), _subject(verb)
+        if speaker is None or target is None or any(c.dep_ == "neg" for c in (*verb.children, *say.children)):
+            return
+        sources = self._actors(speaker, ctx)
+        recipients = [a for a in self._actors(target, ctx) if a.code != (sources[0].code if sources else None)]
+        code = self.codebook[self._obligation(verb) or "100"]
+        modal = next(c for c in verb.children if c.dep_ == "aux" and c.lower_ in (*self.patterns.demand_modals, "should"))
+        for source in sources:
+            source = situate(source, ctx.article, self.dictionary, ctx.sentence.index)
+            if not is_placed(source) and source.ner is None:
+                continue
+            for recipient in recipients or [None]:
+                yield Event(
+                    sentence=ctx.sentence.index, cameo=code.cameo, event_type=code.plover_type, mode=code.plover_mode,
+                    context=code.plover_context, goldstein=code.goldstein, quad_class=code.quad_class, actor=source,
+                    recipient=recipient, trigger=_token_span([modal, verb], ctx), pattern=f"obligation {modal.lower_}",
+                    confidence=BASE_CONFIDENCE - SUBORDINATE_PENALTY,
+                    notes=[f"{say.text!r} that {target.text!r} {modal.text} ...: a demand of {target.text!r}",
+                           *source.notes, *(recipient.notes if recipient else ())],
+                )
 
     def _future(self, verb: Any) -> bool:
         return any(c.dep_ == "aux" and c.lower_ in self.patterns.intent_auxiliaries for c in verb.children)

@@ -42,6 +42,7 @@ class Patterns:
             raise DataFileError(str(self.path), "expected a mapping with 'verbs' and 'nouns'")
         self.say_verbs = frozenset(_words(raw.get("say_verbs", []), self.path, "say_verbs"))
         self.light_verbs = frozenset(_words(raw.get("light_verbs", []), self.path, "light_verbs"))
+        self.demand_modals = frozenset(_words(raw.get("demand_modals", []), self.path, "demand_modals"))
         self.aspect_verbs = frozenset(_words(raw.get("aspect_verbs", []), self.path, "aspect_verbs"))
         self.intent_auxiliaries = frozenset(_words(raw.get("intent_auxiliaries", []), self.path, "intent_auxiliaries"))
         self.intent_verbs = frozenset(_words(raw.get("intent_verbs", []), self.path, "intent_verbs"))

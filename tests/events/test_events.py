@@ -235,3 +235,20 @@ def test_intent_and_refusal_maps_point_at_the_right_types(tmp_path: Path) -> Non
 def test_object_and_verb_mechanics(code: Any, text: str, kind: str, recipient: str | None) -> None:
     found = triples(code(text))
     assert any(t == kind and (recipient is None or (r or "").startswith(recipient)) for _, t, r in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "cameo", "recipient"),
+    [
+        ("A British minister said Libya must hand over the two suspects.", "100", "LBY"),
+        ("Kenya said Somalia should hold elections this year.", "020", "SOM"),
+    ],
+)
+def test_reported_obligation_is_a_demand_of_the_subject(code: Any, text: str, cameo: str, recipient: str) -> None:
+    [event] = code(text).events
+    assert (event.cameo, event.event_type, event.recipient.country if event.recipient else None) == (cameo, "REQUEST", recipient)
+
+
+def test_swearing_to_fight_is_a_threat(code: Any) -> None:
+    [event] = code("Kurdish rebels in Turkey swore to fight the Turkish army.").events
+    assert event.event_type == "THREATEN"
