@@ -139,6 +139,10 @@ class EventCoder:
         targets: list[Actor | None] = list(self._targets(token, trigger, pattern, ctx, sources))
         if len(sources) > 1 and not any(t is not None and is_placed(t) for t in targets):
             targets = []  # "Saudi Arabia and Iran agreed to reopen embassies": towards each other
+        if not targets and code.plover_type == "PROTEST":
+            targets = self._protested(sources[0], ctx)
+            if targets:
+                notes.append("protest with no target named: taken to be against the protesters' own government")
         inferred = False
         if not targets:
             if len(sources) > 1 and len({s.code for s in sources}) > 1:
@@ -173,6 +177,14 @@ class EventCoder:
                         notes=notes + placing_notes + list(actor.notes) + list(recipient.notes if recipient else ()),
                     )
 
+    def _protested(self, source: Actor, ctx: _Context) -> list[Actor | None]:
+        """Protesters who name no target protest against their own government."""
+        source = situate(source, ctx.article, self.dictionary, ctx.sentence.index)
+        if source.country is None or source.sector in ("GOV", "MIL", "COP", "JUD"):
+            return []
+        name = self.dictionary.countries[source.country].name
+        return [Actor(source.text, f"{source.country}GOV", source.country, "GOV", name, source.start, source.end)]
+
     def _obligation(self, verb: Any) -> str | None:
         """The CAMEO code of "Y must do Z" (a demand) or "Y should do Z" (an appeal) reported
         by a speech verb, or None."""
@@ -191,7 +203,7 @@ class EventCoder:
         if speaker is None or target is None or any(c.dep_ == "neg" for c in (*verb.children, *say.children)):
             return
         sources = self._actors(speaker, ctx)
-        recipients = [a for a in self._actors(target, ctx) if a.code != (sources[0].code if sources else None)]
+        recipients: list[Actor | None] = [a for a in self._actors(target, ctx) if a.code != (sources[0].code if sources else None)]
         code = self.codebook[self._obligation(verb) or "100"]
         modal = next(c for c in verb.children if c.dep_ == "aux" and c.lower_ in (*self.patterns.demand_modals, "should"))
         for source in sources:
@@ -319,7 +331,10 @@ class EventCoder:
         """Usually one actor; one per country when modifiers are joined by "and" inside the
         phrase ("Japanese and Chinese officials")."""
         tokens = _phrase(head)
-        mentions = [m for i, m in sorted(ctx.by_token.items()) if i in tokens]
+        doc = head.doc
+        mentions = [m for i, m in sorted(ctx.by_token.items()) if i in tokens and not (
+            # "official contact", "military intelligence": an agent word modifying a plain noun
+            m.kind == "agent" and doc[i].dep_ in ("amod", "compound") and doc[i].head.i not in ctx.mention_tokens)]
         modifiers = [i for i, m in ctx.by_token.items()
                      if i in tokens and m.kind in ("country", "demonym") and ctx.sentence.span.doc[i].dep_ in ("amod", "compound", "conj", "nmod")]
         joined = [i for i in modifiers if ctx.sentence.span.doc[i].dep_ == "conj"]
