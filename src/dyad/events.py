@@ -334,7 +334,7 @@ class EventCoder:
         doc = head.doc
         mentions = [m for i, m in sorted(ctx.by_token.items()) if i in tokens and not (
             # "official contact", "military intelligence": an agent word modifying a plain noun
-            m.kind == "agent" and doc[i].dep_ in ("amod", "compound") and doc[i].head.i not in ctx.mention_tokens)]
+            m.kind == "agent" and doc[i].dep_ == "amod" and doc[i].head.i not in ctx.mention_tokens)]
         modifiers = [i for i, m in ctx.by_token.items()
                      if i in tokens and m.kind in ("country", "demonym") and ctx.sentence.span.doc[i].dep_ in ("amod", "compound", "conj", "nmod")]
         joined = [i for i in modifiers if ctx.sentence.span.doc[i].dep_ == "conj"]
