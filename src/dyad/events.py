@@ -368,19 +368,24 @@ class EventCoder:
         """The direct object first ("accused Moscow of ..."), then the pattern's preposition
         ("called on NATO"), then an event noun's ("an attack on Kyiv"), then the others."""
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-        heads = _children(verb, "nsubjpass") if passive else _children(verb, "dobj", "dative")
+        nouns = [t.i for t in trigger[1:] if t.pos_ in ("NOUN", "PROPN")]
+        # an event noun's own prepositions first ("a stern reminder to Iraq that ..."), then its
+        # object ("the withdrawal of Serbian forces")
+        heads = [p for noun in trigger[1:] for p in _children(noun, "prep") if p.lower_ in NOUN_TARGET_PREPS]
+        objects = _children(verb, "nsubjpass") if passive else _children(verb, "dobj", "dative")
+        heads += sorted(objects, key=lambda o: o.i in nouns)
         if pattern.prep:
             heads += [p for p in _children(verb, "prep") if p.lower_ == pattern.prep]
-        for noun in trigger[1:]:
-            heads += [p for p in _children(noun, "prep") if p.lower_ in NOUN_TARGET_PREPS]
         heads += sorted((p for p in _children(verb, "prep", "dative") if p.lower_ in TARGET_PREPS),
                         key=lambda p: TARGET_PREPS.index(p.lower_))
         # "... to demand the resignation of X", "agreed to open its borders to UN peacekeepers"
         heads += [c for c in verb.children if _purpose(c) or (c.dep_ == "xcomp" and c.pos_ == "VERB")]
         source_codes = {(s.code, s.name) for s in sources}
+        visit = self.codebook[pattern.cameo].plover_mode == "visit"
         for head in heads:
-            if head.dep_ == "prep" and head.lower_ in ("at", "in", "near", "around", "outside") and self._names_a_place(head, ctx):
-                continue  # "signed it at the White House": where, not whom
+            if head.dep_ == "prep" and head.lower_ in ("at", "in", "near", "around", "outside") and not visit \
+                    and self._names_a_place(head, ctx):
+                continue  # "signed it at the White House": where, not whom; but "arrived in Amman" visits Jordan
             found = [a for a in self._search(head, ctx)
                      if (a.code, a.name) not in source_codes and not _own_forces(sources[0], a)]
             if found:
