@@ -380,6 +380,9 @@ class EventCoder:
                         key=lambda p: TARGET_PREPS.index(p.lower_))
         # "... to demand the resignation of X", "agreed to open its borders to UN peacekeepers"
         heads += [c for c in verb.children if _purpose(c) or (c.dep_ == "xcomp" and c.pos_ == "VERB")]
+        # "demanded that President Mugabe abandon the policy": the one asked is the clause's subject
+        heads += [s for c in _children(verb, "ccomp") for s in _children(c, "nsubj", "nsubjpass")]
+        kind = self.codebook[pattern.cameo].plover_type
         source_codes = {(s.code, s.name) for s in sources}
         visit = self.codebook[pattern.cameo].plover_mode == "visit"
         for head in heads:
@@ -387,7 +390,7 @@ class EventCoder:
                     and self._names_a_place(head, ctx):
                 continue  # "signed it at the White House": where, not whom; but "arrived in Amman" visits Jordan
             found = [a for a in self._search(head, ctx)
-                     if (a.code, a.name) not in source_codes and not _own_forces(sources[0], a)]
+                     if (a.code, a.name) not in source_codes and not (kind in OWN_FORCE_TYPES and _own_forces(sources[0], a))]
             if found:
                 return found
         return []
@@ -430,6 +433,10 @@ class EventCoder:
             if actor is not None and actor.country is not None and actor.country not in countries:
                 candidates.append((abs(i - verb.i), actor))
         return min(candidates, key=lambda c: c[0])[1] if candidates else None
+
+
+# Events whose object is the actor's own forces ("withdrew its troops", "deployed troops").
+OWN_FORCE_TYPES = {"MOBILIZE", "RETREAT", "AID", "COOPERATE"}
 
 
 def _own_forces(source: Actor, actor: Actor) -> bool:
