@@ -74,9 +74,7 @@ class EventCoder:
     def _match(self, token: Any) -> tuple[Pattern, list[Any]] | None:
         """The pattern a verb fires and the tokens that make up its trigger. A verb the
         patterns do not know but whose stem they do is read as the stem ("reimpose")."""
-        lemma = token.lemma_.lower()
-        if lemma not in self.patterns.verbs and lemma.startswith("re") and lemma[2:] in self.patterns.verbs:
-            lemma = lemma[2:].lstrip("-")
+        lemma = self._lemma(token)
         fallback = None
         for pattern in self.patterns.verbs.get(lemma, []):
             trigger = _constraints_hold(pattern, token)
@@ -87,6 +85,23 @@ class EventCoder:
             fallback = fallback or (pattern, trigger)
         noun = self._noun_pattern(token) if lemma in self.patterns.light_verbs else None
         return noun or fallback
+
+    def _lemma(self, token: Any) -> str:
+        """The token's lemma as the patterns know it. The small model sometimes lemmatises a
+        past form wrongly ("staged" -> "stag"); then the form's own stem is tried, and a "re-"
+        verb the patterns do not know is read as its stem ("reimposed" -> "impose")."""
+        lemma = str(token.lemma_).lower()
+        known = self.patterns.verbs.keys() | self.patterns.light_verbs
+        if lemma in known:
+            return lemma
+        text = str(token.lower_)
+        for stem in (text[:-1], text[:-2]) if text.endswith(("ed", "es")) else ():
+            if stem in known:
+                return stem
+        for candidate in (lemma, *((text[:-1], text[:-2]) if text.endswith("ed") else ())):
+            if candidate.startswith("re") and candidate[2:].lstrip("-") in known:
+                return candidate[2:].lstrip("-")
+        return lemma
 
     def _noun_pattern(self, verb: Any) -> tuple[Pattern, list[Any]] | None:
         for obj in [o for d in _children(verb, "dobj") for o in (d, *_conjuncts(d))]:  # "air and artillery strikes"
@@ -225,7 +240,7 @@ class EventCoder:
 
     def _intended(self, verb: Any) -> bool:
         """Will do, would do, agreed to do, is willing to do."""
-        return self._future(verb) or (verb.dep_ == "xcomp" and self._intent_head(verb.head))
+        return self._future(verb) or ((verb.dep_ == "xcomp" or _purpose(verb)) and self._intent_head(verb.head))
 
     def _intent_head(self, token: Any) -> bool:
         return (token.pos_ == "VERB" and token.lemma_.lower() in self.patterns.intent_verbs) or (
