@@ -90,15 +90,16 @@ class EventCoder:
         """The token's lemma as the patterns know it. The small model sometimes lemmatises a
         past form wrongly ("staged" -> "stag"); then the form's own stem is tried, and a "re-"
         verb the patterns do not know is read as its stem ("reimposed" -> "impose")."""
-        lemma = str(token.lemma_).lower()
+        lemma: str = str(token.lemma_).lower()
         known = self.patterns.verbs.keys() | self.patterns.light_verbs
         if lemma in known:
             return lemma
-        text = str(token.lower_)
+        text: str = str(token.lower_)
         for stem in (text[:-1], text[:-2]) if text.endswith(("ed", "es")) else ():
             if stem in known:
                 return stem
-        for candidate in (lemma, *((text[:-1], text[:-2]) if text.endswith("ed") else ())):
+        candidates: list[str] = [lemma, *((text[:-1], text[:-2]) if text.endswith("ed") else ())]
+        for candidate in candidates:
             if candidate.startswith("re") and candidate[2:].lstrip("-") in known:
                 return candidate[2:].lstrip("-")
         return lemma
@@ -427,7 +428,8 @@ class EventCoder:
             seen.add(token.i)
             if token.pos_ in ("NOUN", "PROPN", "PRON") or token.i in ctx.mention_tokens:
                 actors = self._actors(token, ctx)
-                if token.i != head.i and not (head.dep_ == "prep" and token.head.i == head.i):
+                direct = token.i == head.i or ((head.dep_ == "prep" or head.pos_ == "VERB") and token.head.i == head.i)
+                if not direct:
                     actors = [a for a in actors if is_placed(a)]
                 if actors:
                     return actors
