@@ -183,6 +183,10 @@ class EventCoder:
                     if placed is None:
                         continue
                     actor, recipient, placing_notes = placed
+                    if recipient is not None and recipient.sector is None and recipient.country == actor.country \
+                            and actor.sector in NON_STATE_SECTORS:  # rebels fighting "Sudan": its government
+                        recipient = replace(recipient, sector="GOV", code=f"{recipient.country}GOV")
+                        placing_notes.append("a country facing its own people or rebels: its government")
                     if recipient is not None and _same_actor(actor, recipient, code.plover_type):
                         recipient, placing_notes = None, []
                     yield Event(
@@ -452,6 +456,7 @@ class EventCoder:
         return min(candidates, key=lambda c: c[0])[1] if candidates else None
 
 
+NON_STATE_SECTORS = {"CVL", "OPP", "LAB", "REB", "PTY", "BUS", "MED", "EDU", "HLH", "REL", "CRM", "REF"}
 # Events whose object is the actor's own forces ("withdrew its troops", "deployed troops").
 OWN_FORCE_TYPES = {"MOBILIZE", "RETREAT", "AID", "COOPERATE"}
 
