@@ -37,13 +37,15 @@ TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "at", "into"
 NOUN_TARGET_PREPS = ("on", "against", "with", "to", "between", "toward", "towards", "for", "in")
 HYPOTHETICAL = {"could", "might", "may", "should", "'d"}
 CONDITIONAL_MARKS = {"if", "unless", "before", "until", "whether"}
-SKIP_DEPS = {"acl", "relcl", "amod", "pcomp", "csubj", "csubjpass", "nmod"}
+SKIP_DEPS = {"acl", "amod", "pcomp", "csubj", "csubjpass", "nmod"}
+RELATIVE_PRONOUNS = {"which", "who", "that", "whom"}
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "him", "her", "them", "us"}
 
 BASE_CONFIDENCE = 0.9
 INFERRED_TARGET_PENALTY = 0.3
 PRONOUN_PENALTY = 0.1
-SUBORDINATE_PENALTY = 0.05  # an event in an adverbial clause is less likely the sentence's news
+SUBORDINATE_PENALTY = 0.05
+NOMINAL_CONFIDENCE = 0.7  # "Russia's attack on Ukraine": reported in passing, often not news itself  # an event in an adverbial clause is less likely the sentence's news
 
 
 @dataclass
@@ -65,9 +67,62 @@ class EventCoder:
         article.events = []
         for sentence in article.sentences:
             ctx = _context(article, sentence)
-            for token in sentence.span:
-                article.events.extend(self._code_token(token, ctx))
+            verbal = [e for token in sentence.span for e in self._code_token(token, ctx)]
+            # a noun names the sentence's event only when no verb does: "Talks between China and
+            # Japan ended without agreement"; next to a verbal event it is usually background
+            nominal = [] if verbal else [e for token in sentence.span for e in self._code_noun(token, ctx)]
+            article.events.extend(verbal + nominal)
         return article
+
+    # -- nominal events ------------------------------------------------------------------
+
+    def _code_noun(self, noun: Any, ctx: _Context) -> Iterator[Event]:
+        """An event named by a noun that no verb codes: "Russia's attack on Ukraine", "talks
+        between China and Japan", "the visit by the Chinese president to Seoul"."""
+        if noun.pos_ != "NOUN" or not (noun.dep_ == "ROOT" or (
+                noun.dep_ in ("nsubj", "nsubjpass", "dobj") and noun.head.dep_ == "ROOT")):
+            return  # only the main clause's subject or object: elsewhere a noun is background
+        governor = self._match(noun.head) if noun.head.pos_ == "VERB" and noun.head.i != noun.i else None
+        if governor is not None and any(t.i == noun.i for t in governor[1]):
+            return  # the verb's pattern names this noun ("launched an attack", "imposed sanctions")
+        compounds = [c for c in noun.children if c.dep_ in ("compound", "amod") and c.i < noun.i]
+        keys = [f"{c.lower_} {f}" for c in compounds for f in (noun.lemma_.lower(), noun.lower_)] + [noun.lemma_.lower(), noun.lower_]
+        pattern = next((p for k in keys for p in self.patterns.nouns.get(k, [])), None)
+        if pattern is None:
+            return
+        preps = {p.lower_: p for p in _children(noun, "prep")}
+        sources: list[Actor] = []
+        for poss in _children(noun, "poss"):
+            sources += self._actors(poss, ctx)
+        for word in ("by", "of"):
+            if not sources and word in preps:
+                sources += [a for o in _children(preps[word], "pobj") for a in self._actors(o, ctx)]
+        targets: list[Actor | None] = []
+        if "between" in preps:
+            pair_ = [a for o in _children(preps["between"], "pobj") for a in self._actors(o, ctx)]
+            sources, targets = (pair_, []) if not sources else (sources, list(pair_))
+        for word in ("on", "against", "to", "with", "toward", "towards", "in"):
+            if not targets and word in preps:
+                found = [a for o in _children(preps[word], "pobj") for a in self._actors(o, ctx)]
+                targets = [a for a in found if is_placed(a) and (word != "in" or pattern.cameo.startswith(("18", "19", "20")))]
+        sources = [s for s in sources if is_placed(s)]
+        if not sources:
+            return
+        code = self.codebook[pattern.cameo]
+        if code.plover_type is None:
+            return
+        if not targets:
+            targets = [None]
+        span = _token_span([noun], ctx)
+        for source in sources:
+            others: list[Actor | None] = [s for s in sources if s.code != source.code]
+            for recipient in [t for t in targets if t is None or t.code != source.code] if targets != [None] else others or [None]:
+                yield Event(
+                    sentence=ctx.sentence.index, cameo=code.cameo, event_type=code.plover_type, mode=code.plover_mode,
+                    context=code.plover_context, goldstein=code.goldstein, quad_class=code.quad_class, actor=source,
+                    recipient=recipient, trigger=span, pattern=f"{pattern.ref} {noun.lemma_.lower()}",
+                    confidence=NOMINAL_CONFIDENCE, notes=["named by a noun, not a verb", *source.notes],
+                )
 
     # -- which pattern ---------------------------------------------------------------
 
@@ -286,6 +341,9 @@ class EventCoder:
         own marks stop there ("might say X attacked" reports an attack)."""
         if token.dep_ in SKIP_DEPS:
             return None
+        if token.dep_ == "relcl" and not any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in RELATIVE_PRONOUNS
+                                             for c in token.children):
+            return None  # "the deal that Russia signed": only "X, which attacked Y" names its actor
         if _purpose(token) and self._match(token.head) is not None:
             return None  # "staged protests to demand reforms": the demand is the protest's purpose
         modality = "asserted"
@@ -547,7 +605,7 @@ def _named_entity(head: Any, tokens: set[int], ctx: _Context) -> Actor | None:
 def _subordinate(verb: Any) -> bool:
     node = verb
     while node.head.i != node.i:
-        if node.dep_ in ("advcl", "pcomp"):
+        if node.dep_ in ("advcl", "pcomp", "relcl"):
             return True
         node = node.head
     return False
@@ -578,6 +636,8 @@ def _subject(verb: Any) -> Any:
             if objects:
                 return objects[0]
     subjects = _children(verb, "nsubj")
+    if subjects and verb.dep_ == "relcl" and subjects[0].lower_ in RELATIVE_PRONOUNS:
+        return verb.head  # "Russia, which attacked Ukraine in 2014, ...": the noun it describes
     if subjects:
         return subjects[0]
     if any(c.dep_ == "nsubjpass" for c in verb.children):

@@ -252,3 +252,28 @@ def test_reported_obligation_is_a_demand_of_the_subject(code: Any, text: str, ca
 def test_swearing_to_fight_is_a_threat(code: Any) -> None:
     [event] = code("Kurdish rebels in Turkey swore to fight the Turkish army.").events
     assert event.event_type == "THREATEN"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia's attack on Ukraine drew wide condemnation.", {("RUS", "ASSAULT", "UKR")}),
+        ("Talks between China and Japan ended without agreement.", {("CHN", "CONSULT", "JPN"), ("JPN", "CONSULT", "CHN")}),
+    ],
+)
+def test_nominal_events(code: Any, text: str, expected: set[tuple[str, str, str]]) -> None:
+    article = code(text)
+    assert set(triples(article)) == expected
+    assert all(e.confidence < 0.9 and "named by a noun, not a verb" in e.notes for e in article.events)
+
+
+def test_a_noun_next_to_a_verbal_event_is_background(code: Any) -> None:
+    found = triples(code("Germany condemned the attack on Ukraine by Russia."))
+    assert ("DEU", "ACCUSE", "UKR") in found or ("DEU", "ACCUSE", "RUS") in found
+    assert ("RUS", "ASSAULT", "UKR") not in found
+
+
+def test_relative_clause_subject_is_the_noun_it_describes(code: Any) -> None:
+    article = code("Russia, which attacked Ukraine in 2014, denied the charges.", "2023-03-01")
+    assert [(e.actor.code, e.event_type, e.recipient.code if e.recipient else None, e.modality)
+            for e in article.events if e.event_type == "ASSAULT"] == [("RUS", "ASSAULT", "UKR", "historical")]
