@@ -134,7 +134,7 @@ def per_type(confusion: Counter[tuple[Any, Any]]) -> dict[str, dict[str, float]]
     return table
 
 
-def _f1(hits: int, predicted: int, gold: int) -> float:
+def f1_of(hits: int, predicted: int, gold: int) -> float:
     precision = hits / predicted if predicted else 0.0
     recall = hits / gold if gold else 0.0
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -341,7 +341,7 @@ def report(gold: Path, pipeline: Any) -> dict[str, Any]:
             "type_accuracy": round(plover.ratio("top_type_hits", "gold_events"), 3),
             "type_recall": round(plover.ratio("type_recall_hits", "gold_events"), 3),
             "type_precision": round(plover.ratio("type_precision_hits", "coded_events"), 3),
-            "triple_f1": round(_f1(c["triple_hits"], c["triple_coded"], c["triple_gold"]), 3),
+            "triple_f1": round(f1_of(c["triple_hits"], c["triple_coded"], c["triple_gold"]), 3),
             "source_country": round(plover.ratio("source_hits", "source_gold"), 3),
             "target_country": round(plover.ratio("target_hits", "target_gold"), 3),
             "per_type": per_type(plover.confusion),
@@ -397,4 +397,4 @@ def score_sample(path: Path, coder: Coder) -> Score:
 
 def sample_f1(score: Score, kind: str) -> float:
     """F1 of `kind` ("triple" or "type") from a `score_sample` score."""
-    return _f1(score.counts[f"{kind}_hits"], score.counts[f"{kind}_coded"], score.counts[f"{kind}_gold"])
+    return f1_of(score.counts[f"{kind}_hits"], score.counts[f"{kind}_coded"], score.counts[f"{kind}_gold"])
