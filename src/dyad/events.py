@@ -352,7 +352,7 @@ class EventCoder:
             if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL for c in node.children) or (
                     node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in node.children)):
                 modality = "hypothetical"
-            elif modality == "asserted" and any(c.dep_ == "neg" for c in node.children):
+            elif modality == "asserted" and _negated(node):
                 modality = "negated"
             if node.dep_ not in ("ccomp", "xcomp", "conj") or node.head.i == node.i:
                 return modality
@@ -600,6 +600,12 @@ def _named_entity(head: Any, tokens: set[int], ctx: _Context) -> Actor | None:
             return Actor(ctx.article.text[start:end], None, None, None, None, start, end, ner=ent.label_,
                          notes=(f"{ent.text!r} is not in the knowledge base ({ent.label_})",))
     return None
+
+
+def _negated(verb: Any) -> bool:
+    """"did not", "never", and "no longer" (whose "no" the parser hangs on "longer")."""
+    return any(c.dep_ == "neg" or (c.dep_ == "advmod" and any(g.dep_ == "neg" for g in c.children))
+               for c in verb.children)
 
 
 def _subordinate(verb: Any) -> bool:

@@ -68,6 +68,7 @@ def test_passive_without_agent_codes_nothing(code: Any) -> None:
         ("If Iran attacks Israel, the region will suffer.", "hypothetical"),
         ("Moscow did not meet or call Kyiv.", "negated"),
         ("Hanoi is not willing to negotiate with Beijing.", "negated"),
+        ("Germany no longer supports the Russian pipeline.", "negated"),
     ],
 )
 def test_negated_and_hypothetical_events_are_kept_with_their_modality(code: Any, text: str, modality: str) -> None:
