@@ -104,6 +104,7 @@ class Place:
     country: str | None
     lat: float
     lon: float
+    kind: str = "city"
 
 
 @dataclass
@@ -317,15 +318,16 @@ class ActorDictionary:
     def _load_places(self, path: Path) -> None:
         for line, row in read_tsv(path, ("name", "country", "lat", "lon")):
             lat, lon = _float(row["lat"], path, line), _float(row["lon"], path, line)
-            self.add_place(row["name"], _split(row.get("aliases", "")), row["country"] or None, lat, lon, f"{path}:{line}")
+            self.add_place(row["name"], _split(row.get("aliases", "")), row["country"] or None, lat, lon, f"{path}:{line}",
+                           row.get("kind") or "city")
 
     def add_place(self, name: str, aliases: list[str], country: str | None, lat: float | None, lon: float | None,
-                  where: str) -> None:
+                  where: str, kind: str = "city") -> None:
         if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise DataFileError(where, "a place needs lat (-90 to 90) and lon (-180 to 180)")
         if country is not None and country not in self.countries:
             raise DataFileError(where, f"unknown country {country!r}")
-        self.places[name] = Place(name, country, lat, lon)
+        self.places[name] = Place(name, country, lat, lon, kind)
         for alias in [name, *aliases]:
             self.aliases.append((alias, "place", name))
 

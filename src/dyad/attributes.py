@@ -31,11 +31,15 @@ class Attributes:
         self.dictionary = dictionary or default_dictionary()
 
     def __call__(self, article: Article) -> Article:
+        fallback = self._article_place(article) if article.events else None
         for event in article.events:
             sentence = article.sentences[event.sentence]
             verb = _trigger_token(sentence, event)
             self._date(event, sentence, verb, article)
             event.location = self._location(event, sentence, verb, article)
+            if event.location is None and fallback is not None:
+                event.location = fallback[0]
+                event.notes.append(fallback[1])
         article.events = merge_repeats(article.events)
         return article
 
@@ -46,10 +50,11 @@ class Attributes:
                 if _LONG_AGO.search(ent.text):  # "decades ago": long past, no datable day
                     self._historical(event, f"{ent.text!r}: long before the article")
                     return
-                resolved = resolve(ent.text, article.date)
+                resolved = resolve(ent.text, article.date, future=event.modality == "intended")
                 if resolved is not None:
                     event.date, event.date_precision = resolved
                     event.date_text = ent.text
+                    event.date_span = (ent.start_char + sentence.offset, ent.end_char + sentence.offset)
                     if article.date is not None and (article.date - event.date).days > HISTORICAL_DAYS:
                         self._historical(event, f"dated {event.date}, over a year before the article")
                     return
@@ -86,11 +91,36 @@ class Attributes:
         d = self.dictionary
         if mention.kind == "place":
             place = d.places[mention.key]
-            return Location(place.name, place.country, place.lat, place.lon, mention.start, mention.end)
+            return Location(place.name, place.country, place.lat, place.lon, mention.start, mention.end, place.kind)
         country = d.countries[mention.key]
         if mention.kind == "capital":
-            return Location(mention.text, country.iso3, country.capital_lat, country.capital_lon, mention.start, mention.end)
-        return Location(country.name, country.iso3, country.lat, country.lon, mention.start, mention.end)
+            return Location(mention.text, country.iso3, country.capital_lat, country.capital_lon, mention.start, mention.end,
+                            "capital")
+        return Location(country.name, country.iso3, country.lat, country.lon, mention.start, mention.end, "country")
+
+    def _article_place(self, article: Article) -> tuple[Location, str] | None:
+        """Where the article as a whole is: its dateline's place, else the first place it says
+        something happened in ("... came at the forum in far eastern Russia's Vladivostok")."""
+        for block in article.blocks:
+            if block.removed == "dateline":
+                name = re.split(r"[,(/–—-]", article.text[block.start : block.end])[0].strip()
+                mention = self._lookup(name, block.start, article)
+                if mention is not None:
+                    return self._place(mention), f"place taken from the dateline {name!r}"
+        for mention in article.mentions:
+            if mention.kind not in ("place", "capital"):
+                continue
+            token = _token_at(article.sentences[mention.sentence], mention.start)
+            if token is not None and _locative(token):
+                return self._place(mention), f"place taken from the article: {mention.text!r}"
+        return None
+
+    def _lookup(self, name: str, start: int, article: Article) -> Mention | None:
+        folded = name.lower()
+        for alias, kind, key in self.dictionary.aliases:
+            if kind in ("place", "capital") and alias.lower() == folded:
+                return Mention(start, start + len(name), name, kind, key, -1)
+        return None
 
 
 def merge_repeats(events: list[Event]) -> list[Event]:

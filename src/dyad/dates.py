@@ -33,23 +33,58 @@ _PATTERNS = [
 _SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 
 
-def resolve(expression: str, published: dt.date | None) -> tuple[dt.date, str] | None:
-    """(date, precision) for a date expression, or None when it names no past or present day.
+def resolve(expression: str, published: dt.date | None, future: bool = False) -> tuple[dt.date, str] | None:
+    """(date, precision) for a date expression, or None when it names no datable day.
 
-    precision is one of day, week, month, year. Relative expressions need `published`.
+    precision is one of day, week, month, year. Relative expressions need `published`. With
+    `future` (an intended event: "will visit in October") a weekday, a day or a month without
+    a year is the next one on or after publication instead of the last one on or before.
     """
     text = " ".join(expression.lower().replace(",", ", ").split()).strip(" .,")
     text = re.sub(r"^(?:on|in|since|by|from|at|during|the|of)\s+", "", text)
     text = re.sub(r"\s+(?:morning|afternoon|evening|night)$", "", text) if text.split()[0] in WEEKDAYS else text
     if published is not None:
-        relative = _relative(text, published)
+        relative = _ahead(text, published, future) or _relative(text, published)
         if relative is not None:
             return relative
     for pattern, kind in _PATTERNS:
         match = pattern.match(text)
         if match:
-            return _absolute(kind, match, published)
+            resolved = _absolute(kind, match, published)
+            if resolved and future and published and not match.groupdict().get("year") and kind in ("month_day", "month"):
+                return _forward(resolved, published)
+            return resolved
     return None
+
+
+def _ahead(text: str, published: dt.date, future: bool) -> tuple[dt.date, str] | None:
+    """Expressions that point forward: "tomorrow", "next week", "on Tuesday" said of a plan."""
+    if text == "tomorrow":
+        return published + dt.timedelta(days=1), "day"
+    if text == "next week":
+        return published + dt.timedelta(days=7), "week"
+    if text == "next month":
+        return (published.replace(day=28) + dt.timedelta(days=4)).replace(day=1), "month"
+    if text == "next year":
+        return published.replace(year=published.year + 1, month=1, day=1), "year"
+    words = text.split()
+    if words and words[-1] in WEEKDAYS and len(words) <= 2 and (future or words[0] == "next"):
+        ahead = (WEEKDAYS[words[-1]] - published.weekday()) % 7
+        if words[0] == "next" and ahead == 0:
+            ahead = 7
+        return published + dt.timedelta(days=ahead), "day"
+    return None
+
+
+def _forward(resolved: tuple[dt.date, str], published: dt.date) -> tuple[dt.date, str]:
+    """The same day or month, moved to the first one on or after publication."""
+    day, precision = resolved
+    while (day < published.replace(day=1)) if precision == "month" else (day < published):
+        try:
+            day = day.replace(year=day.year + 1)
+        except ValueError:  # February 29
+            day = day.replace(year=day.year + 1, day=28)
+    return day, precision
 
 
 def _relative(text: str, published: dt.date) -> tuple[dt.date, str] | None:

@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS events (
     actor_role VARCHAR, actor_ner VARCHAR,
     recipient_text VARCHAR, recipient_code VARCHAR, recipient_country VARCHAR, recipient_sector VARCHAR,
     recipient_name VARCHAR, recipient_role VARCHAR, recipient_ner VARCHAR,
-    location_name VARCHAR, location_country VARCHAR, location_lat DOUBLE, location_lon DOUBLE,
+    location_name VARCHAR, location_country VARCHAR, location_lat DOUBLE, location_lon DOUBLE, location_type VARCHAR,
     sentence VARCHAR,
     evidence JSON,           -- {actor: [start, end], recipient: [...], event: [...], location: [...]}
     confidence DOUBLE,
@@ -76,7 +76,7 @@ EVENT_FIELDS = (
     "location", "sentence", "evidence", "confidence", "sources", "mentions",
 )
 _ACTOR_COLUMNS = ("text", "code", "country", "sector", "name", "role", "ner")
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 
 def event_id(article_id: str, event: Event) -> str:
@@ -231,11 +231,12 @@ def _event_row(article: Article, event: Event) -> tuple[Any, ...]:
         "recipient": [event.recipient.start, event.recipient.end] if event.recipient else None,
         "event": list(event.trigger),
         "location": [event.location.start, event.location.end] if event.location else None,
+        "date": list(event.date_span) if event.date_span else None,
     }
     actor = [getattr(event.actor, c) for c in _ACTOR_COLUMNS]
     recipient = [getattr(event.recipient, c) for c in _ACTOR_COLUMNS] if event.recipient else [None] * len(_ACTOR_COLUMNS)
     loc = event.location
-    location = [loc.name, loc.country, loc.lat, loc.lon] if loc else [None] * 4
+    location = [loc.name, loc.country, loc.lat, loc.lon, loc.kind] if loc else [None] * 5
     return (
         event_id(article.id, event), article.id, event.sentence, event.date, event.date_precision, event.date_text,
         event.event_type, event.mode, event.modality, event.context, event.cameo, event.goldstein, event.quad_class,
@@ -254,7 +255,7 @@ def _event_dict(row: dict[str, Any]) -> dict[str, Any]:
     location = None
     if row["location_name"] is not None:
         location = {"name": row["location_name"], "country": row["location_country"],
-                    "lat": row["location_lat"], "lon": row["location_lon"]}
+                    "lat": row["location_lat"], "lon": row["location_lon"], "type": row["location_type"]}
     return {
         "id": row["id"],
         "article_id": row["article_id"],

@@ -93,9 +93,10 @@ class Location:
     lon: float | None
     start: int
     end: int
+    kind: str | None = None  # city, region, sea, island, site, capital or country
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "country": self.country, "lat": self.lat, "lon": self.lon}
+        return {"name": self.name, "country": self.country, "lat": self.lat, "lon": self.lon, "type": self.kind}
 
 
 @dataclass
@@ -119,6 +120,7 @@ class Event:
     date: dt.date | None = None
     date_precision: str | None = None  # day | week | month | year
     date_text: str | None = None
+    date_span: tuple[int, int] | None = None  # offsets of the date expression
     location: Location | None = None
     notes: list[str] = field(default_factory=list)
 

@@ -44,3 +44,30 @@ def test_the_same_event_twice_in_an_article_is_one_event_with_two_mentions(code:
     article = code("Russia expelled two Japanese diplomats. Later, Russia expelled the Japanese diplomats.", "2024-03-06")
     [event] = article.events
     assert event.mentions == 2
+
+
+def test_date_evidence_points_at_the_expression(code: Any) -> None:
+    article = code("Russia expelled two Japanese diplomats on Monday.", "2024-03-06")
+    [event] = article.events
+    assert event.date_span is not None and article.text[slice(*event.date_span)] == "Monday"
+
+
+def test_an_intended_event_takes_the_coming_month(code: Any) -> None:
+    [event] = code("Japanese Prime Minister Shinzo Abe will visit China in October.", "2018-09-12").events
+    assert (event.modality, event.date, event.date_precision) == ("intended", dt.date(2018, 10, 1), "month")
+
+
+def test_place_falls_back_to_the_dateline(code: Any) -> None:
+    article = code("Peace talks\n\nGENEVA, May 2 (Reuters) - Armenia criticised Azerbaijan on Tuesday.", "2023-05-02")
+    [event] = article.events
+    assert event.location is not None and (event.location.name, event.location.kind) == ("Geneva", "city")
+    assert any("dateline" in n for n in event.notes)
+
+
+def test_place_falls_back_to_the_articles_first_place(code: Any) -> None:
+    text = ("The forum opened on Tuesday in Vladivostok. "
+            "Russian President Vladimir Putin proposed a peace treaty to Japanese Prime Minister Shinzo Abe.")
+    article = code(text, "2018-09-12")
+    [event] = [e for e in article.events if e.event_type == "AGREE"]
+    assert event.location is not None and event.location.name == "Vladivostok"
+    assert article.text[event.location.start : event.location.end] == "Vladivostok"

@@ -66,3 +66,27 @@ def test_month_day_is_never_more_than_a_day_after_publication(published: dt.date
     assert resolved is not None
     assert resolved[0] <= published + dt.timedelta(days=1)
     assert published - resolved[0] < dt.timedelta(days=366)
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected", "precision"),
+    [
+        ("October", "2018-10-01", "month"),  # "will visit in October": the coming October
+        ("on Friday", "2018-09-14", "day"),
+        ("Wednesday", "2018-09-12", "day"),  # the publication day itself
+        ("March 3", "2019-03-03", "day"),
+        ("tomorrow", "2018-09-13", "day"),
+        ("next week", "2018-09-19", "week"),
+        ("September 2016", "2016-09-01", "month"),  # a year given is kept
+    ],
+)
+def test_resolve_for_intended_events(expression: str, expected: str, precision: str) -> None:
+    assert resolve(expression, PUB, future=True) == (dt.date.fromisoformat(expected), precision)
+
+
+@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2100, 1, 1)), st.sampled_from(sorted(WEEKDAYS)))
+def test_future_weekday_is_the_next_on_or_after_publication(published: dt.date, weekday: str) -> None:
+    resolved = resolve(weekday.title(), published, future=True)
+    assert resolved is not None
+    assert resolved[0].weekday() == WEEKDAYS[weekday]
+    assert dt.timedelta(0) <= resolved[0] - published < dt.timedelta(days=7)
