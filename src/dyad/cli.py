@@ -75,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--report", type=Path, help="write every score, per type and confusion matrices, as JSON")
     evaluate.add_argument("--json", action="store_true", help="print the whole report as JSON")
 
+    show = sub.add_parser("show", help="one event, with its evidence marked in the article's sentence")
+    show.add_argument("event_id", metavar="EVENT_ID")
+    show.add_argument("--db", default="dyad.duckdb")
+
     summary = sub.add_parser("summary", help="articles, events by type and top dyads in a database")
     summary.add_argument("--db", default="dyad.duckdb")
     summary.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -90,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _events(args)
         if args.command == "eval":
             return _eval(args)
+        if args.command == "show":
+            return _show(args)
         return _summary(args)
     except DyadError as err:
         print(f"dyad: error: {err}", file=sys.stderr)
@@ -185,6 +191,60 @@ def _eval(args: argparse.Namespace) -> int:
             if not isinstance(value, (dict, list)):
                 print(f"  {key:<24} {value}")
     return 0
+
+
+MARKS = {"actor": ("[", "]ACTOR"), "recipient": ("[", "]RECIPIENT"), "event": ("[", "]EVENT"),
+         "date": ("[", "]DATE"), "location": ("[", "]PLACE")}
+
+
+def _show(args: argparse.Namespace) -> int:
+    with Store(args.db, read_only=True) as store:
+        found = store.event(args.event_id)
+    if found is None:
+        print(f"dyad: error: no event {args.event_id!r} in {args.db}", file=sys.stderr)
+        return 2
+    row, text = found
+    print(marked_sentence(row, text))
+    actor, recipient = row["actor"], row["recipient"]
+    print(f"  {row['event_type']} ({row['mode'] or '-'}), CAMEO {row['cameo']}, Goldstein {row['goldstein']:+.1f}, "
+          f"QuadClass {row['quad_class']}, {row['modality']}, confidence {row['confidence']}")
+    print(f"  actor      {actor['code'] or '?'}  {actor['name'] or actor['text']}" + (f" ({actor['role']})" if actor["role"] else ""))
+    if recipient:
+        print(f"  recipient  {recipient['code'] or '?'}  {recipient['name'] or recipient['text']}")
+    print(f"  date       {row['date'] or '-'} ({row['date_precision'] or '-'})")
+    if row["location"]:
+        place = row["location"]
+        print(f"  place      {place['name']}, {place['country']} ({place['lat']}, {place['lon']}), {place['type']}")
+    print(f"  article    {row['article_id']}; {row['sources']} source(s), {row['mentions']} mention(s)")
+    print(f"  pattern    {row['pattern']}")
+    for note in row["notes"]:
+        print(f"  note       {note}")
+    return 0
+
+
+def marked_sentence(row: dict[str, Any], text: str) -> str:
+    """The event's sentence with each piece of evidence bracketed and labelled; evidence outside
+    the sentence (a place from the dateline) is quoted after it."""
+    sentence = row["sentence"]
+    event_start = row["evidence"]["event"][0]
+    start = text.rfind(sentence, 0, event_start + 1)
+    start = start if start >= 0 else text.find(sentence)
+    end = start + len(sentence)
+    spans = sorted(((s, e, name) for name, span in row["evidence"].items() if span for s, e in [span]),
+                   key=lambda x: (x[0], -x[1]))
+    inside = [(s, e, n) for s, e, n in spans if start <= s and e <= end]
+    outside = [(s, e, n) for s, e, n in spans if (s, e, n) not in inside]
+    inserts: list[tuple[int, int, str]] = []
+    for s, e, name in inside:
+        inserts += [(s, 1, MARKS[name][0]), (e, 0, MARKS[name][1])]
+    out, last = [], start
+    for position, _, mark in sorted(inserts):
+        out += [text[last:position], mark]
+        last = position
+    out.append(text[last:end])
+    lines = ["".join(out)]
+    lines += [f"  ({name}: {text[s:e]!r})" for s, e, name in outside]
+    return "\n".join(lines)
 
 
 def _summary(args: argparse.Namespace) -> int:

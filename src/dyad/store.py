@@ -154,7 +154,8 @@ class Store:
 
     def events(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                since: dt.date | None = None, until: dt.date | None = None, limit: int | None = 100,
-               article_id: str | None = None, modality: Sequence[str] | None = None) -> list[dict[str, Any]]:
+               article_id: str | None = None, modality: Sequence[str] | None = None,
+               event_id: str | None = None) -> list[dict[str, Any]]:
         """Events as JSON-ready dicts, newest first. `actor`/`recipient` are ISO3 country codes;
         `modality` keeps only events stated so (default: all, negated and hypothetical too)."""
         where: list[str] = []
@@ -162,10 +163,11 @@ class Store:
         if modality:
             where.append("list_contains(?, modality)")
             params.append(list(modality))
-        for column, value in (("actor_country", actor), ("recipient_country", recipient), ("article_id", article_id)):
+        for column, value in (("actor_country", actor), ("recipient_country", recipient), ("article_id", article_id),
+                              ("id", event_id)):
             if value:
                 where.append(f"{column} = ?")
-                params.append(value.upper() if column != "article_id" else value)
+                params.append(value.upper() if column.endswith("country") else value)
         if event_type:
             where.append("event_type = ?")
             params.append(event_type.upper())
@@ -193,6 +195,14 @@ class Store:
         cursor = self.db.execute(sql, params)
         columns = [d[0] for d in cursor.description]
         return [_event_dict(dict(zip(columns, row, strict=True))) for row in cursor.fetchall()]
+
+    def event(self, event_id: str) -> tuple[dict[str, Any], str] | None:
+        """One event (as `events` gives it) and the text of its article, or None."""
+        rows = [r for r in self.events(limit=None, event_id=event_id)]
+        if not rows:
+            return None
+        found = self.db.execute("SELECT text FROM articles WHERE id = ?", [rows[0]["article_id"]]).fetchone()
+        return rows[0], str(found[0]) if found else ""
 
     def summary(self, top: int = 5) -> dict[str, Any]:
         one = self.db.execute("SELECT count(*) FROM articles").fetchone()

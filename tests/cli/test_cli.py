@@ -124,3 +124,13 @@ def test_modality_filter(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     negated = _events(db, capsys, "--modality", "negated")
     assert negated and all(e["modality"] == "negated" for e in negated)  # an example article has "did not reject"
     assert len(factual) + len(negated) + len(_events(db, capsys, "--modality", "hypothetical")) == len(everything)
+
+
+def test_show_marks_the_evidence(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    [event] = [e for e in _events(db, capsys, "--type", "ASSAULT") if e["recipient"]][:1]
+    assert main(["show", event["id"], "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    assert f"[{event['actor']['text']}]ACTOR" in first and "]EVENT" in first
+    assert f"CAMEO {event['cameo']}" in out
+    assert main(["show", "no-such-event", "--db", str(db)]) == 2
