@@ -200,6 +200,7 @@ MARKS = {"actor": ("[", "]ACTOR"), "recipient": ("[", "]RECIPIENT"), "event": ("
 def _show(args: argparse.Namespace) -> int:
     with Store(args.db, read_only=True) as store:
         found = store.event(args.event_id)
+        quotes = store.quotes(quote_id=found[0]["quote"]) if found and found[0]["quote"] else []
     if found is None:
         print(f"dyad: error: no event {args.event_id!r} in {args.db}", file=sys.stderr)
         return 2
@@ -217,6 +218,9 @@ def _show(args: argparse.Namespace) -> int:
         print(f"  place      {place['name']}, {place['country']} ({place['lat']}, {place['lon']}), {place['type']}")
     print(f"  article    {row['article_id']}; {row['sources']} source(s), {row['mentions']} mention(s)")
     print(f"  pattern    {row['pattern']}")
+    for quote in quotes:
+        print(f"  quote      {quote['kind']}, {quote['speaker_text'] or '?'}"
+              f" ({quote['speaker_code'] or 'unresolved'}): {quote['text']!r}")
     for note in row["notes"]:
         print(f"  note       {note}")
     return 0

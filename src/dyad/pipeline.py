@@ -20,6 +20,7 @@ from .errors import DyadError, InputError
 from .events import EventCoder
 from .ingest import read, read_text_item
 from .nlp import Parser, load_model
+from .quotes import QuoteFinder
 from .store import Store
 from .types import Article
 
@@ -45,12 +46,14 @@ class Pipeline:
         actors = list(actors)
         self.dictionary = ActorDictionary.load(extra=actors) if actors else default_dictionary()
         self.parser = Parser(nlp)
+        coder = EventCoder(dictionary=self.dictionary)
         self.stages: list[tuple[str, Stage]] = [
             ("clean", clean),
             ("nlp", self.parser),
             ("actors", ActorTagger(nlp, self.dictionary)),
-            ("events", EventCoder(dictionary=self.dictionary)),
+            ("events", coder),
             ("attributes", Attributes(self.dictionary)),
+            ("quotes", QuoteFinder(coder)),
         ]
 
     def __call__(self, article: Article) -> Article:

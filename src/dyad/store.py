@@ -58,7 +58,20 @@ CREATE TABLE IF NOT EXISTS events (
     confidence DOUBLE,
     mentions INTEGER,
     pattern VARCHAR,
+    quote_id VARCHAR,
     notes JSON
+);
+CREATE TABLE IF NOT EXISTS quotes (
+    id VARCHAR PRIMARY KEY,
+    article_id VARCHAR NOT NULL,
+    kind VARCHAR,            -- direct (in quotation marks) or indirect (reported)
+    text VARCHAR,
+    start_offset INTEGER,
+    end_offset INTEGER,
+    speaker_text VARCHAR,
+    speaker_code VARCHAR,
+    speaker_country VARCHAR,
+    speaker_name VARCHAR
 );
 CREATE TABLE IF NOT EXISTS dyad_meta (
     key VARCHAR PRIMARY KEY,
@@ -76,7 +89,7 @@ EVENT_FIELDS = (
     "location", "sentence", "evidence", "confidence", "sources", "mentions",
 )
 _ACTOR_COLUMNS = ("text", "code", "country", "sector", "name", "role", "ner")
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 
 def event_id(article_id: str, event: Event) -> str:
@@ -139,10 +152,14 @@ class Store:
             if articles:
                 ids = [a.id for a in articles]
                 self.db.execute("DELETE FROM events WHERE list_contains(?, article_id)", [ids])
+                self.db.execute("DELETE FROM quotes WHERE list_contains(?, article_id)", [ids])
                 self.db.execute("DELETE FROM articles WHERE list_contains(?, id)", [ids])
                 self.db.executemany(f"INSERT INTO articles VALUES ({', '.join('?' * 11)})", article_rows)
             if event_rows:
                 self.db.executemany(f"INSERT OR REPLACE INTO events VALUES ({', '.join('?' * len(event_rows[0]))})", event_rows)
+            quote_rows = [_quote_row(a, q) for a in articles for q in a.quotes]
+            if quote_rows:
+                self.db.executemany(f"INSERT OR REPLACE INTO quotes VALUES ({', '.join('?' * 10)})", quote_rows)
             if errors:
                 self.db.executemany("INSERT INTO input_errors VALUES (?, ?, ?)", [(e.where, e.reason, now) for e in errors])
             self.db.execute("COMMIT")
@@ -204,6 +221,28 @@ class Store:
         found = self.db.execute("SELECT text FROM articles WHERE id = ?", [rows[0]["article_id"]]).fetchone()
         return rows[0], str(found[0]) if found else ""
 
+    def quotes(self, article_id: str | None = None, speaker: str | None = None, limit: int | None = 100,
+               quote_id: str | None = None) -> list[dict[str, Any]]:
+        """Quotes with their speakers; `speaker` is an ISO3 country code."""
+        where: list[str] = []
+        params: list[Any] = []
+        if quote_id:
+            where.append("id = ?")
+            params.append(quote_id)
+        if article_id:
+            where.append("article_id = ?")
+            params.append(article_id)
+        if speaker:
+            where.append("speaker_country = ?")
+            params.append(speaker.upper())
+        sql = f"SELECT * FROM quotes {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY article_id, start_offset"
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        cursor = self.db.execute(sql, params)
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
     def summary(self, top: int = 5) -> dict[str, Any]:
         one = self.db.execute("SELECT count(*) FROM articles").fetchone()
         factual = list(FACTUAL)
@@ -251,8 +290,14 @@ def _event_row(article: Article, event: Event) -> tuple[Any, ...]:
         event_id(article.id, event), article.id, event.sentence, event.date, event.date_precision, event.date_text,
         event.event_type, event.mode, event.modality, event.context, event.cameo, event.goldstein, event.quad_class,
         *actor, *recipient, *location, sentence.text, json.dumps(evidence), event.confidence, event.mentions,
-        event.pattern, json.dumps(event.notes),
+        event.pattern, event.quote, json.dumps(event.notes),
     )
+
+
+def _quote_row(article: Article, quote: Any) -> tuple[Any, ...]:
+    speaker = quote.speaker
+    return (quote.id, article.id, quote.kind, quote.text, quote.start, quote.end, quote.speaker_text,
+            speaker.code if speaker else None, speaker.country if speaker else None, speaker.name if speaker else None)
 
 
 def _actor(row: dict[str, Any], prefix: str) -> dict[str, Any] | None:
@@ -287,6 +332,7 @@ def _event_dict(row: dict[str, Any]) -> dict[str, Any]:
         "sources": int(row["sources_n"]),
         "mentions": int(row["mentions_n"]),
         "pattern": row["pattern"],
+        "quote": row["quote_id"],
         "notes": json.loads(row["notes"]),
     }
 

@@ -122,6 +122,7 @@ class Event:
     date_text: str | None = None
     date_span: tuple[int, int] | None = None  # offsets of the date expression
     location: Location | None = None
+    quote: str | None = None  # id of the quote the event was read from, if any
     notes: list[str] = field(default_factory=list)
 
 
@@ -140,6 +141,7 @@ class Article:
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    quotes: list[Any] = field(default_factory=list)  # quotes.Quote, set by the quotes stage
 
     @property
     def kept_blocks(self) -> list[Block]:

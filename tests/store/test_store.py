@@ -113,3 +113,18 @@ def test_a_database_of_another_schema_is_refused(tmp_path: Path) -> None:
     for read_only in (False, True):
         with pytest.raises(StoreError, match="another version of Dyad"):
             Store(path, read_only=read_only)
+
+
+def test_quotes_round_trip(tmp_path: Path) -> None:
+    from dyad.quotes import Quote
+
+    article = _article()
+    speaker = Actor("Russia", "RUS", "RUS", None, "Russia", 0, 6)
+    article.quotes = [Quote("q1", 7, 38, TEXT[7:38], "indirect", speaker, "Russia", 0)]
+    article.events[0].quote = "q1"
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([article])
+        [quote] = store.quotes(speaker="rus")
+        [event] = store.events()
+    assert (quote["id"], quote["kind"], quote["speaker_code"], quote["text"]) == ("q1", "indirect", "RUS", TEXT[7:38])
+    assert event["quote"] == "q1"
