@@ -61,4 +61,7 @@ def test_seed_article_proposal_and_insistence(pipeline: Any) -> None:
     assert any(e.event_type == "AGREE" and str(e.date) == "2018-09-12" for e in proposal)
     insistence = [e for e in events if e.actor.country == "JPN" and e.recipient and e.recipient.country == "RUS"]
     assert any(e.event_type == "REQUEST" for e in insistence)
+    [putin] = [e for e in proposal if e.event_type == "AGREE" and e.actor.name == "Vladimir Putin"]
+    assert putin.location is not None and putin.location.name == "Vladivostok" and putin.location.country == "RUS"
+    assert abs(putin.location.lat - 43.1) < 0.2 and abs(putin.location.lon - 131.9) < 0.2  # type: ignore[operator]
     assert json.loads(SEED.read_text())["date"] == "2018-09-12"

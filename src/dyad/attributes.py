@@ -17,6 +17,7 @@ from typing import Any
 
 from .actors import ActorDictionary, default_dictionary
 from .dates import resolve
+from .gazetteer import find_city
 from .types import Actor, Article, Event, Location, Mention, Sentence
 
 __all__ = ["Attributes", "merge_repeats"]
@@ -84,8 +85,23 @@ class Attributes:
             # a city is more precise than a capital named as such, which beats a country
             candidates.append((distance, ("place", "capital", "country").index(mention.kind), mention.start, mention))
         if not candidates:
-            return None
+            return self._city(event, sentence, verb, article)
         return self._place(min(candidates, key=lambda c: c[:3])[3])
+
+    def _city(self, event: Event, sentence: Sentence, verb: Any, article: Article) -> Location | None:
+        """A place the dictionary does not know, named with in/at/near: a city from the
+        gazetteer, in a country the article names if the name is shared."""
+        known = {(m.start, m.end) for m in article.mentions}
+        for ent in sentence.span.ents:
+            start, end = ent.start_char + sentence.offset, ent.end_char + sentence.offset
+            if ent.label_ not in ("GPE", "LOC", "FAC") or (start, end) in known or not _locative(ent.root):
+                continue
+            countries = {m.key.partition(":")[0] for m in article.mentions if m.kind in ("country", "demonym", "capital")}
+            city = find_city(ent.text, countries)
+            if city is not None:
+                event.notes.append(f"{ent.text!r} found in the city gazetteer ({city.country})")
+                return Location(city.name, city.country, city.lat, city.lon, start, end, "city")
+        return None
 
     def _place(self, mention: Mention) -> Location:
         d = self.dictionary
@@ -94,8 +110,8 @@ class Attributes:
             return Location(place.name, place.country, place.lat, place.lon, mention.start, mention.end, place.kind)
         country = d.countries[mention.key]
         if mention.kind == "capital":
-            return Location(mention.text, country.iso3, country.capital_lat, country.capital_lon, mention.start, mention.end,
-                            "capital")
+            return Location(country.capital or mention.text, country.iso3, country.capital_lat, country.capital_lon,
+                            mention.start, mention.end, "capital")
         return Location(country.name, country.iso3, country.lat, country.lon, mention.start, mention.end, "country")
 
     def _article_place(self, article: Article) -> tuple[Location, str] | None:

@@ -328,6 +328,7 @@ def report(gold: Path, pipeline: Any) -> dict[str, Any]:
     """Every score on the gold folder, as one JSON-ready dict (see `dyad eval`)."""
     coder = pipeline_coder(pipeline)
     sample = score_sample(SAMPLE, coder) if SAMPLE.is_file() else None
+    when_where = score_dates_places(DATES_PLACES, coder) if DATES_PLACES.is_file() else None
     plover = score_plover(gold / "plover_gsr_dev.json", coder)
     penta = score_pentaclass(gold / "conflibert_pentaclass_train.tsv", coder)
     petr = score_petrarch(gold / "petr2_gsr_silver.xml", coder)
@@ -364,6 +365,12 @@ def report(gold: Path, pipeline: Any) -> dict[str, Any]:
             "triple_f1": round(sample_f1(sample, "triple"), 3),
             "type_f1": round(sample_f1(sample, "type"), 3),
         },
+        "team_dates_places": {} if when_where is None else {
+            "cases": when_where.items,
+            "event_found": round(when_where.ratio("coded", "cases"), 3),
+            "date_accuracy": round(when_where.ratio("date_hits", "cases"), 3),
+            "place_accuracy": round(when_where.ratio("place_hits", "cases"), 3),
+        },
         "actors": {
             "source_country_accuracy": round(resolution.ratio("source_hits", "source_gold"), 3),
             "target_country_accuracy": round(resolution.ratio("target_hits", "target_gold"), 3),
@@ -398,3 +405,31 @@ def score_sample(path: Path, coder: Coder) -> Score:
 def sample_f1(score: Score, kind: str) -> float:
     """F1 of `kind` ("triple" or "type") from a `score_sample` score."""
     return f1_of(score.counts[f"{kind}_hits"], score.counts[f"{kind}_coded"], score.counts[f"{kind}_gold"])
+
+
+DATES_PLACES = SAMPLE.parent / "dates_places.jsonl"
+
+
+def score_dates_places(path: Path, coder: Coder) -> Score:
+    """The team's date and place cases (tests/data/dates_places.jsonl): for the event whose
+    trigger holds the case's verb, is its date (and precision) right, and its place (name and
+    country, or none)? A case whose event Dyad does not code counts wrong on both."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    articles = _code(coder, ((r["text"], dt.date.fromisoformat(r["published"])) for r in records))
+    score = Score("dates_places", items=len(records))
+    for record, article in zip(records, articles, strict=True):
+        verb = record["event"].lower()
+        events = [e for e in article.events if verb in article.text[e.trigger[0] : e.trigger[1]].lower()]
+        event = events[0] if events else None
+        score.counts["cases"] += 1
+        score.counts["coded"] += event is not None
+        if event is None:
+            continue
+        date_ok = str(event.date) == str(record["date"]) and (record["date"] is None or event.date_precision == record["precision"])
+        place = event.location
+        place_ok = (place is None and record["place"] is None) or (
+            place is not None and record["place"] is not None and place.name.lower() == record["place"].lower()
+            and place.country == record["country"])
+        score.counts["date_hits"] += date_ok
+        score.counts["place_hits"] += place_ok
+    return score

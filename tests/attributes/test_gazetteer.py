@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dyad.gazetteer import find_city
+
+
+def test_a_shared_name_goes_to_the_country_the_article_names() -> None:
+    libya, lebanon = find_city("Tripoli"), find_city("Tripoli", ["LBN"])
+    assert libya is not None and libya.country == "LBY"
+    assert lebanon is not None and lebanon.country == "LBN"
+
+
+def test_unknown_names_find_nothing() -> None:
+    assert find_city("Nowhereville") is None
+
+
+@pytest.mark.model
+def test_event_placed_in_a_gazetteer_city(code: Any) -> None:
+    [event] = code("Azerbaijani troops shelled Armenian positions in Vanadzor on Monday.", "2023-05-02").events
+    assert event.location is not None
+    assert (event.location.name, event.location.country, event.location.kind) == ("Vanadzor", "ARM", "city")
+    assert any("gazetteer" in n for n in event.notes)
