@@ -64,4 +64,7 @@ def test_seed_article_proposal_and_insistence(pipeline: Any) -> None:
     [putin] = [e for e in proposal if e.event_type == "AGREE" and e.actor.name == "Vladimir Putin"]
     assert putin.location is not None and putin.location.name == "Vladivostok" and putin.location.country == "RUS"
     assert abs(putin.location.lat - 43.1) < 0.2 and abs(putin.location.lon - 131.9) < 0.2  # type: ignore[operator]
+    visits = [e for e in events if e.actor.country == "JPN" and e.recipient and e.recipient.country == "CHN"
+              and e.modality == "intended" and e.cameo == "036"]
+    assert any(str(e.date) == "2018-10-01" and e.date_precision == "month" for e in visits)  # "an October visit"
     assert json.loads(SEED.read_text())["date"] == "2018-09-12"

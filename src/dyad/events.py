@@ -69,8 +69,10 @@ class EventCoder:
             ctx = _context(article, sentence)
             verbal = [e for token in sentence.span for e in self._code_token(token, ctx)]
             # a noun names the sentence's event only when no verb does: "Talks between China and
-            # Japan ended without agreement"; next to a verbal event it is usually background
-            nominal = [] if verbal else [e for token in sentence.span for e in self._code_noun(token, ctx)]
+            # Japan ended without agreement"; next to a verbal event it is usually background,
+            # unless it is what was agreed or planned ("agreed to work towards an October visit")
+            nominal = [e for token in sentence.span for e in self._code_noun(token, ctx)
+                       if not verbal or e.modality == "intended"]
             article.events.extend(verbal + nominal)
         return article
 
@@ -79,7 +81,10 @@ class EventCoder:
     def _code_noun(self, noun: Any, ctx: _Context) -> Iterator[Event]:
         """An event named by a noun that no verb codes: "Russia's attack on Ukraine", "talks
         between China and Japan", "the visit by the Chinese president to Seoul"."""
-        if noun.pos_ != "NOUN" or not (noun.dep_ == "ROOT" or (
+        if noun.pos_ != "NOUN":
+            return
+        planner = self._planned(noun)
+        if planner is None and not (noun.dep_ == "ROOT" or (
                 noun.dep_ in ("nsubj", "nsubjpass", "dobj") and noun.head.dep_ == "ROOT")):
             return  # only the main clause's subject or object: elsewhere a noun is background
         governor = self._match(noun.head) if noun.head.pos_ == "VERB" and noun.head.i != noun.i else None
@@ -106,9 +111,12 @@ class EventCoder:
                 found = [a for o in _children(preps[word], "pobj") for a in self._actors(o, ctx)]
                 targets = [a for a in found if is_placed(a) and (word != "in" or pattern.cameo.startswith(("18", "19", "20")))]
         sources = [s for s in sources if is_placed(s)]
+        if not sources and planner is not None and _subject(planner) is not None:
+            sources = [s for s in self._actors(_subject(planner), ctx) if is_placed(s)]
         if not sources:
             return
-        code = self.codebook[pattern.cameo]
+        cameo = self.patterns.intent(pattern.cameo) if planner is not None else pattern.cameo
+        code = self.codebook[cameo]
         if code.plover_type is None:
             return
         if not targets:
@@ -121,8 +129,30 @@ class EventCoder:
                     sentence=ctx.sentence.index, cameo=code.cameo, event_type=code.plover_type, mode=code.plover_mode,
                     context=code.plover_context, goldstein=code.goldstein, quad_class=code.quad_class, actor=source,
                     recipient=recipient, trigger=span, pattern=f"{pattern.ref} {noun.lemma_.lower()}",
-                    confidence=NOMINAL_CONFIDENCE, notes=["named by a noun, not a verb", *source.notes],
+                    confidence=NOMINAL_CONFIDENCE, modality="intended" if planner is not None else "asserted",
+                    notes=["named by a noun, not a verb", *(["what was agreed or planned"] if planner is not None else []),
+                           *source.notes],
                 )
+
+    def _planned(self, noun: Any) -> Any:
+        """The verb of intention an event noun is the object of ("plans a visit", "agreed to
+        work towards an October visit"), or None."""
+        if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.lower_ in ("towards", "toward", "for", "on"):
+            node = noun.head.head
+        elif noun.dep_ == "dobj":
+            node = noun.head
+        else:
+            return None
+        planner = None
+        if node.pos_ == "VERB" and node.lemma_.lower() in self.patterns.intent_verbs:
+            planner = node
+        while planner is None and node.dep_ == "xcomp" and node.pos_ == "VERB":
+            if self._intent_head(node.head):
+                planner = node.head
+            node = node.head
+        if planner is None or planner.pos_ != "VERB" or self._modality(planner) != "asserted":
+            return None  # "has not agreed to the proposal", "might plan": no plan stated
+        return planner
 
     # -- which pattern ---------------------------------------------------------------
 

@@ -278,3 +278,10 @@ def test_relative_clause_subject_is_the_noun_it_describes(code: Any) -> None:
     article = code("Russia, which attacked Ukraine in 2014, denied the charges.", "2023-03-01")
     assert [(e.actor.code, e.event_type, e.recipient.code if e.recipient else None, e.modality)
             for e in article.events if e.event_type == "ASSAULT"] == [("RUS", "ASSAULT", "UKR", "historical")]
+
+
+def test_a_planned_event_noun_is_intended_and_looks_forward(code: Any) -> None:
+    article = code("Japan and China agreed to work towards an October visit to China.", "2018-09-12")
+    [visit] = [e for e in article.events if e.pattern.endswith("visit")]
+    assert (visit.actor.country, visit.recipient.country if visit.recipient else None) == ("JPN", "CHN")
+    assert (visit.event_type, visit.modality, str(visit.date), visit.date_precision) == ("AGREE", "intended", "2018-10-01", "month")
