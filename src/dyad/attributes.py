@@ -86,7 +86,7 @@ class Attributes:
             candidates.append((distance, ("place", "capital", "country").index(mention.kind), mention.start, mention))
         if not candidates:
             return self._city(event, sentence, verb, article)
-        return self._place(min(candidates, key=lambda c: c[:3])[3])
+        return self._place(min(candidates, key=lambda c: c[:3])[3], _named_countries(article))
 
     def _city(self, event: Event, sentence: Sentence, verb: Any, article: Article) -> Location | None:
         """A place the dictionary does not know, named with in/at/near: a city from the
@@ -96,15 +96,21 @@ class Attributes:
             start, end = ent.start_char + sentence.offset, ent.end_char + sentence.offset
             if ent.label_ not in ("GPE", "LOC", "FAC") or (start, end) in known or not _locative(ent.root):
                 continue
-            countries = {m.key.partition(":")[0] for m in article.mentions if m.kind in ("country", "demonym", "capital")}
-            city = find_city(ent.text, countries)
+            city = find_city(ent.text, _named_countries(article))
             if city is not None:
                 event.notes.append(f"{ent.text!r} found in the city gazetteer ({city.country})")
                 return Location(city.name, city.country, city.lat, city.lon, start, end, "city")
         return None
 
-    def _place(self, mention: Mention) -> Location:
+    def _place(self, mention: Mention, named: set[str] | None = None) -> Location:
+        """Coordinates for a mention. A capital's name that is also a city of a country the
+        article names, when the capital's own country is not named, is that city: "Tripoli"
+        in a story about Lebanon."""
         d = self.dictionary
+        if mention.kind == "capital" and named and mention.key not in named:
+            city = find_city(mention.text, named)
+            if city is not None and city.country in named:
+                return Location(city.name, city.country, city.lat, city.lon, mention.start, mention.end, "city")
         if mention.kind == "place":
             place = d.places[mention.key]
             return Location(place.name, place.country, place.lat, place.lon, mention.start, mention.end, place.kind)
@@ -148,6 +154,11 @@ def merge_repeats(events: list[Event]) -> list[Event]:
         else:
             merged[key] = event
     return list(merged.values())
+
+
+def _named_countries(article: Article) -> set[str]:
+    """The countries an article names outright (by name or demonym)."""
+    return {m.key for m in article.mentions if m.kind in ("country", "demonym")}
 
 
 def _who(actor: Actor | None) -> str | None:

@@ -58,7 +58,17 @@ def resolve(expression: str, published: dt.date | None, future: bool = False) ->
 
 
 def _ahead(text: str, published: dt.date, future: bool) -> tuple[dt.date, str] | None:
-    """Expressions that point forward: "tomorrow", "next week", "on Tuesday" said of a plan."""
+    """Expressions that point forward: "tomorrow", "next week", "on Tuesday" said of a plan,
+    and deadlines ("by the end of this year" is the year's last day, precision month)."""
+    period = re.fullmatch(r"(?:by |before )?(?:the )?end of (this|next|the) (year|month)", text)
+    if period:
+        year = published.year + (period[1] == "next" and period[2] == "year")
+        if period[2] == "year":
+            return dt.date(year, 12, 31), "month"
+        month_end = (published.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        if period[1] == "next":
+            month_end = ((month_end + dt.timedelta(days=1)).replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        return month_end, "day"
     if text == "tomorrow":
         return published + dt.timedelta(days=1), "day"
     if text == "next week":

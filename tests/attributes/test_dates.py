@@ -39,7 +39,7 @@ def test_resolve(expression: str, expected: str, precision: str) -> None:
     assert resolve(expression, PUB) == (dt.date.fromisoformat(expected), precision)
 
 
-@pytest.mark.parametrize("expression", ["the end of this year", "recent years", "February 30", "decades", "the 1990s"])
+@pytest.mark.parametrize("expression", ["recent years", "February 30", "decades", "the 1990s"])
 def test_unresolvable(expression: str) -> None:
     assert resolve(expression, PUB) is None
 
@@ -90,3 +90,15 @@ def test_future_weekday_is_the_next_on_or_after_publication(published: dt.date, 
     assert resolved is not None
     assert resolved[0].weekday() == WEEKDAYS[weekday]
     assert dt.timedelta(0) <= resolved[0] - published < dt.timedelta(days=7)
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected", "precision"),
+    [
+        ("by the end of this year", "2018-12-31", "month"),
+        ("the end of next year", "2019-12-31", "month"),
+        ("the end of the month", "2018-09-30", "day"),
+    ],
+)
+def test_deadlines(expression: str, expected: str, precision: str) -> None:
+    assert resolve(expression, PUB, future=True) == (dt.date.fromisoformat(expected), precision)

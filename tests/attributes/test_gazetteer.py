@@ -23,3 +23,12 @@ def test_event_placed_in_a_gazetteer_city(code: Any) -> None:
     assert event.location is not None
     assert (event.location.name, event.location.country, event.location.kind) == ("Vanadzor", "ARM", "city")
     assert any("gazetteer" in n for n in event.notes)
+
+
+@pytest.mark.model
+def test_a_capitals_name_in_another_countrys_story(code: Any) -> None:
+    article = code("Lebanese troops arrested two Syrian smugglers in Tripoli on Monday.", "2023-05-02")
+    [event] = article.events
+    assert event.location is not None and (event.location.name, event.location.country) == ("Tripoli", "LBN")
+    [event] = code("Libyan police arrested two Egyptian smugglers in Tripoli on Monday.", "2023-05-02").events
+    assert event.location is not None and event.location.country == "LBY"
