@@ -449,7 +449,8 @@ class ActorTagger:
             span = sentence.span
             if id(span.doc) not in doc_matches:
                 doc_matches[id(span.doc)] = self._dictionary_matches(span.doc)
-            found = [_ethnic(m, span.doc) for m in doc_matches[id(span.doc)] if span.start <= m[2] and m[3] <= span.end]
+            found = [_ethnic(m, span.doc) for m in doc_matches[id(span.doc)]
+                     if span.start <= m[2] and m[3] <= span.end and not _us_state(m, span.doc)]
             found += self._unknown_people(span, found)
             found += self._surnames(span, found, known)
             found += self._titled_surnames(span, found, article.date)
@@ -523,6 +524,25 @@ class ActorTagger:
 
 
 Match = tuple[str, str, int, int, dict[str, Any]]
+
+
+US_STATE_NAMES = {"Georgia"}  # country names that are also US states
+
+
+def _us_state(match: Match, doc: Any) -> bool:
+    """"Atlanta, Georgia", "the state of Georgia", "Georgia state": the US state, not the country."""
+    kind, _, start, end, _ = match
+    if kind != "country" or doc[start:end].text not in US_STATE_NAMES:
+        return False
+    before = [t.lower_ for t in doc[max(0, start - 2) : start]]
+    if before[-2:] == ["state", "of"] or (end < len(doc) and doc[end].lower_ in ("state", "governor", "senator")):
+        return True
+    if len(before) == 2 and before[-1] == "," and doc[start - 2].pos_ == "PROPN":
+        from .gazetteer import find_city
+
+        city = find_city(doc[start - 2].text, ["USA"])
+        return city is not None and city.country == "USA"
+    return False
 
 
 def _ethnic(match: Match, doc: Any) -> Match:

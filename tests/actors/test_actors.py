@@ -297,3 +297,17 @@ def test_an_unknown_titled_person_takes_the_only_country_named_before(code: Any)
 )
 def test_context_gives_the_country(code: Any, text: str, actor: str) -> None:
     assert actor in [a for a, _, _ in _actors_of(code(text, "2001-03-01"))]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "is_country"),
+    [
+        ("Georgia accused Russia of occupying its territory.", True),
+        ("Protesters marched in Atlanta, Georgia on Monday.", False),
+        ("The state of Georgia sued the company.", False),
+    ],
+)
+def test_georgia_the_country_or_the_us_state(code: Any, text: str, is_country: bool) -> None:
+    article = code(text, "2023-05-02")
+    assert any(m.key == "GEO" for m in article.mentions) is is_country
