@@ -175,25 +175,16 @@ class Store:
                event_id: str | None = None) -> list[dict[str, Any]]:
         """Events as JSON-ready dicts, newest first. `actor`/`recipient` are ISO3 country codes;
         `modality` keeps only events stated so (default: all, negated and hypothetical too)."""
-        where: list[str] = []
-        params: list[Any] = []
-        if modality:
-            where.append("list_contains(?, modality)")
-            params.append(list(modality))
-        for column, value in (("actor_country", actor), ("recipient_country", recipient), ("article_id", article_id),
-                              ("id", event_id)):
-            if value:
-                where.append(f"{column} = ?")
-                params.append(value.upper() if column.endswith("country") else value)
-        if event_type:
-            where.append("event_type = ?")
-            params.append(event_type.upper())
-        if since:
-            where.append("date >= ?")
-            params.append(since)
-        if until:
-            where.append("date <= ?")
-            params.append(until)
+        where, params = _filters(
+            ("list_contains(?, modality)", list(modality) if modality else None),
+            ("actor_country = ?", actor.upper() if actor else None),
+            ("recipient_country = ?", recipient.upper() if recipient else None),
+            ("article_id = ?", article_id),
+            ("id = ?", event_id),
+            ("event_type = ?", event_type.upper() if event_type else None),
+            ("date >= ?", since),
+            ("date <= ?", until),
+        )
         sql = f"""
             WITH counted AS (
                 SELECT *,
@@ -203,7 +194,7 @@ class Store:
                 WINDOW dup AS (PARTITION BY date, actor_code, recipient_code, cameo, modality)
             )
             SELECT * FROM counted
-            {'WHERE ' + ' AND '.join(where) if where else ''}
+            {where}
             ORDER BY date DESC NULLS LAST, article_id, sentence_index, id
             {'LIMIT ?' if limit else ''}
         """
@@ -224,18 +215,9 @@ class Store:
     def quotes(self, article_id: str | None = None, speaker: str | None = None, limit: int | None = 100,
                quote_id: str | None = None) -> list[dict[str, Any]]:
         """Quotes with their speakers; `speaker` is an ISO3 country code."""
-        where: list[str] = []
-        params: list[Any] = []
-        if quote_id:
-            where.append("id = ?")
-            params.append(quote_id)
-        if article_id:
-            where.append("article_id = ?")
-            params.append(article_id)
-        if speaker:
-            where.append("speaker_country = ?")
-            params.append(speaker.upper())
-        sql = f"SELECT * FROM quotes {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY article_id, start_offset"
+        where, params = _filters(
+            ("id = ?", quote_id), ("article_id = ?", article_id), ("speaker_country = ?", speaker.upper() if speaker else None))
+        sql = f"SELECT * FROM quotes {where} ORDER BY article_id, start_offset"
         if limit:
             sql += " LIMIT ?"
             params.append(limit)
@@ -265,6 +247,12 @@ class Store:
             "by_type": dict(by_type),
             "top_dyads": [{"actor": a, "recipient": r, "events": n, "mean_goldstein": g} for a, r, n, g in dyads],
         }
+
+
+def _filters(*conditions: tuple[str, Any]) -> tuple[str, list[Any]]:
+    """A WHERE clause from (condition with one ?, value) pairs, leaving out empty values."""
+    used = [(sql, value) for sql, value in conditions if value]
+    return ("WHERE " + " AND ".join(sql for sql, _ in used) if used else ""), [value for _, value in used]
 
 
 def _article_row(article: Article, now: dt.datetime) -> tuple[Any, ...]:
