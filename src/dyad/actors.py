@@ -375,16 +375,6 @@ class ActorDictionary:
         found = {name for role, name in self._holders.get((country, kind), []) if role.holds_on(day)}
         return found.pop() if len(found) == 1 else None
 
-    def person_role(self, name: str, day: dt.date | None) -> tuple[str | None, str | None, str | None]:
-        """(country, sector, organisation code) of a dictionary person on `day`. Named outside
-        any of their dated roles, a person keeps the country of their latest role, no sector."""
-        person = self.people[name]
-        role = person.role_on(day)
-        if role is None:
-            latest = person.role_on(None)
-            return (latest.country if latest else None), None, None
-        return role.country, role.sector, role.org
-
 
 def _is_stand_in(title: str) -> bool:
     return any(word in title.lower() for word in ("acting", "caretaker", "interim", "deputy", "vice"))

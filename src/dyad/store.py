@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -323,8 +323,3 @@ def _event_dict(row: dict[str, Any]) -> dict[str, Any]:
         "quote": row["quote_id"],
         "notes": json.loads(row["notes"]),
     }
-
-
-def rows_to_json(rows: Iterable[dict[str, Any]]) -> Iterable[str]:
-    for row in rows:
-        yield json.dumps(row, ensure_ascii=False)
