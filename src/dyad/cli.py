@@ -15,6 +15,7 @@ from typing import Any
 from . import __version__
 from .codebook import PLOVER_TYPES
 from .errors import DyadError
+from .export import FORMATS
 from .store import EVENT_FIELDS, Store
 from .types import MODALITIES
 
@@ -75,6 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--report", type=Path, help="write every score, per type and confusion matrices, as JSON")
     evaluate.add_argument("--json", action="store_true", help="print the whole report as JSON")
 
+    export = sub.add_parser("export", help="write events as Parquet, CSV, JSON lines, PLOVER records or a GDELT table")
+    export.add_argument("--db", default="dyad.duckdb")
+    export.add_argument("--format", choices=FORMATS, required=True, dest="fmt")
+    export.add_argument("--out", type=Path, required=True, help="file to write")
+    export.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    export.add_argument("--actor", type=_country)
+    export.add_argument("--recipient", type=_country)
+    export.add_argument("--type", type=_plover, dest="event_type")
+    export.add_argument("--modality", action="append", choices=MODALITIES)
+    export.add_argument("--since", type=_date)
+    export.add_argument("--until", type=_date)
+
     show = sub.add_parser("show", help="one event, with its evidence marked in the article's sentence")
     show.add_argument("event_id", metavar="EVENT_ID")
     show.add_argument("--db", default="dyad.duckdb")
@@ -96,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _eval(args)
         if args.command == "show":
             return _show(args)
+        if args.command == "export":
+            return _export(args)
         return _summary(args)
     except DyadError as err:
         print(f"dyad: error: {err}", file=sys.stderr)
@@ -195,6 +210,16 @@ def _eval(args: argparse.Namespace) -> int:
 
 MARKS = {"actor": ("[", "]ACTOR"), "recipient": ("[", "]RECIPIENT"), "event": ("[", "]EVENT"),
          "date": ("[", "]DATE"), "location": ("[", "]PLACE")}
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import export
+
+    with Store(args.db, read_only=True) as store:
+        count = export(store, args.out, args.fmt, force=args.force, actor=args.actor, recipient=args.recipient,
+                       event_type=args.event_type, modality=args.modality, since=args.since, until=args.until)
+    print(f"wrote {count} events to {args.out} ({args.fmt})")
+    return 0
 
 
 def _show(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +175,27 @@ class Store:
                event_id: str | None = None) -> list[dict[str, Any]]:
         """Events as JSON-ready dicts, newest first. `actor`/`recipient` are ISO3 country codes;
         `modality` keeps only events stated so (default: all, negated and hypothetical too)."""
+        rows = self.iter_events(actor=actor, recipient=recipient, event_type=event_type, since=since, until=until,
+                                article_id=article_id, modality=modality, event_id=event_id)
+        return [row for _, row in zip(range(limit) if limit else iter(int, 1), rows, strict=False)]
+
+    def iter_events(self, **filters: Any) -> Iterator[dict[str, Any]]:
+        """The same as `events`, streamed in chunks and with no limit."""
+        sql, params = self.event_query(**filters)
+        cursor = self.db.cursor()
+        cursor.execute(sql, params)
+        columns = [d[0] for d in cursor.description]
+        while True:
+            chunk = cursor.fetchmany(5000)
+            if not chunk:
+                return
+            for row in chunk:
+                yield _event_dict(dict(zip(columns, row, strict=True)))
+
+    def event_query(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
+                    since: dt.date | None = None, until: dt.date | None = None, article_id: str | None = None,
+                    modality: Sequence[str] | None = None, event_id: str | None = None) -> tuple[str, list[Any]]:
+        """The SQL (and its parameters) selecting events with their `sources_n` and `mentions_n`."""
         where, params = _filters(
             ("list_contains(?, modality)", list(modality) if modality else None),
             ("actor_country = ?", actor.upper() if actor else None),
@@ -193,16 +214,10 @@ class Store:
                 FROM events
                 WINDOW dup AS (PARTITION BY date, actor_code, recipient_code, cameo, modality)
             )
-            SELECT * FROM counted
-            {where}
+            SELECT * FROM counted {where}
             ORDER BY date DESC NULLS LAST, article_id, sentence_index, id
-            {'LIMIT ?' if limit else ''}
         """
-        if limit:
-            params.append(limit)
-        cursor = self.db.execute(sql, params)
-        columns = [d[0] for d in cursor.description]
-        return [_event_dict(dict(zip(columns, row, strict=True))) for row in cursor.fetchall()]
+        return sql, params
 
     def event(self, event_id: str) -> tuple[dict[str, Any], str] | None:
         """One event (as `events` gives it) and the text of its article, or None."""

@@ -134,3 +134,12 @@ def test_show_marks_the_evidence(db: Path, capsys: pytest.CaptureFixture[str]) -
     assert f"[{event['actor']['text']}]ACTOR" in first and "]EVENT" in first
     assert f"CAMEO {event['cameo']}" in out
     assert main(["show", "no-such-event", "--db", str(db)]) == 2
+
+
+def test_export_command(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "events.tsv"
+    assert main(["export", "--db", str(db), "--format", "gdelt", "--out", str(out), "--actor", "CHN"]) == 0
+    rows = list(csv.DictReader(out.open(), delimiter="\t"))
+    assert rows and all(r["Actor1CountryCode"] == "CHN" for r in rows)
+    assert main(["export", "--db", str(db), "--format", "gdelt", "--out", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err

@@ -1,0 +1,119 @@
+"""Export stored events for other tools: Parquet, CSV, JSON lines, PLOVER records, GDELT table.
+
+Rows are streamed from the database in chunks, so an export's memory does not grow with the
+number of events. Parquet and CSV are written by DuckDB itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from .errors import DyadError
+from .store import Store
+
+__all__ = ["FORMATS", "GDELT_COLUMNS", "export"]
+
+FORMATS = ("parquet", "csv", "jsonl", "plover", "gdelt")
+GDELT_COLUMNS = (
+    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year",
+    "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1Type1Code",
+    "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2Type1Code",
+    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+    "NumMentions", "NumSources", "NumArticles",
+    "ActionGeo_Type", "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_Lat", "ActionGeo_Long",
+    "SOURCEURL",
+)
+# the flat columns Parquet and CSV carry, in this order
+FLAT_COLUMNS = (
+    "id", "article_id", "date", "date_precision", "event_type", "mode", "modality", "context", "cameo", "goldstein",
+    "quad_class", "actor_code", "actor_country", "actor_sector", "actor_name", "actor_text", "recipient_code",
+    "recipient_country", "recipient_sector", "recipient_name", "recipient_text", "location_name", "location_country",
+    "location_lat", "location_lon", "location_type", "sentence", "evidence", "confidence", "mentions", "pattern",
+    "quote_id", "notes",
+)
+
+
+def export(store: Store, out: Path, fmt: str, force: bool = False, **filters: Any) -> int:
+    """Write the events matching `filters` (those of `Store.events`) to `out`; return how many."""
+    if fmt not in FORMATS:
+        raise DyadError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
+    if out.exists() and not force:
+        raise DyadError(f"{out} exists; pass --force to overwrite it")
+    if fmt in ("parquet", "csv"):
+        return _copy(store, out, fmt, filters)
+    rows = store.iter_events(**filters)
+    count = 0
+    with out.open("w", encoding="utf-8", newline="") as f:
+        if fmt == "gdelt":
+            writer = csv.writer(f, delimiter="\t", lineterminator="\n")
+            writer.writerow(GDELT_COLUMNS)
+            for row in rows:
+                writer.writerow(_gdelt(row))
+                count += 1
+        else:
+            shape = _plover if fmt == "plover" else (lambda r: r)
+            for row in rows:
+                f.write(json.dumps(shape(row), ensure_ascii=False) + "\n")
+                count += 1
+    return count
+
+
+def _copy(store: Store, out: Path, fmt: str, filters: dict[str, Any]) -> int:
+    """Parquet and CSV are written by DuckDB from the query itself, never through Python rows."""
+    sql, params = store.event_query(**filters)
+    columns = ", ".join(FLAT_COLUMNS)
+    count = store.db.cursor().execute(f"SELECT count(*) FROM ({sql})", params).fetchone()
+    relation = store.db.cursor().sql(f"SELECT {columns}, sources_n AS sources, mentions_n AS all_mentions FROM ({sql})",
+                                     params=params)
+    if out.exists():
+        out.unlink()
+    if fmt == "parquet":
+        relation.write_parquet(str(out))
+    else:
+        relation.write_csv(str(out), header=True)
+    return int(count[0]) if count else 0
+
+
+def _plover(row: dict[str, Any]) -> dict[str, Any]:
+    """A PLOVER event record (the PLOVER manual's JSON fields), with Dyad's evidence kept."""
+    def actor(a: dict[str, Any] | None) -> dict[str, Any] | None:
+        if a is None:
+            return None
+        return {"actorText": a["text"], "code": a["country"] or a["code"], "sector": a["sector"], "name": a["name"]}
+
+    return {
+        "id": row["id"],
+        "date": row["date"],
+        "event": row["event_type"],
+        "mode": row["mode"],
+        "context": row["context"],
+        "source": [actor(row["actor"])],
+        "target": [actor(row["recipient"])] if row["recipient"] else [],
+        "text": row["sentence"],
+        "location": row["location"],
+        "cameo": row["cameo"],
+        "goldstein": row["goldstein"],
+        "modality": row["modality"],
+        "confidence": row["confidence"],
+        "evidence": row["evidence"],
+        "articleId": row["article_id"],
+    }
+
+
+def _gdelt(row: dict[str, Any]) -> list[Any]:
+    date = (row["date"] or "").replace("-", "")
+    a, b, place = row["actor"], row["recipient"] or {}, row["location"] or {}
+    cameo = row["cameo"]
+    return [
+        row["id"], date, date[:6], date[:4],
+        a["code"] or "", a["name"] or a["text"], a["country"] or "", a["sector"] or "",
+        b.get("code") or "", b.get("name") or b.get("text") or "", b.get("country") or "", b.get("sector") or "",
+        1, cameo, cameo[:3], cameo[:2], row["quad_class"] or "", row["goldstein"],
+        row["mentions"], row["sources"], row["sources"],
+        {"country": 1, "city": 4, "capital": 4}.get(place.get("type") or "", 2 if place else 0),
+        place.get("name") or "", place.get("country") or "", place.get("lat") or "", place.get("lon") or "",
+        "",
+    ]
