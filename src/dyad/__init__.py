@@ -16,6 +16,7 @@ from .errors import DataFileError, DyadError, InputError, ModelNotFoundError, St
 from .ingest import read
 from .nlp import load_model
 from .pipeline import Pipeline, RunReport, code_paths
+from .query import load
 from .store import Store
 from .types import Actor, Article, Event, Location, Mention, Sentence
 
@@ -38,6 +39,7 @@ __all__ = [
     "StoreError",
     "__version__",
     "code_paths",
+    "load",
     "load_model",
     "read",
 ]

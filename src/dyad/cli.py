@@ -16,6 +16,7 @@ from . import __version__
 from .codebook import PLOVER_TYPES
 from .errors import DyadError
 from .export import FORMATS
+from .query import PERIODS
 from .store import EVENT_FIELDS, Store
 from .types import MODALITIES
 
@@ -88,6 +89,25 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--since", type=_date)
     export.add_argument("--until", type=_date)
 
+    trend = sub.add_parser("trend", help="a dyad's events by QuadClass and mean Goldstein over time")
+    trend.add_argument("actor", type=_country)
+    trend.add_argument("recipient", type=_country)
+    trend.add_argument("--db", default="dyad.duckdb")
+    trend.add_argument("--by", choices=PERIODS, default="month")
+    trend.add_argument("--directed", action="store_true", help="only actor -> recipient, not both ways")
+    trend.add_argument("--min-confidence", type=float, default=0.0)
+    trend.add_argument("--plot", type=Path, help="also draw it to this .png or .svg file")
+
+    for name, what in (("actors", "the most active actors"), ("dyads", "the most active dyads")):
+        listing = sub.add_parser(name, help=what)
+        listing.add_argument("--db", default="dyad.duckdb")
+        listing.add_argument("--top", type=int, default=20)
+
+    search = sub.add_parser("search", help="events whose sentence contains every word of TEXT")
+    search.add_argument("text")
+    search.add_argument("--db", default="dyad.duckdb")
+    search.add_argument("--limit", type=int, default=20)
+
     show = sub.add_parser("show", help="one event, with its evidence marked in the article's sentence")
     show.add_argument("event_id", metavar="EVENT_ID")
     show.add_argument("--db", default="dyad.duckdb")
@@ -111,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _show(args)
         if args.command == "export":
             return _export(args)
+        if args.command in ("trend", "actors", "dyads", "search"):
+            return _query(args)
         return _summary(args)
     except DyadError as err:
         print(f"dyad: error: {err}", file=sys.stderr)
@@ -210,6 +232,37 @@ def _eval(args: argparse.Namespace) -> int:
 
 MARKS = {"actor": ("[", "]ACTOR"), "recipient": ("[", "]RECIPIENT"), "event": ("[", "]EVENT"),
          "date": ("[", "]DATE"), "location": ("[", "]PLACE")}
+
+
+def _query(args: argparse.Namespace) -> int:
+    from . import query
+
+    with Store(args.db, read_only=True) as store:
+        if args.command == "trend":
+            rows = query.trend(store, args.actor, args.recipient, args.by, args.directed, args.min_confidence)
+            _print_rows(rows)
+            if args.plot:
+                arrow = "->" if args.directed else "<->"
+                query.plot_trend(rows, f"{args.actor} {arrow} {args.recipient} by {args.by}", args.plot)
+                print(f"plot written to {args.plot}")
+        elif args.command == "actors":
+            _print_rows(query.top_actors(store, args.top))
+        elif args.command == "dyads":
+            _print_rows(query.top_dyads(store, args.top))
+        else:
+            _table(query.search(store, args.text, args.limit), sys.stdout)
+    return 0
+
+
+def _print_rows(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        print("(nothing)")
+        return
+    header = list(rows[0])
+    lines = [header] + [[str(r[k])[:10] if k == "period" else str(r[k]) for k in header] for r in rows]
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
+    for line in lines:
+        print("  ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -143,3 +143,17 @@ def test_export_command(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     assert rows and all(r["Actor1CountryCode"] == "CHN" for r in rows)
     assert main(["export", "--db", str(db), "--format", "gdelt", "--out", str(out)]) == 2
     assert "--force" in capsys.readouterr().err
+
+
+def test_trend_actors_dyads_search_commands(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    plot = tmp_path / "t.svg"
+    assert main(["trend", "JPN", "CHN", "--db", str(db), "--by", "year", "--plot", str(plot)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split()[:2] == ["period", "verbal_cooperation"] and plot.read_text().startswith("<?xml")
+    assert main(["actors", "--db", str(db), "--top", "3"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 4
+    assert main(["dyads", "--db", str(db), "--top", "3"]) == 0
+    assert "recipient" in capsys.readouterr().out.splitlines()[0]
+    assert main(["search", "ceasefire", "--db", str(db)]) == 0
+    assert "ceasefire" in capsys.readouterr().out.lower()

@@ -1,0 +1,104 @@
+"""Questions analysts ask of a store: trends of a dyad over time, top actors and dyads, text
+search, and the whole table as a DataFrame.
+
+Only events stated as happening, intended or past count (see `types.FACTUAL`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .errors import DyadError
+from .store import Store
+from .types import FACTUAL
+
+__all__ = ["PERIODS", "load", "plot_trend", "search", "top_actors", "top_dyads", "trend"]
+
+PERIODS = ("day", "week", "month", "quarter", "year")
+
+
+def load(db: str | Path = "dyad.duckdb", polars: bool = False) -> Any:
+    """Every stored event as a pandas DataFrame (a polars one with `polars=True`)."""
+    with Store(db, read_only=True) as store:
+        relation = store.db.cursor().sql("SELECT * FROM events ORDER BY date, id")
+        return relation.pl() if polars else relation.df()
+
+
+def trend(store: Store, actor: str, recipient: str, by: str = "month", directed: bool = False,
+          min_confidence: float = 0.0) -> list[dict[str, Any]]:
+    """Per period: events in each QuadClass and the mean Goldstein score between two countries
+    (either way round unless `directed`)."""
+    if by not in PERIODS:
+        raise DyadError(f"unknown period {by!r}; one of {', '.join(PERIODS)}")
+    pair = "(actor_country = ? AND recipient_country = ?)"
+    dyad = pair if directed else f"({pair} OR (actor_country = ? AND recipient_country = ?))"
+    params: list[Any] = [actor, recipient] if directed else [actor, recipient, recipient, actor]
+    rows = store.db.execute(
+        f"""SELECT date_trunc('{by}', date) AS period,
+                   count(*) FILTER (WHERE quad_class = 1) AS verbal_cooperation,
+                   count(*) FILTER (WHERE quad_class = 2) AS material_cooperation,
+                   count(*) FILTER (WHERE quad_class = 3) AS verbal_conflict,
+                   count(*) FILTER (WHERE quad_class = 4) AS material_conflict,
+                   count(*) AS events,
+                   round(avg(goldstein), 2) AS mean_goldstein
+            FROM events
+            WHERE {dyad} AND date IS NOT NULL AND confidence >= ? AND list_contains(?, modality)
+            GROUP BY 1 ORDER BY 1""",
+        [*params, min_confidence, list(FACTUAL)],
+    )
+    columns = [d[0] for d in rows.description]
+    return [dict(zip(columns, row, strict=True)) for row in rows.fetchall()]
+
+
+def plot_trend(rows: list[dict[str, Any]], title: str, out: Path) -> None:
+    """Stacked QuadClass counts and the mean Goldstein line, as PNG or SVG (by `out`'s suffix)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display needed
+    import matplotlib.pyplot as plt
+
+    periods = [str(r["period"])[:10] for r in rows]
+    fig, counts = plt.subplots(figsize=(10, 4.5))
+    bottom = [0] * len(rows)
+    for key, colour in (("verbal_cooperation", "#8fc1e3"), ("material_cooperation", "#2b7bba"),
+                        ("verbal_conflict", "#f4a582"), ("material_conflict", "#ca0020")):
+        values = [r[key] for r in rows]
+        counts.bar(periods, values, bottom=bottom, color=colour, label=key.replace("_", " "))
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    counts.set_ylabel("events")
+    goldstein = counts.twinx()
+    goldstein.plot(periods, [r["mean_goldstein"] for r in rows], color="black", marker="o", label="mean Goldstein")
+    goldstein.set_ylim(-10, 10)
+    goldstein.set_ylabel("mean Goldstein")
+    counts.legend(loc="upper left", fontsize="small")
+    counts.set_title(title)
+    counts.tick_params(axis="x", labelrotation=45)
+    fig.tight_layout()
+    fig.savefig(out)
+    plt.close(fig)
+
+
+def top_actors(store: Store, top: int = 20) -> list[dict[str, Any]]:
+    rows = store.db.execute(
+        """SELECT actor_code AS code, any_value(actor_name) AS name, count(*) AS events,
+                  round(avg(goldstein), 2) AS mean_goldstein
+           FROM events WHERE actor_code IS NOT NULL AND list_contains(?, modality)
+           GROUP BY 1 ORDER BY events DESC, 1 LIMIT ?""", [list(FACTUAL), top])
+    columns = [d[0] for d in rows.description]
+    return [dict(zip(columns, row, strict=True)) for row in rows.fetchall()]
+
+
+def top_dyads(store: Store, top: int = 20) -> list[dict[str, Any]]:
+    return list(store.summary(top=top)["top_dyads"])
+
+
+def search(store: Store, text: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Events whose sentence contains every word of `text` (case-insensitive), newest first."""
+    words = [w for w in text.lower().split() if w]
+    if not words:
+        raise DyadError("search for at least one word")
+    where = " AND ".join("contains(lower(sentence), ?)" for _ in words)
+    ids = [row[0] for row in store.db.execute(
+        f"SELECT id FROM events WHERE {where} ORDER BY date DESC NULLS LAST, id LIMIT ?", [*words, limit]).fetchall()]
+    return [row for event_id in ids for row in store.events(event_id=event_id, limit=1)]

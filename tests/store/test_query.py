@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from dyad import load
+from dyad.errors import DyadError
+from dyad.query import plot_trend, search, top_actors, trend
+from dyad.store import Store
+from tests.store.test_store import _article
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "d.duckdb")
+    store.write([_article("a1", day=dt.date(2024, 1, 5)), _article("a2", day=dt.date(2024, 1, 20)),
+                 _article("a3", day=dt.date(2024, 3, 2))])
+    return store
+
+
+def test_trend_by_month(store: Store) -> None:
+    rows = trend(store, "RUS", "JPN", "month")
+    assert [(str(r["period"])[:7], r["verbal_conflict"], r["events"], r["mean_goldstein"]) for r in rows] == [
+        ("2024-01", 2, 2, -4.0), ("2024-03", 1, 1, -4.0)]
+    assert trend(store, "JPN", "RUS", "month", directed=True) == []
+    assert len(trend(store, "JPN", "RUS", "month")) == 2  # both ways by default
+    assert trend(store, "RUS", "JPN", "month", min_confidence=0.95) == []
+    with pytest.raises(DyadError, match="unknown period"):
+        trend(store, "RUS", "JPN", "fortnight")
+
+
+def test_trend_plot(store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "trend.png"
+    plot_trend(trend(store, "RUS", "JPN"), "RUS <-> JPN", out)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_top_actors_and_search(store: Store) -> None:
+    assert [(r["code"], r["events"]) for r in top_actors(store)] == [("RUS", 3)]
+    assert {r["article_id"] for r in search(store, "japanese DIPLOMATS")} == {"a1", "a2", "a3"}
+    assert search(store, "nothing like this") == []
+
+
+def test_load_gives_a_dataframe(store: Store, tmp_path: Path) -> None:
+    store.close()
+    frame = load(tmp_path / "d.duckdb")
+    assert list(frame["article_id"]) == ["a1", "a2", "a3"] and "goldstein" in frame.columns
