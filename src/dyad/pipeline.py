@@ -97,7 +97,9 @@ def code_paths(paths: Iterable[str], store: Store, pipeline: Pipeline | None = N
                progress: Callable[[int], None] | None = None) -> RunReport:
     """Read, code and store every article under `paths`; bad items are reported, not fatal."""
     pipeline = pipeline or Pipeline()
+    paths = list(paths)
     report = RunReport()
+    run_id = store.start_run(paths, pipeline.parser.nlp.meta.get("name", "?") + "-" + pipeline.parser.nlp.meta.get("version", "?"))
     seen: set[str] = set()
     for batch in batches(read(paths, default_date, source), batch_size):
         errors = [item for item in batch if isinstance(item, InputError)]
@@ -117,4 +119,5 @@ def code_paths(paths: Iterable[str], store: Store, pipeline: Pipeline | None = N
         report.errors.extend(errors)
         if progress is not None:
             progress(len(batch))
+    store.finish_run(run_id, report.articles, report.events, len(report.errors))
     return report

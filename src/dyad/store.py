@@ -77,6 +77,18 @@ CREATE TABLE IF NOT EXISTS dyad_meta (
     key VARCHAR PRIMARY KEY,
     value VARCHAR
 );
+CREATE TABLE IF NOT EXISTS runs (
+    id VARCHAR PRIMARY KEY,
+    started_at TIMESTAMP,
+    finished_at TIMESTAMP,   -- null while running, or if the run was killed
+    dyad_version VARCHAR,
+    codebook VARCHAR,        -- digest of the codebook and pattern files the run coded with
+    model VARCHAR,
+    inputs JSON,
+    articles INTEGER,
+    events INTEGER,
+    input_errors INTEGER
+);
 CREATE TABLE IF NOT EXISTS input_errors (
     item VARCHAR,
     reason VARCHAR,
@@ -89,7 +101,7 @@ EVENT_FIELDS = (
     "location", "sentence", "evidence", "confidence", "sources", "mentions",
 )
 _ACTOR_COLUMNS = ("text", "code", "country", "sector", "name", "role", "ner")
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 
 def event_id(article_id: str, event: Event) -> str:
@@ -218,6 +230,27 @@ class Store:
             ORDER BY date DESC NULLS LAST, article_id, sentence_index, id
         """
         return sql, params
+
+    def start_run(self, inputs: Sequence[str], model: str) -> str:
+        """Record that a coding run began; `finish_run` closes it."""
+        from . import __version__
+        from .data import codebook_digest
+
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        run_id = hashlib.sha256(f"{now.isoformat()}|{list(inputs)}".encode()).hexdigest()[:16]
+        self.db.execute("INSERT INTO runs VALUES (?, ?, NULL, ?, ?, ?, ?, 0, 0, 0)",
+                        [run_id, now, __version__, codebook_digest(), model, json.dumps(list(inputs))])
+        return run_id
+
+    def finish_run(self, run_id: str, articles: int, events: int, errors: int) -> None:
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        self.db.execute("UPDATE runs SET finished_at = ?, articles = ?, events = ?, input_errors = ? WHERE id = ?",
+                        [now, articles, events, errors, run_id])
+
+    def runs(self) -> list[dict[str, Any]]:
+        cursor = self.db.cursor().execute("SELECT * FROM runs ORDER BY started_at")
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
     def event(self, event_id: str) -> tuple[dict[str, Any], str] | None:
         """One event (as `events` gives it) and the text of its article, or None."""

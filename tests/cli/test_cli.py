@@ -157,3 +157,14 @@ def test_trend_actors_dyads_search_commands(db: Path, tmp_path: Path, capsys: py
     assert "recipient" in capsys.readouterr().out.splitlines()[0]
     assert main(["search", "ceasefire", "--db", str(db)]) == 0
     assert "ceasefire" in capsys.readouterr().out.lower()
+
+
+def test_runs_are_recorded(db: Path) -> None:
+    from dyad.data import codebook_digest
+    from dyad.store import Store
+
+    with Store(db, read_only=True) as store:
+        runs = store.runs()
+    assert runs and all(r["finished_at"] is not None for r in runs)
+    assert runs[0]["codebook"] == codebook_digest() and runs[0]["articles"] == len(EXAMPLES.read_text().splitlines())
+    assert json.loads(runs[0]["inputs"]) == [str(EXAMPLES)]

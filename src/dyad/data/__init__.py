@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -28,6 +29,14 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+
+
+def codebook_digest() -> str:
+    """A short digest of the files that decide event codes, to tell runs of different codebooks apart."""
+    digest = hashlib.sha256()
+    for name in ("cameo.tsv", "verbs.yaml"):
+        digest.update(data_path(name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def data_path(name: str) -> Path:
