@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from .dedup import THRESHOLD, band_keys, signature, similarity
 from .errors import InputError, StoreError
 from .types import FACTUAL, Article, Event
 
@@ -32,7 +33,13 @@ CREATE TABLE IF NOT EXISTS articles (
     removed JSON,            -- blocks the cleaner dropped: [{start, end, reason}]
     n_sentences INTEGER,
     n_events INTEGER,
-    coded_at TIMESTAMP
+    coded_at TIMESTAMP,
+    duplicate_of VARCHAR,    -- the earlier article this one near-duplicates (a wire copy, a reprint)
+    minhash UBIGINT[]        -- its MinHash signature (dedup.py)
+);
+CREATE TABLE IF NOT EXISTS article_bands (
+    band_key VARCHAR,
+    article_id VARCHAR
 );
 CREATE TABLE IF NOT EXISTS events (
     id VARCHAR PRIMARY KEY,
@@ -101,7 +108,7 @@ EVENT_FIELDS = (
     "location", "sentence", "evidence", "confidence", "sources", "mentions",
 )
 _ACTOR_COLUMNS = ("text", "code", "country", "sector", "name", "role", "ner")
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 
 
 def event_id(article_id: str, event: Event) -> str:
@@ -157,16 +164,23 @@ class Store:
     def write(self, articles: Sequence[Article], errors: Sequence[InputError] = ()) -> None:
         """Store a batch in one transaction: all of it or, on failure, none of it."""
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        article_rows = [_article_row(a, now) for a in articles]
         event_rows = [_event_row(a, e) for a in articles for e in a.events]
         try:
             self.db.execute("BEGIN TRANSACTION")
+            signatures = {a.id: signature(a.text) for a in articles}
             if articles:
                 ids = [a.id for a in articles]
                 self.db.execute("DELETE FROM events WHERE list_contains(?, article_id)", [ids])
                 self.db.execute("DELETE FROM quotes WHERE list_contains(?, article_id)", [ids])
                 self.db.execute("DELETE FROM articles WHERE list_contains(?, id)", [ids])
-                self.db.executemany(f"INSERT INTO articles VALUES ({', '.join('?' * 11)})", article_rows)
+                self.db.execute("DELETE FROM article_bands WHERE list_contains(?, article_id)", [ids])
+                article_rows = []
+                for article in articles:
+                    original = self._original(article.id, signatures[article.id])
+                    article_rows.append((*_article_row(article, now), original, signatures[article.id]))
+                    keys = band_keys(signatures[article.id])
+                    self.db.executemany("INSERT INTO article_bands VALUES (?, ?)", [(k, article.id) for k in keys])
+                    self.db.execute(f"INSERT INTO articles VALUES ({', '.join('?' * 13)})", article_rows[-1])
             if event_rows:
                 self.db.executemany(f"INSERT OR REPLACE INTO events VALUES ({', '.join('?' * len(event_rows[0]))})", event_rows)
             quote_rows = [_quote_row(a, q) for a in articles for q in a.quotes]
@@ -220,16 +234,28 @@ class Store:
         )
         sql = f"""
             WITH counted AS (
-                SELECT *,
-                    count(DISTINCT article_id) OVER dup AS sources_n,
-                    sum(mentions) OVER dup AS mentions_n
-                FROM events
-                WINDOW dup AS (PARTITION BY date, actor_code, recipient_code, cameo, modality)
+                SELECT e.*,
+                    -- a wire copy or reprint is another mention, not another source
+                    count(DISTINCT coalesce(a.duplicate_of, e.article_id)) OVER dup AS sources_n,
+                    sum(e.mentions) OVER dup AS mentions_n
+                FROM events e LEFT JOIN articles a ON a.id = e.article_id
+                WINDOW dup AS (PARTITION BY e.date, e.actor_code, e.recipient_code, e.cameo, e.modality)
             )
             SELECT * FROM counted {where}
             ORDER BY date DESC NULLS LAST, article_id, sentence_index, id
         """
         return sql, params
+
+    def _original(self, article_id: str, sig: list[int]) -> str | None:
+        """The earliest stored article this one near-duplicates (MinHash over 5-grams), if any."""
+        candidates = self.db.execute(
+            """SELECT a.id, a.duplicate_of, a.minhash FROM articles a
+               WHERE a.id IN (SELECT article_id FROM article_bands WHERE list_contains(?, band_key))
+                 AND a.id <> ? ORDER BY a.coded_at, a.id""", [band_keys(sig), article_id]).fetchall()
+        for other_id, duplicate_of, other_sig in candidates:
+            if similarity(sig, other_sig) >= THRESHOLD:
+                return str(duplicate_of or other_id)
+        return None
 
     def start_run(self, inputs: Sequence[str], model: str) -> str:
         """Record that a coding run began; `finish_run` closes it."""

@@ -14,8 +14,11 @@ from dyad.types import Actor, Article, Event, Location, Sentence
 TEXT = "Russia expelled two Japanese diplomats in Tokyo on Monday."
 
 
-def _article(article_id: str = "a1", cameo: str = "161", day: dt.date = dt.date(2024, 3, 4), recipient: bool = True) -> Article:
-    article = Article(id=article_id, text=TEXT, title="T", date=dt.date(2024, 3, 6), source="Wire", url="https://example.com/a")
+def _article(article_id: str = "a1", cameo: str = "161", day: dt.date = dt.date(2024, 3, 4), recipient: bool = True,
+             text: str | None = None) -> Article:
+    """An article with one event; each id gets its own wording unless `text` is given."""
+    text = text or f"{TEXT} Reported by {article_id} for the wire service today."
+    article = Article(id=article_id, text=text, title="T", date=dt.date(2024, 3, 6), source="Wire", url="https://example.com/a")
     article.sentences = [Sentence(index=0, start=0, end=len(TEXT), text=TEXT)]
     actor = Actor("Russia", "RUS", "RUS", None, "Russia", 0, 6)
     target = Actor("Japanese diplomats", "JPNGOV", "JPN", "GOV", "Japan", 20, 38) if recipient else None
@@ -128,3 +131,15 @@ def test_quotes_round_trip(tmp_path: Path) -> None:
         [event] = store.events()
     assert (quote["id"], quote["kind"], quote["speaker_code"], quote["text"]) == ("q1", "indirect", "RUS", TEXT[7:38])
     assert event["quote"] == "q1"
+
+
+def test_a_near_duplicate_article_is_another_mention_not_another_source(tmp_path: Path) -> None:
+    wire = "MOSCOW (Wire) - " + TEXT + " The ministry gave no reason for the move, which Tokyo condemned."
+    reprint = TEXT + " The ministry gave no reason for the move, which Tokyo condemned."
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([_article("wire", text=wire)])
+        store.write([_article("reprint", text=reprint), _article("other")])
+        rows = {r["article_id"]: r for r in store.events(limit=None)}
+        originals = dict(store.db.execute("SELECT id, duplicate_of FROM articles").fetchall())
+    assert originals == {"wire": None, "reprint": "wire", "other": None}
+    assert rows["reprint"]["sources"] == 2 and rows["reprint"]["mentions"] == 3  # wire + other; three sentences
