@@ -1,8 +1,8 @@
 """Quotes: who said what, with offsets, and which events came from a quote.
 
 - **direct**: text between quotation marks, with the speaker the subject of a speech verb in
-  the same sentence ("...," Putin said) or, for a quote standing alone, the speaker of the
-  sentence just before it ("An idea has just come into my head," Putin said ... "Let's ...");
+  the same sentence ("...," the minister said) or, for a quote standing alone, the speaker of
+  the sentence just before it ("We will not give up," she said. "Our position is unchanged.");
 - **indirect**: the clause a speech verb reports ("a government spokesman later said Japan
   still insists on ...").
 

@@ -223,7 +223,7 @@ def test_user_files_extend_and_override(tmp_path: Path) -> None:
     [
         ("orgs: []", "expected a mapping with sections"),
         ("agents:\n  - {phrase: guards, sector: '1'}", r"agents\[1\].*sector must be a letter code"),
-        ("people:\n  - {name: X, roles: [{country: XXX, sector: GOV, title: King, start: 2020-01-01}]}", "unknown country 'XXX'"),
+        ("people:\n  - {name: X, roles: [{country: ZZQ, sector: GOV, title: King, start: 2020-01-01}]}", "unknown country 'ZZQ'"),
         ("places:\n  - {name: Nowhere, lat: 95, lon: 0}", "a place needs lat"),
     ],
 )
