@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -203,7 +204,7 @@ class Store:
         `modality` keeps only events stated so (default: all, negated and hypothetical too)."""
         rows = self.iter_events(actor=actor, recipient=recipient, event_type=event_type, since=since, until=until,
                                 article_id=article_id, modality=modality, event_id=event_id)
-        return [row for _, row in zip(range(limit) if limit else iter(int, 1), rows, strict=False)]
+        return list(itertools.islice(rows, limit or None))
 
     def iter_events(self, **filters: Any) -> Iterator[dict[str, Any]]:
         """The same as `events`, streamed in chunks and with no limit."""
