@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=FORMATS, required=True, dest="fmt")
     export.add_argument("--out", type=Path, required=True, help="file to write")
     export.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    export.add_argument("--by-month", action="store_true", help="Parquet: a folder of month=YYYY-MM partitions")
     export.add_argument("--actor", type=_country)
     export.add_argument("--recipient", type=_country)
     export.add_argument("--type", type=_plover, dest="event_type")
@@ -269,7 +270,8 @@ def _export(args: argparse.Namespace) -> int:
     from .export import export
 
     with Store(args.db, read_only=True) as store:
-        count = export(store, args.out, args.fmt, force=args.force, actor=args.actor, recipient=args.recipient,
+        count = export(store, args.out, args.fmt, force=args.force, by_month=args.by_month, actor=args.actor,
+                       recipient=args.recipient,
                        event_type=args.event_type, modality=args.modality, since=args.since, until=args.until)
     print(f"wrote {count} events to {args.out} ({args.fmt})")
     return 0

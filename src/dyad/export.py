@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -36,14 +37,17 @@ FLAT_COLUMNS = (
 )
 
 
-def export(store: Store, out: Path, fmt: str, force: bool = False, **filters: Any) -> int:
-    """Write the events matching `filters` (those of `Store.events`) to `out`; return how many."""
+def export(store: Store, out: Path, fmt: str, force: bool = False, by_month: bool = False, **filters: Any) -> int:
+    """Write the events matching `filters` (those of `Store.events`) to `out`; return how many.
+    With `by_month`, Parquet goes to a folder of `month=YYYY-MM` partitions."""
     if fmt not in FORMATS:
         raise DyadError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
     if out.exists() and not force:
         raise DyadError(f"{out} exists; pass --force to overwrite it")
+    if by_month and fmt != "parquet":
+        raise DyadError("--by-month partitions Parquet exports only")
     if fmt in ("parquet", "csv"):
-        return _copy(store, out, fmt, filters)
+        return _copy(store, out, fmt, filters, by_month)
     rows = store.iter_events(**filters)
     count = 0
     with out.open("w", encoding="utf-8", newline="") as f:
@@ -61,17 +65,20 @@ def export(store: Store, out: Path, fmt: str, force: bool = False, **filters: An
     return count
 
 
-def _copy(store: Store, out: Path, fmt: str, filters: dict[str, Any]) -> int:
+def _copy(store: Store, out: Path, fmt: str, filters: dict[str, Any], by_month: bool) -> int:
     """Parquet and CSV are written by DuckDB from the query itself, never through Python rows."""
     sql, params = store.event_query(**filters)
     columns = ", ".join(FLAT_COLUMNS)
     count = store.db.cursor().execute(f"SELECT count(*) FROM ({sql})", params).fetchone()
-    relation = store.db.cursor().sql(f"SELECT {columns}, sources_n AS sources, mentions_n AS all_mentions FROM ({sql})",
-                                     params=params)
-    if out.exists():
+    relation = store.db.cursor().sql(
+        f"SELECT {columns}, sources_n AS sources, mentions_n AS all_mentions, "
+        f"coalesce(strftime(date, '%Y-%m'), 'undated') AS month FROM ({sql})", params=params)
+    if out.is_dir():
+        shutil.rmtree(out)
+    elif out.exists():
         out.unlink()
     if fmt == "parquet":
-        relation.write_parquet(str(out))
+        relation.write_parquet(str(out), partition_by=["month"] if by_month else None)
     else:
         relation.write_csv(str(out), header=True)
     return int(count[0]) if count else 0

@@ -53,3 +53,12 @@ def test_an_existing_file_needs_force(store: Store, tmp_path: Path) -> None:
         export(store, out, "jsonl")
     assert out.read_text() == "keep me"
     assert export(store, out, "jsonl", force=True) == 3
+
+
+def test_parquet_by_month(store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "events"
+    assert export(store, out, "parquet", by_month=True) == 3
+    assert sorted(p.name for p in out.iterdir()) == ["month=2024-03"]
+    assert duckdb.sql(f"SELECT count(*) FROM read_parquet('{out}/*/*.parquet')").fetchall() == [(3,)]
+    with pytest.raises(DyadError, match="Parquet exports only"):
+        export(store, tmp_path / "e.csv", "csv", by_month=True)
