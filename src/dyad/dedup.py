@@ -21,7 +21,7 @@ BANDS = 16
 ROWS = PERMUTATIONS // BANDS
 THRESHOLD = 0.8
 SHINGLE = 5
-_MASK = (1 << 64) - 1
+_MASK = (1 << 63) - 1  # fits a signed 64-bit integer, for the database and DataFrames
 _SEEDS = [int.from_bytes(hashlib.sha256(f"dyad-minhash-{i}".encode()).digest()[:8], "big") | 1 for i in range(PERMUTATIONS)]
 
 

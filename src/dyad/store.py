@@ -163,38 +163,66 @@ class Store:
     # -- writing -------------------------------------------------------------------------
 
     def write(self, articles: Sequence[Article], errors: Sequence[InputError] = ()) -> None:
-        """Store a batch in one transaction: all of it or, on failure, none of it."""
+        """Store a batch in one transaction: all of it or, on failure, none of it. Rows go in
+        as whole tables, not one statement per row."""
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        event_rows = [_event_row(a, e) for a in articles for e in a.events]
         try:
             self.db.execute("BEGIN TRANSACTION")
-            signatures = {a.id: signature(a.text) for a in articles}
             if articles:
                 ids = [a.id for a in articles]
-                self.db.execute("DELETE FROM events WHERE list_contains(?, article_id)", [ids])
-                self.db.execute("DELETE FROM quotes WHERE list_contains(?, article_id)", [ids])
-                self.db.execute("DELETE FROM articles WHERE list_contains(?, id)", [ids])
-                self.db.execute("DELETE FROM article_bands WHERE list_contains(?, article_id)", [ids])
-                article_rows = []
-                for article in articles:
-                    original = self._original(article.id, signatures[article.id])
-                    article_rows.append((*_article_row(article, now), original, signatures[article.id]))
-                    keys = band_keys(signatures[article.id])
-                    self.db.executemany("INSERT INTO article_bands VALUES (?, ?)", [(k, article.id) for k in keys])
-                    self.db.execute(f"INSERT INTO articles VALUES ({', '.join('?' * 13)})", article_rows[-1])
-            if event_rows:
-                self.db.executemany(f"INSERT OR REPLACE INTO events VALUES ({', '.join('?' * len(event_rows[0]))})", event_rows)
-            quote_rows = [_quote_row(a, q) for a in articles for q in a.quotes]
-            if quote_rows:
-                self.db.executemany(f"INSERT OR REPLACE INTO quotes VALUES ({', '.join('?' * 10)})", quote_rows)
-            if errors:
-                self.db.executemany("INSERT INTO input_errors VALUES (?, ?, ?)", [(e.where, e.reason, now) for e in errors])
+                for table, column in (("events", "article_id"), ("quotes", "article_id"), ("articles", "id"),
+                                      ("article_bands", "article_id")):
+                    self.db.execute(f"DELETE FROM {table} WHERE list_contains(?, {column})", [ids])
+                signatures = {a.id: signature(a.text) for a in articles}
+                keys = {a.id: band_keys(signatures[a.id]) for a in articles}
+                originals = self._originals(articles, signatures, keys)
+                self._insert("articles", [(*_article_row(a, now), originals[a.id], signatures[a.id]) for a in articles])
+                self._insert("article_bands", [(k, a.id) for a in articles for k in keys[a.id]])
+            self._insert("events", [_event_row(a, e) for a in articles for e in a.events], replace=True)
+            self._insert("quotes", [_quote_row(a, q) for a in articles for q in a.quotes], replace=True)
+            self._insert("input_errors", [(e.where, e.reason, now) for e in errors])
             self.db.execute("COMMIT")
         except Exception as err:
             self.db.execute("ROLLBACK")
             raise StoreError(f"could not write batch to {self.path}: {err}") from err
 
-    # -- reading -------------------------------------------------------------------------
+    def _insert(self, table: str, rows: list[tuple[Any, ...]], replace: bool = False) -> None:
+        if not rows:
+            return
+        import pandas
+
+        self.db.register("_dyad_batch", pandas.DataFrame(rows))
+        try:
+            self.db.execute(f"INSERT {'OR REPLACE ' if replace else ''}INTO {table} SELECT * FROM _dyad_batch")
+        finally:
+            self.db.unregister("_dyad_batch")
+
+    def _originals(self, articles: Sequence[Article], signatures: dict[str, list[int]],
+                   keys: dict[str, list[str]]) -> dict[str, str | None]:
+        """For each article, the earliest article (stored, or earlier in the batch) it
+        near-duplicates: sharing an LSH band and similar enough (dedup.py)."""
+        every_key = [k for ks in keys.values() for k in ks]
+        stored = self.db.execute(
+            """SELECT b.band_key, a.id, a.duplicate_of, a.minhash FROM article_bands b JOIN articles a ON a.id = b.article_id
+               WHERE list_contains(?, b.band_key) ORDER BY a.coded_at, a.id""", [every_key]).fetchall()
+        candidates: dict[str, list[tuple[str, str | None, list[int]]]] = {}
+        for key, other, duplicate_of, minhash in stored:
+            candidates.setdefault(key, []).append((other, duplicate_of, minhash))
+        originals: dict[str, str | None] = {}
+        for article in articles:
+            sig = signatures[article.id]
+            found = None
+            for key in keys[article.id]:
+                for other, duplicate_of, minhash in candidates.get(key, []):
+                    if other != article.id and similarity(sig, minhash) >= THRESHOLD:
+                        found = duplicate_of or other
+                        break
+                if found:
+                    break
+            originals[article.id] = found
+            for key in keys[article.id]:  # later articles of this batch may copy this one
+                candidates.setdefault(key, []).append((article.id, found, sig))
+        return originals
 
     def events(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                since: dt.date | None = None, until: dt.date | None = None, limit: int | None = 100,
@@ -246,17 +274,6 @@ class Store:
             ORDER BY date DESC NULLS LAST, article_id, sentence_index, id
         """
         return sql, params
-
-    def _original(self, article_id: str, sig: list[int]) -> str | None:
-        """The earliest stored article this one near-duplicates (MinHash over 5-grams), if any."""
-        candidates = self.db.execute(
-            """SELECT a.id, a.duplicate_of, a.minhash FROM articles a
-               WHERE a.id IN (SELECT article_id FROM article_bands WHERE list_contains(?, band_key))
-                 AND a.id <> ? ORDER BY a.coded_at, a.id""", [band_keys(sig), article_id]).fetchall()
-        for other_id, duplicate_of, other_sig in candidates:
-            if similarity(sig, other_sig) >= THRESHOLD:
-                return str(duplicate_of or other_id)
-        return None
 
     def start_run(self, inputs: Sequence[str], model: str) -> str:
         """Record that a coding run began; `finish_run` closes it."""
