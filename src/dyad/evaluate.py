@@ -124,20 +124,22 @@ def per_type(confusion: Counter[tuple[Any, Any]]) -> dict[str, dict[str, float]]
     labels = sorted({g for g, _ in confusion} | {p for _, p in confusion if p is not None}, key=str)
     table = {}
     for label in labels:
-        tp = confusion[(label, label)]
         predicted = sum(n for (_, p), n in confusion.items() if p == label)
         gold = sum(n for (g, _), n in confusion.items() if g == label)
-        precision = tp / predicted if predicted else 0.0
-        recall = tp / gold if gold else 0.0
-        f = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        precision, recall, f = prf(confusion[(label, label)], predicted, gold)
         table[str(label)] = {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f, 3), "gold": gold}
     return table
 
 
-def f1_of(hits: int, predicted: int, gold: int) -> float:
+def prf(hits: int, predicted: int, gold: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 from counts of hits, predictions and gold items."""
     precision = hits / predicted if predicted else 0.0
     recall = hits / gold if gold else 0.0
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+
+
+def f1_of(hits: int, predicted: int, gold: int) -> float:
+    return prf(hits, predicted, gold)[2]
 
 
 def _gold_countries(actors: Any) -> set[str]:
@@ -168,12 +170,9 @@ def score_pentaclass(path: Path, coder: Coder, limit: int | None = None) -> Scor
 def macro_f1(score: Score, labels: Iterable[int] = range(5)) -> float:
     f1s = []
     for label in labels:
-        tp = score.confusion[(label, label)]
-        fp = sum(n for (g, p), n in score.confusion.items() if p == label and g != label)
-        fn = sum(n for (g, p), n in score.confusion.items() if g == label and p != label)
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1s.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+        predicted = sum(n for (_, p), n in score.confusion.items() if p == label)
+        gold = sum(n for (g, _), n in score.confusion.items() if g == label)
+        f1s.append(prf(score.confusion[(label, label)], predicted, gold)[2])
     return sum(f1s) / len(f1s)
 
 
@@ -315,10 +314,7 @@ def _predicted_spans(article: Article, starts: list[int]) -> list[tuple[str, int
 
 
 def f1(score: Score) -> tuple[float, float, float]:
-    tp, predicted, gold = score.counts["true_positive"], score.counts["predicted"], score.counts["gold"]
-    precision = tp / predicted if predicted else 0.0
-    recall = tp / gold if gold else 0.0
-    return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    return prf(score.counts["true_positive"], score.counts["predicted"], score.counts["gold"])
 
 
 SAMPLE = Path(__file__).resolve().parent.parent.parent / "tests" / "data" / "gold_sample.jsonl"

@@ -62,8 +62,10 @@ class EventCoder:
         self.patterns = patterns or default_patterns()
         self.codebook = codebook or default_codebook()
         self.dictionary = dictionary or default_dictionary()
+        self._matches: dict[tuple[int, int], tuple[Pattern, list[Any]] | None] = {}
 
     def __call__(self, article: Article) -> Article:
+        self._matches = {}  # per article: token positions are only unique within one parse
         article.events = []
         for sentence in article.sentences:
             ctx = _context(article, sentence)
@@ -157,6 +159,14 @@ class EventCoder:
     # -- which pattern ---------------------------------------------------------------
 
     def _match(self, token: Any) -> tuple[Pattern, list[Any]] | None:
+        """`_find_match`, remembered per token: coding one verb asks about its neighbours'
+        patterns too, so the same token is matched several times."""
+        key = (id(token.doc), token.i)
+        if key not in self._matches:
+            self._matches[key] = self._find_match(token)
+        return self._matches[key]
+
+    def _find_match(self, token: Any) -> tuple[Pattern, list[Any]] | None:
         """The pattern a verb fires and the tokens that make up its trigger. A verb the
         patterns do not know but whose stem they do is read as the stem ("reimpose")."""
         lemma = self._lemma(token)

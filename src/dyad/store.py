@@ -298,7 +298,7 @@ class Store:
 
     def event(self, event_id: str) -> tuple[dict[str, Any], str] | None:
         """One event (as `events` gives it) and the text of its article, or None."""
-        rows = [r for r in self.events(limit=None, event_id=event_id)]
+        rows = self.events(limit=None, event_id=event_id)
         if not rows:
             return None
         found = self.db.execute("SELECT text FROM articles WHERE id = ?", [rows[0]["article_id"]]).fetchone()
