@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="only events stated so; repeatable (default: all, negated and hypothetical too)")
     events.add_argument("--limit", type=int, default=100, help="at most this many (0: all; default %(default)s)")
     events.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
+    events.add_argument("--dedup", action="store_true",
+                        help="one row per real-world event, with its sources, mentions and reporting sentences")
 
     evaluate = sub.add_parser("eval", help="score event coding and actors against gold data")
     evaluate.add_argument("--gold", type=Path, default=DEFAULT_GOLD,
@@ -83,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, required=True, help="file to write")
     export.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     export.add_argument("--by-month", action="store_true", help="Parquet: a folder of month=YYYY-MM partitions")
+    export.add_argument("--dedup", action="store_true",
+                        help="parquet, csv, jsonl: one row per real-world event instead of one per report")
     export.add_argument("--actor", type=_country)
     export.add_argument("--recipient", type=_country)
     export.add_argument("--type", type=_plover, dest="event_type")
@@ -104,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         listing.add_argument("--db", default="dyad.duckdb")
         listing.add_argument("--top", type=int, default=20)
 
-    search = sub.add_parser("search", help="events whose sentence contains every word of TEXT")
+    search = sub.add_parser("search", help="sentences containing every word of TEXT, with their events")
     search.add_argument("text")
     search.add_argument("--db", default="dyad.duckdb")
     search.add_argument("--limit", type=int, default=20)
@@ -112,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", help="one event, with its evidence marked in the article's sentence")
     show.add_argument("event_id", metavar="EVENT_ID")
     show.add_argument("--db", default="dyad.duckdb")
+
+    migrate = sub.add_parser("migrate", help="upgrade a database written by an earlier Dyad")
+    migrate.add_argument("db", metavar="DB")
+    migrate.add_argument("--out", type=Path,
+                         help="re-code DB's stored articles into this new database (for versions with no in-place "
+                              "upgrade, newer ones included)")
+    migrate.add_argument("--actors", action="append", default=[], metavar="PATH", help="as for `dyad code`")
 
     summary = sub.add_parser("summary", help="articles, events by type and top dyads in a database")
     summary.add_argument("--db", default="dyad.duckdb")
@@ -134,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(args)
         if args.command in ("trend", "actors", "dyads", "search"):
             return _query(args)
+        if args.command == "migrate":
+            return _migrate(args)
         return _summary(args)
     except DyadError as err:
         print(f"dyad: error: {err}", file=sys.stderr)
@@ -169,6 +182,8 @@ def _code(args: argparse.Namespace) -> int:
 
 
 def _events(args: argparse.Namespace) -> int:
+    if args.dedup:
+        return _deduplicated(args)
     with Store(args.db, read_only=True) as store:
         rows = store.events(actor=args.actor, recipient=args.recipient, event_type=args.event_type,
                             since=args.since, until=args.until, limit=args.limit or None, modality=args.modality)
@@ -186,6 +201,38 @@ def _events(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deduplicated(args: argparse.Namespace) -> int:
+    with Store(args.db, read_only=True) as store:
+        rows = store.deduplicated(actor=args.actor, recipient=args.recipient, event_type=args.event_type,
+                                  since=args.since, until=args.until, limit=args.limit or None, modality=args.modality)
+    out = sys.stdout
+    if args.format == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return 0
+    fields = ("id", "date", "last_date", "event_type", "cameo", "modality", "actor", "recipient", "sources", "mentions")
+    if args.format == "csv":
+        writer = csv.writer(out)
+        writer.writerow([*fields, "reports"])
+        for row in rows:
+            writer.writerow([_flat(row[k]) for k in fields] + [_flat([r["event_id"] for r in row["reports"]])])
+        return 0
+    lines = [("date", "actor", "type", "cameo", "recipient", "sources", "mentions", "first report")]
+    for r in rows:
+        lines.append((r["date"] or "-", (r["actor"] or {}).get("code") or "-", r["event_type"], r["cameo"],
+                      (r["recipient"] or {}).get("code") or "-", r["sources"], r["mentions"],
+                      _clip(r["reports"][0]["sentence"], 50)))
+    _columns(lines, out)
+    out.write(f"({len(rows)} deduplicated events)\n")
+    return 0
+
+
+def _columns(lines: list[Sequence[Any]], out: Any) -> None:
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(lines[0]))]
+    for line in lines:
+        out.write("  ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() + "\n")
+
+
 def _flat(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
 
@@ -199,9 +246,7 @@ def _table(rows: list[dict[str, Any]], out: Any) -> None:
         lines.append((r["date"] or "-", r["actor"]["code"] or r["actor"]["text"], r["event_type"], r["mode"] or "-",
                       r["modality"], r["cameo"],
                       f"{r['goldstein']:+.1f}", recipient, _clip(r["sentence"], 60) if ev else ""))
-    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
-    for line in lines:
-        out.write("  ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() + "\n")
+    _columns(lines, out)
     out.write(f"({len(rows)} events)\n")
 
 
@@ -251,7 +296,12 @@ def _query(args: argparse.Namespace) -> int:
         elif args.command == "dyads":
             _print_rows(query.top_dyads(store, args.top))
         else:
-            _table(query.search(store, args.text, args.limit), sys.stdout)
+            hits = query.search(store, args.text, args.limit)
+            lines: list[Sequence[Any]] = [("date", "article", "sentence", "events")]
+            lines += [(h["date"] or "-", h["article_id"], _clip(h["text"], 70), ",".join(h["events"]) or "-")
+                      for h in hits]
+            _columns(lines, sys.stdout)
+            print(f"({len(hits)} sentences)")
     return 0
 
 
@@ -260,20 +310,36 @@ def _print_rows(rows: list[dict[str, Any]]) -> None:
         print("(nothing)")
         return
     header = list(rows[0])
-    lines = [header] + [[str(r[k])[:10] if k == "period" else str(r[k]) for k in header] for r in rows]
-    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
-    for line in lines:
-        print("  ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
+    _columns([header] + [[str(r[k])[:10] if k == "period" else str(r[k]) for k in header] for r in rows], sys.stdout)
 
 
 def _export(args: argparse.Namespace) -> int:
     from .export import export
 
     with Store(args.db, read_only=True) as store:
-        count = export(store, args.out, args.fmt, force=args.force, by_month=args.by_month, actor=args.actor,
+        count = export(store, args.out, args.fmt, force=args.force, by_month=args.by_month, dedup=args.dedup,
+                       actor=args.actor,
                        recipient=args.recipient,
                        event_type=args.event_type, modality=args.modality, since=args.since, until=args.until)
-    print(f"wrote {count} events to {args.out} ({args.fmt})")
+    print(f"wrote {count} {'deduplicated ' if args.dedup else ''}events to {args.out} ({args.fmt})")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from .store import migrate
+
+    if args.out is None:
+        steps = migrate(args.db)
+        print(f"{args.db} upgraded to schema {steps[-1]}" if steps else f"{args.db} is up to date")
+        return 0
+    from .pipeline import Pipeline, code_articles
+    from .store import stored_articles
+
+    if args.out.exists():
+        raise DyadError(f"{args.out} exists; migrate into a new file")
+    with Store(args.out) as store:
+        report = code_articles(stored_articles(args.db), store, Pipeline(actors=args.actors), [args.db])
+    print(f"re-coded {report.articles} articles from {args.db}: {report.events} events into {args.out}")
     return 0
 
 
@@ -281,6 +347,7 @@ def _show(args: argparse.Namespace) -> int:
     with Store(args.db, read_only=True) as store:
         found = store.event(args.event_id)
         quotes = store.quotes(quote_id=found[0]["quote"]) if found and found[0]["quote"] else []
+        others = store.reports(found[0]["deduplicated_id"], but=args.event_id) if found else []
     if found is None:
         print(f"dyad: error: no event {args.event_id!r} in {args.db}", file=sys.stderr)
         return 2
@@ -297,6 +364,8 @@ def _show(args: argparse.Namespace) -> int:
         place = row["location"]
         print(f"  place      {place['name']}, {place['country']} ({place['lat']}, {place['lon']}), {place['type']}")
     print(f"  article    {row['article_id']}; {row['sources']} source(s), {row['mentions']} mention(s)")
+    for other in others:
+        print(f"  also       {other['article_id']} ({other['date'] or '-'}): {_clip(other['sentence'], 70)}")
     print(f"  pattern    {row['pattern']}")
     for quote in quotes:
         print(f"  quote      {quote['kind']}, {quote['speaker_text'] or '?'}"

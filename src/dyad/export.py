@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,18 +38,37 @@ FLAT_COLUMNS = (
 )
 
 
-def export(store: Store, out: Path, fmt: str, force: bool = False, by_month: bool = False, **filters: Any) -> int:
+def export(store: Store, out: Path, fmt: str, force: bool = False, by_month: bool = False, dedup: bool = False,
+           **filters: Any) -> int:
     """Write the events matching `filters` (those of `Store.events`) to `out`; return how many.
-    With `by_month`, Parquet goes to a folder of `month=YYYY-MM` partitions."""
+    With `by_month`, Parquet goes to a folder of `month=YYYY-MM` partitions. With `dedup`, one
+    row per real-world event (`Store.deduplicated`), listing its reports."""
     if fmt not in FORMATS:
         raise DyadError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
     if out.exists() and not force:
         raise DyadError(f"{out} exists; pass --force to overwrite it")
     if by_month and fmt != "parquet":
         raise DyadError("--by-month partitions Parquet exports only")
+    if dedup and fmt not in ("parquet", "csv", "jsonl"):
+        raise DyadError(f"{fmt} records are one per report; --dedup exports parquet, csv or jsonl")
+    if dedup:
+        filters.pop("article_id", None)
+        sql, params = store.deduplicated_query(**filters)
+        if fmt == "jsonl":
+            return _jsonl(out, store.iter_deduplicated(**filters))
+        # CSV cells cannot hold records: there, the reports are listed by event id
+        report = ("{'event_id': id, 'article_id': article_id, 'sentence_index': sentence_index}" if fmt == "parquet"
+                  else "id")
+        return _write(store, out, fmt, f"""
+            SELECT d.*, r.reported_by, coalesce(strftime(d.date, '%Y-%m'), 'undated') AS month
+            FROM ({sql}) d LEFT JOIN (SELECT dedup_id, list({report} ORDER BY date, article_id, sentence_index)
+                                      AS reported_by FROM events GROUP BY dedup_id) r ON r.dedup_id = d.id""",
+                      params, by_month)
     if fmt in ("parquet", "csv"):
         return _copy(store, out, fmt, filters, by_month)
     rows = store.iter_events(**filters)
+    if fmt == "jsonl":
+        return _jsonl(out, rows)
     count = 0
     with out.open("w", encoding="utf-8", newline="") as f:
         if fmt == "gdelt":
@@ -58,10 +78,18 @@ def export(store: Store, out: Path, fmt: str, force: bool = False, by_month: boo
                 writer.writerow(_gdelt(row))
                 count += 1
         else:
-            shape = _plover if fmt == "plover" else (lambda r: r)
             for row in rows:
-                f.write(json.dumps(shape(row), ensure_ascii=False) + "\n")
+                f.write(json.dumps(_plover(row), ensure_ascii=False) + "\n")
                 count += 1
+    return count
+
+
+def _jsonl(out: Path, rows: Iterable[dict[str, Any]]) -> int:
+    count = 0
+    with out.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
     return count
 
 
@@ -69,10 +97,14 @@ def _copy(store: Store, out: Path, fmt: str, filters: dict[str, Any], by_month: 
     """Parquet and CSV are written by DuckDB from the query itself, never through Python rows."""
     sql, params = store.event_query(**filters)
     columns = ", ".join(FLAT_COLUMNS)
+    return _write(store, out, fmt, f"SELECT {columns}, sources_n AS sources, mentions_n AS all_mentions, "
+                  f"dedup_id AS deduplicated_id, coalesce(strftime(date, '%Y-%m'), 'undated') AS month FROM ({sql})",
+                  params, by_month)
+
+
+def _write(store: Store, out: Path, fmt: str, sql: str, params: list[Any], by_month: bool) -> int:
     count = store.db.cursor().execute(f"SELECT count(*) FROM ({sql})", params).fetchone()
-    relation = store.db.cursor().sql(
-        f"SELECT {columns}, sources_n AS sources, mentions_n AS all_mentions, "
-        f"coalesce(strftime(date, '%Y-%m'), 'undated') AS month FROM ({sql})", params=params)
+    relation = store.db.cursor().sql(sql, params=params)
     if out.is_dir():
         shutil.rmtree(out)
     elif out.exists():

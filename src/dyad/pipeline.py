@@ -8,7 +8,7 @@ at once (spaCy is much faster on batches).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from .actors import ActorDictionary, ActorTagger, default_dictionary
 from .attributes import Attributes
 from .clean import clean
+from .dedup import sign
 from .errors import DyadError, InputError
 from .events import EventCoder
 from .ingest import read, read_text_item
@@ -24,7 +25,7 @@ from .quotes import QuoteFinder
 from .store import Store
 from .types import Article
 
-__all__ = ["Pipeline", "RunReport", "code_paths"]
+__all__ = ["Pipeline", "RunReport", "code_articles", "code_paths"]
 
 Stage = Callable[[Article], Article]
 
@@ -54,6 +55,7 @@ class Pipeline:
             ("events", coder),
             ("attributes", Attributes(self.dictionary)),
             ("quotes", QuoteFinder(coder)),
+            ("signature", sign),
         ]
 
     def __call__(self, article: Article) -> Article:
@@ -96,12 +98,20 @@ def code_paths(paths: Iterable[str], store: Store, pipeline: Pipeline | None = N
                source: str | None = None, batch_size: int = 32,
                progress: Callable[[int], None] | None = None) -> RunReport:
     """Read, code and store every article under `paths`; bad items are reported, not fatal."""
-    pipeline = pipeline or Pipeline()
     paths = list(paths)
+    return code_articles(read(paths, default_date, source), store, pipeline, paths, batch_size, progress)
+
+
+def code_articles(items: Iterable[Article | InputError], store: Store, pipeline: Pipeline | None = None,
+                  inputs: Sequence[str] = (), batch_size: int = 32,
+                  progress: Callable[[int], None] | None = None) -> RunReport:
+    """Code and store articles (input errors among them are recorded), as one run."""
+    pipeline = pipeline or Pipeline()
     report = RunReport()
-    run_id = store.start_run(paths, pipeline.parser.nlp.meta.get("name", "?") + "-" + pipeline.parser.nlp.meta.get("version", "?"))
+    meta = pipeline.parser.nlp.meta
+    run_id = store.start_run(list(inputs), meta.get("name", "?") + "-" + meta.get("version", "?"))
     seen: set[str] = set()
-    for batch in batches(read(paths, default_date, source), batch_size):
+    for batch in batches(items, batch_size):
         errors = [item for item in batch if isinstance(item, InputError)]
         articles = []
         for item in batch:

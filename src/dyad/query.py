@@ -94,11 +94,17 @@ def top_dyads(store: Store, top: int = 20) -> list[dict[str, Any]]:
 
 
 def search(store: Store, text: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Events whose sentence contains every word of `text` (case-insensitive), newest first."""
+    """Sentences containing every word of `text` (case-insensitive), newest first, each with
+    its article and the ids of the events coded from it."""
     words = [w for w in text.lower().split() if w]
     if not words:
         raise DyadError("search for at least one word")
-    where = " AND ".join("contains(lower(sentence), ?)" for _ in words)
-    ids = [row[0] for row in store.db.execute(
-        f"SELECT id FROM events WHERE {where} ORDER BY date DESC NULLS LAST, id LIMIT ?", [*words, limit]).fetchall()]
-    return [row for event_id in ids for row in store.events(event_id=event_id, limit=1)]
+    where = " AND ".join("contains(lower(s.text), ?)" for _ in words)
+    cursor = store.db.cursor().execute(
+        f"""SELECT s.article_id, a.date, a.title, s.sentence_index, s.start_offset, s.end_offset, s.text,
+                   coalesce((SELECT list(e.id ORDER BY e.id) FROM events e
+                             WHERE e.article_id = s.article_id AND e.sentence_index = s.sentence_index), []) AS events
+            FROM sentences s JOIN articles a ON a.id = s.article_id
+            WHERE {where} ORDER BY a.date DESC NULLS LAST, s.article_id, s.sentence_index LIMIT ?""", [*words, limit])
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

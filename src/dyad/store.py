@@ -1,9 +1,15 @@
 """Stage 7, store: articles and events in DuckDB, one transaction per batch.
 
 Re-coding an article replaces its earlier rows, so running ``dyad code`` twice on the same
-input leaves the database as one run would. Reads compute `sources` (how many articles report
-the same actor, recipient, CAMEO code and date) and `mentions` (how many sentences) across the
-whole store.
+input leaves the database as one run would.
+
+Two tables of events: `events` holds every report (one row per sentence that states an
+event) and `deduplicated_events` one row per real-world event. Reports are the same event when
+they share actor and recipient (country and sector), PLOVER type and modality, and date window:
+the same day, or the same block of `dedup_window_days` days (a setting in `dyad_meta`). Each
+report's `dedup_id` names its deduplicated event, which carries `sources` (distinct articles,
+wire copies and reprints counted once), `mentions` (reporting sentences) and `reports`. Each
+write refreshes the deduplicated events it touches, in the same transaction.
 """
 
 from __future__ import annotations
@@ -12,15 +18,15 @@ import datetime as dt
 import hashlib
 import itertools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .dedup import THRESHOLD, band_keys, signature, similarity
+from .dedup import BANDS, THRESHOLD, band_keys, signature, similarity
 from .errors import InputError, StoreError
-from .types import FACTUAL, Article, Event
+from .types import FACTUAL, Actor, Article, Event, Location
 
-__all__ = ["EVENT_FIELDS", "Store", "event_id"]
+__all__ = ["EVENT_FIELDS", "SCHEMA_VERSION", "Store", "event_id"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -39,11 +45,29 @@ CREATE TABLE IF NOT EXISTS articles (
     minhash UBIGINT[]        -- its MinHash signature (dedup.py)
 );
 CREATE TABLE IF NOT EXISTS article_bands (
-    band_key VARCHAR,
+    band_key UBIGINT,        -- an LSH band of the article's MinHash signature (dedup.py)
     article_id VARCHAR
 );
+CREATE TABLE IF NOT EXISTS sentences (
+    article_id VARCHAR NOT NULL,
+    sentence_index INTEGER,
+    start_offset INTEGER,    -- offsets into the article's text
+    end_offset INTEGER,
+    text VARCHAR
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    article_id VARCHAR NOT NULL,
+    sentence_index INTEGER,
+    start_offset INTEGER,
+    end_offset INTEGER,
+    text VARCHAR,
+    kind VARCHAR,            -- country, demonym, capital, metonym, person, agent, org or place
+    key VARCHAR,             -- the dictionary entry it matched
+    country VARCHAR,
+    sector VARCHAR
+);
 CREATE TABLE IF NOT EXISTS events (
-    id VARCHAR PRIMARY KEY,
+    id VARCHAR,              -- unique: the writer replaces an article's events as a whole
     article_id VARCHAR NOT NULL,
     sentence_index INTEGER,
     date DATE,
@@ -67,7 +91,21 @@ CREATE TABLE IF NOT EXISTS events (
     mentions INTEGER,
     pattern VARCHAR,
     quote_id VARCHAR,
-    notes JSON
+    notes JSON,
+    dedup_id VARCHAR         -- the deduplicated event this report belongs to
+);
+CREATE TABLE IF NOT EXISTS deduplicated_events (
+    id VARCHAR PRIMARY KEY,
+    date DATE, last_date DATE,
+    event_type VARCHAR, mode VARCHAR, modality VARCHAR, cameo VARCHAR, goldstein DOUBLE, quad_class INTEGER,
+    actor_code VARCHAR, actor_country VARCHAR, actor_sector VARCHAR, actor_name VARCHAR,
+    recipient_code VARCHAR, recipient_country VARCHAR, recipient_sector VARCHAR, recipient_name VARCHAR,
+    location_name VARCHAR, location_country VARCHAR, location_lat DOUBLE, location_lon DOUBLE,
+    confidence DOUBLE,
+    sources INTEGER,         -- distinct articles, a near-duplicate counted with its original
+    mentions INTEGER,        -- reporting sentences
+    reports INTEGER,         -- rows in events
+    first_report VARCHAR     -- id of the earliest report
 );
 CREATE TABLE IF NOT EXISTS quotes (
     id VARCHAR PRIMARY KEY,
@@ -104,12 +142,53 @@ CREATE TABLE IF NOT EXISTS input_errors (
 );
 """
 
+# The deduplicated event a report belongs to: its actor and recipient (country, else the
+# actor's text; and sector), type, modality and date block. An undated report stands alone.
+# `?` is the window in days.
+DEDUP_ID = """CASE WHEN date IS NULL THEN 'u' || id ELSE md5(concat_ws('|',
+    coalesce(actor_country, '~' || lower(actor_text), ''), coalesce(actor_sector, ''),
+    coalesce(recipient_country, '~' || lower(recipient_text), ''), coalesce(recipient_sector, ''),
+    coalesce(event_type, cameo), modality, CAST((date - DATE '1970-01-01') // ? AS VARCHAR)))[:16] END"""
+
+# Rebuilds the rows of `deduplicated_events` whose ids are in _dyad_affected: the codes most
+# reports agree on and the first report's place.
+_REFRESH = """
+INSERT INTO deduplicated_events
+SELECT e.dedup_id, min(e.date), max(e.date), any_value(e.event_type), mode(e.mode), any_value(e.modality),
+    mode(e.cameo), round(avg(e.goldstein), 2), mode(e.quad_class),
+    mode(e.actor_code), any_value(e.actor_country), any_value(e.actor_sector), mode(coalesce(e.actor_name, e.actor_text)),
+    mode(e.recipient_code), any_value(e.recipient_country), any_value(e.recipient_sector),
+    mode(coalesce(e.recipient_name, e.recipient_text)),
+    first(e.location_name ORDER BY e.location_name IS NULL, e.date, e.id),
+    first(e.location_country ORDER BY e.location_name IS NULL, e.date, e.id),
+    first(e.location_lat ORDER BY e.location_name IS NULL, e.date, e.id),
+    first(e.location_lon ORDER BY e.location_name IS NULL, e.date, e.id),
+    round(max(e.confidence), 3),
+    count(DISTINCT coalesce(a.duplicate_of, e.article_id)), sum(e.mentions), count(*),
+    first(e.id ORDER BY e.date, e.article_id, e.sentence_index, e.id)
+FROM events e LEFT JOIN articles a ON a.id = e.article_id
+WHERE e.dedup_id IN (SELECT id FROM _dyad_affected)
+GROUP BY e.dedup_id
+"""
+
 EVENT_FIELDS = (
     "id", "article_id", "date", "event_type", "mode", "modality", "cameo", "goldstein", "quad_class", "actor", "recipient",
     "location", "sentence", "evidence", "confidence", "sources", "mentions",
 )
 _ACTOR_COLUMNS = ("text", "code", "country", "sector", "name", "role", "ner")
-SCHEMA_VERSION = "7"
+# the events table's columns as `_event_row` gives them: all but dedup_id, which DuckDB computes
+_EVENT_COLUMNS = [
+    "id", "article_id", "sentence_index", "date", "date_precision", "date_text", "event_type", "mode", "modality",
+    "context", "cameo", "goldstein", "quad_class", *[f"actor_{c}" for c in _ACTOR_COLUMNS],
+    *[f"recipient_{c}" for c in _ACTOR_COLUMNS], "location_name", "location_country", "location_lat", "location_lon",
+    "location_type", "sentence", "evidence", "confidence", "mentions", "pattern", "quote_id", "notes",
+]
+SCHEMA_VERSION = "8"
+DEDUP_WINDOW_DAYS = 1
+CHECKPOINT_MB = 256
+# Articles compared per shared LSH band, earliest first. A band common to many articles is
+# boilerplate, not a copy; an original is found through the bands it shares with few others.
+CANDIDATES_PER_BAND = 20
 
 
 def event_id(article_id: str, event: Event) -> str:
@@ -128,10 +207,13 @@ class Store:
             raise StoreError(f"no database at {self.path}; run `dyad code` first")
         try:
             self.db = duckdb.connect(self.path, read_only=read_only)
-            version = self._schema_version()
+            version = schema_version(self.db)
             if version is None and not read_only:
+                self.db.execute("BEGIN TRANSACTION")
                 self.db.execute(SCHEMA)
-                self.db.execute("INSERT INTO dyad_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+                self.db.execute("INSERT INTO dyad_meta VALUES ('schema_version', ?), ('dedup_window_days', ?)",
+                                [SCHEMA_VERSION, str(DEDUP_WINDOW_DAYS)])
+                self.db.execute("COMMIT")
                 version = SCHEMA_VERSION
         except duckdb.Error as err:
             raise StoreError(f"cannot open {self.path}: {err}") from None
@@ -140,16 +222,12 @@ class Store:
             raise StoreError(f"{self.path} holds no Dyad data yet; run `dyad code` first")
         if version != SCHEMA_VERSION:
             self.db.close()
-            raise StoreError(f"{self.path} was written by another version of Dyad (schema {version}, this one "
-                             f"uses {SCHEMA_VERSION}); code into a new file, or delete this one and code again")
-
-    def _schema_version(self) -> str | None:
-        """None for an empty database; "1" for the first releases, which kept no version."""
-        tables = {row[0] for row in self.db.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if "dyad_meta" in tables:
-            row = self.db.execute("SELECT value FROM dyad_meta WHERE key = 'schema_version'").fetchone()
-            return str(row[0]) if row else "1"
-        return "1" if "events" in tables else None
+            raise StoreError(_version_message(self.path, version))
+        if not read_only:
+            # Fold the write-ahead log into the file every CHECKPOINT_MB rather than DuckDB's
+            # default 16: large batches then are not rewritten on every commit. Commits stay
+            # durable; a reopened database replays the log.
+            self.db.execute(f"SET checkpoint_threshold = '{CHECKPOINT_MB}MB'")
 
     def close(self) -> None:
         self.db.close()
@@ -165,78 +243,165 @@ class Store:
     def write(self, articles: Sequence[Article], errors: Sequence[InputError] = ()) -> None:
         """Store a batch in one transaction: all of it or, on failure, none of it. Rows go in
         as whole tables, not one statement per row."""
+        import pandas
+
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         try:
             self.db.execute("BEGIN TRANSACTION")
-            if articles:
-                ids = [a.id for a in articles]
-                for table, column in (("events", "article_id"), ("quotes", "article_id"), ("articles", "id"),
-                                      ("article_bands", "article_id")):
-                    self.db.execute(f"DELETE FROM {table} WHERE list_contains(?, {column})", [ids])
-                signatures = {a.id: signature(a.text) for a in articles}
-                keys = {a.id: band_keys(signatures[a.id]) for a in articles}
-                originals = self._originals(articles, signatures, keys)
-                self._insert("articles", [(*_article_row(a, now), originals[a.id], signatures[a.id]) for a in articles])
-                self._insert("article_bands", [(k, a.id) for a in articles for k in keys[a.id]])
-            self._insert("events", [_event_row(a, e) for a in articles for e in a.events], replace=True)
-            self._insert("quotes", [_quote_row(a, q) for a in articles for q in a.quotes], replace=True)
+            affected = self._write_articles(articles, now)
+            # one row per id: an article stating the same event twice in a sentence keeps the last
+            events = list({row[0]: row for row in (_event_row(a, e) for a in articles for e in a.events)}.values())
+            if events:
+                self.db.register("_dyad_batch", pandas.DataFrame(events, columns=_EVENT_COLUMNS))
+                try:
+                    self.db.execute(f"INSERT INTO events SELECT *, {DEDUP_ID} FROM _dyad_batch", [self.dedup_window()])
+                    affected += [row[0] for row in self.db.execute(
+                        f"SELECT DISTINCT {DEDUP_ID} FROM _dyad_batch", [self.dedup_window()]).fetchall()]
+                finally:
+                    self.db.unregister("_dyad_batch")
+            if affected:  # recompute them from their reports (dropping those left with none)
+                _refresh(self.db, affected)
+            self._insert("quotes", list({q.id: _quote_row(a, q) for a in articles for q in a.quotes}.values()))
             self._insert("input_errors", [(e.where, e.reason, now) for e in errors])
             self.db.execute("COMMIT")
         except Exception as err:
             self.db.execute("ROLLBACK")
             raise StoreError(f"could not write batch to {self.path}: {err}") from err
 
-    def _insert(self, table: str, rows: list[tuple[Any, ...]], replace: bool = False) -> None:
-        if not rows:
-            return
+    def _write_articles(self, articles: Sequence[Article], now: dt.datetime) -> list[str]:
+        """Store the articles with their sentences and mentions, replacing earlier copies; return
+        the deduplicated events the replaced reports belonged to."""
+        if not articles:
+            return []
+        affected = self._forget([a.id for a in articles])
+        signatures = {a.id: a.signature or signature(a.text) for a in articles}
+        keys = band_keys([signatures[a.id] for a in articles])
+        originals = self._originals(articles, signatures, keys)
+        self._insert("articles", [(*_article_row(a, now), originals[a.id], signatures[a.id]) for a in articles])
+        self._insert_frame("article_bands", _bands_frame([a.id for a in articles], keys))
+        self._insert("sentences", [(a.id, s.index, s.start, s.end, s.text) for a in articles for s in a.sentences])
+        self._insert("mentions", [(a.id, m.sentence, m.start, m.end, m.text, m.kind, m.key, m.country, m.sector)
+                                  for a in articles for m in a.mentions])
+        return affected
+
+    def _forget(self, ids: list[str]) -> list[str]:
+        """Delete what earlier runs stored for these articles, so re-coding replaces it; return
+        the deduplicated events its reports belonged to."""
         import pandas
 
-        self.db.register("_dyad_batch", pandas.DataFrame(rows))
+        self.db.register("_dyad_ids", pandas.DataFrame({"id": ids}))
         try:
-            self.db.execute(f"INSERT {'OR REPLACE ' if replace else ''}INTO {table} SELECT * FROM _dyad_batch")
+            found = self.db.execute("SELECT count(*) FROM articles WHERE id IN (SELECT id FROM _dyad_ids)").fetchall()
+            if not found[0][0]:
+                return []
+            affected = [row[0] for row in self.db.execute(
+                "SELECT DISTINCT dedup_id FROM events WHERE article_id IN (SELECT id FROM _dyad_ids)").fetchall()]
+            for table, column in (("events", "article_id"), ("quotes", "article_id"), ("articles", "id"),
+                                  ("article_bands", "article_id"), ("sentences", "article_id"),
+                                  ("mentions", "article_id")):
+                self.db.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM _dyad_ids)")
+            return affected
+        finally:
+            self.db.unregister("_dyad_ids")
+
+    def dedup_window(self) -> int:
+        row = self.db.execute("SELECT value FROM dyad_meta WHERE key = 'dedup_window_days'").fetchall()
+        return int(row[0][0]) if row else DEDUP_WINDOW_DAYS
+
+    def set_dedup_window(self, days: int) -> int:
+        """Group reports into blocks of `days` days from now on, and regroup every stored one;
+        return how many deduplicated events there are then."""
+        if days < 1:
+            raise StoreError("the deduplication window is at least 1 day")
+        self.db.execute("BEGIN TRANSACTION")
+        try:
+            self.db.execute("INSERT OR REPLACE INTO dyad_meta VALUES ('dedup_window_days', ?)", [str(days)])
+            _regroup(self.db, days)
+            self.db.execute("COMMIT")
+        except Exception as err:
+            self.db.execute("ROLLBACK")
+            raise StoreError(f"could not regroup the events of {self.path}: {err}") from err
+        return int(self.db.execute("SELECT count(*) FROM deduplicated_events").fetchall()[0][0])
+
+    def _insert(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            import pandas
+
+            self._insert_frame(table, pandas.DataFrame(rows))
+
+    def _insert_frame(self, table: str, frame: Any) -> None:
+        self.db.register("_dyad_batch", frame)
+        try:
+            self.db.execute(f"INSERT INTO {table} SELECT * FROM _dyad_batch")
         finally:
             self.db.unregister("_dyad_batch")
 
     def _originals(self, articles: Sequence[Article], signatures: dict[str, list[int]],
-                   keys: dict[str, list[str]]) -> dict[str, str | None]:
+                   keys: Any) -> dict[str, str | None]:
         """For each article, the earliest article (stored, or earlier in the batch) it
-        near-duplicates: sharing an LSH band and similar enough (dedup.py)."""
-        every_key = [k for ks in keys.values() for k in ks]
-        stored = self.db.execute(
-            """SELECT b.band_key, a.id, a.duplicate_of, a.minhash FROM article_bands b JOIN articles a ON a.id = b.article_id
-               WHERE list_contains(?, b.band_key) ORDER BY a.coded_at, a.id""", [every_key]).fetchall()
-        candidates: dict[str, list[tuple[str, str | None, list[int]]]] = {}
-        for key, other, duplicate_of, minhash in stored:
-            candidates.setdefault(key, []).append((other, duplicate_of, minhash))
+        near-duplicates: sharing an LSH band and similar enough (dedup.py). Candidates are
+        found with joins on the band keys; only they are compared one by one."""
+        import numpy as np
+        import pandas
+
+        bands = pandas.DataFrame({"band_key": keys.ravel(), "position": np.repeat(np.arange(len(articles)), BANDS)})
+        self.db.register("_dyad_keys", bands)
+        try:
+            stored = self.db.execute(
+                """SELECT k.position, a.id, a.duplicate_of, a.minhash
+                   FROM (SELECT b.band_key, b.article_id FROM article_bands b
+                         WHERE b.band_key IN (SELECT band_key FROM _dyad_keys)) b
+                   JOIN articles a ON a.id = b.article_id
+                   JOIN _dyad_keys k ON k.band_key = b.band_key
+                   QUALIFY row_number() OVER (PARTITION BY k.position, b.band_key ORDER BY a.coded_at, a.id)
+                           <= ?
+                   ORDER BY k.position, a.coded_at, a.id""", [CANDIDATES_PER_BAND]).fetchall()
+        finally:
+            self.db.unregister("_dyad_keys")
+        earlier: dict[int, list[tuple[str, str | None, list[int]]]] = {}
+        for position, other, duplicate_of, minhash in stored:
+            earlier.setdefault(position, []).append((other, duplicate_of, minhash))
+        # earlier articles of this batch sharing a band, the first few per band
+        bands["rank"] = bands.groupby("band_key").cumcount()
+        pairs = bands.merge(bands[bands["rank"] < CANDIDATES_PER_BAND], on="band_key", suffixes=("", "_other"))
+        pairs = pairs[pairs["position_other"] < pairs["position"]].sort_values(["position", "position_other"])
+        in_batch: dict[int, list[int]] = {}
+        for position, other in zip(pairs["position"].tolist(), pairs["position_other"].tolist(), strict=True):
+            in_batch.setdefault(position, []).append(other)
         originals: dict[str, str | None] = {}
-        for article in articles:
-            sig = signatures[article.id]
+        for position, article in enumerate(articles):
             found = None
-            for key in keys[article.id]:
-                for other, duplicate_of, minhash in candidates.get(key, []):
-                    if other != article.id and similarity(sig, minhash) >= THRESHOLD:
-                        found = duplicate_of or other
-                        break
-                if found:
-                    break
+            if position in earlier or position in in_batch:
+                sig, tried = signatures[article.id], {article.id}
+                batch_candidates = [(articles[o].id, originals[articles[o].id], signatures[articles[o].id])
+                                    for o in in_batch.get(position, [])]
+                for other, duplicate_of, minhash in [*earlier.get(position, []), *batch_candidates]:
+                    if other not in tried:
+                        tried.add(other)
+                        if similarity(sig, minhash) >= THRESHOLD:
+                            found = duplicate_of or other
+                            break
             originals[article.id] = found
-            for key in keys[article.id]:  # later articles of this batch may copy this one
-                candidates.setdefault(key, []).append((article.id, found, sig))
         return originals
+
+    # -- reading -------------------------------------------------------------------------
 
     def events(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                since: dt.date | None = None, until: dt.date | None = None, limit: int | None = 100,
                article_id: str | None = None, modality: Sequence[str] | None = None,
-               event_id: str | None = None) -> list[dict[str, Any]]:
+               event_id: str | None = None, dedup_id: str | None = None) -> list[dict[str, Any]]:
         """Events as JSON-ready dicts, newest first. `actor`/`recipient` are ISO3 country codes;
         `modality` keeps only events stated so (default: all, negated and hypothetical too)."""
-        rows = self.iter_events(actor=actor, recipient=recipient, event_type=event_type, since=since, until=until,
-                                article_id=article_id, modality=modality, event_id=event_id)
-        return list(itertools.islice(rows, limit or None))
+        sql, params = self.event_query(actor=actor, recipient=recipient, event_type=event_type, since=since,
+                                       until=until, article_id=article_id, modality=modality, event_id=event_id,
+                                       dedup_id=dedup_id, limit=limit)
+        return list(map(_event_dict, self._stream(sql, params)))
 
     def iter_events(self, **filters: Any) -> Iterator[dict[str, Any]]:
         """The same as `events`, streamed in chunks and with no limit."""
-        sql, params = self.event_query(**filters)
+        yield from map(_event_dict, self._stream(*self.event_query(**filters)))
+
+    def _stream(self, sql: str, params: list[Any]) -> Iterator[dict[str, Any]]:
         cursor = self.db.cursor()
         cursor.execute(sql, params)
         columns = [d[0] for d in cursor.description]
@@ -245,34 +410,87 @@ class Store:
             if not chunk:
                 return
             for row in chunk:
-                yield _event_dict(dict(zip(columns, row, strict=True)))
+                yield dict(zip(columns, row, strict=True))
 
     def event_query(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                     since: dt.date | None = None, until: dt.date | None = None, article_id: str | None = None,
-                    modality: Sequence[str] | None = None, event_id: str | None = None) -> tuple[str, list[Any]]:
-        """The SQL (and its parameters) selecting events with their `sources_n` and `mentions_n`."""
+                    modality: Sequence[str] | None = None, event_id: str | None = None, dedup_id: str | None = None,
+                    limit: int | None = None) -> tuple[str, list[Any]]:
+        """The SQL (and its parameters) selecting events, newest first, with the `sources` and
+        `mentions` of their deduplicated event (as `sources_n` and `mentions_n`)."""
         where, params = _filters(
             ("list_contains(?, modality)", list(modality) if modality else None),
             ("actor_country = ?", actor.upper() if actor else None),
             ("recipient_country = ?", recipient.upper() if recipient else None),
             ("article_id = ?", article_id),
             ("id = ?", event_id),
+            ("dedup_id = ?", dedup_id),
             ("event_type = ?", event_type.upper() if event_type else None),
             ("date >= ?", since),
             ("date <= ?", until),
         )
-        sql = f"""
-            WITH counted AS (
-                SELECT e.*,
-                    -- a wire copy or reprint is another mention, not another source
-                    count(DISTINCT coalesce(a.duplicate_of, e.article_id)) OVER dup AS sources_n,
-                    sum(e.mentions) OVER dup AS mentions_n
-                FROM events e LEFT JOIN articles a ON a.id = e.article_id
-                WINDOW dup AS (PARTITION BY e.date, e.actor_code, e.recipient_code, e.cameo, e.modality)
-            )
-            SELECT * FROM counted {where}
-            ORDER BY date DESC NULLS LAST, article_id, sentence_index, id
-        """
+        order = "ORDER BY date DESC NULLS LAST, article_id, sentence_index, id"
+        if limit:  # the page first, then its counts: a join over every event would be slower
+            where += " " + order + " LIMIT ?"
+            params.append(limit)
+        sql = f"""SELECT e.*, d.sources AS sources_n, d.mentions AS mentions_n
+                  FROM (SELECT * FROM events {where}) e LEFT JOIN deduplicated_events d ON d.id = e.dedup_id
+                  {order.replace("ORDER BY ", "ORDER BY e.").replace(", ", ", e.")}"""
+        return sql, params
+
+    def reports(self, dedup_id: str, but: str | None = None) -> list[dict[str, Any]]:
+        """Every report (as `events` gives it) of one deduplicated event, oldest first; `but`
+        leaves one out."""
+        rows = self.events(dedup_id=dedup_id, limit=None)
+        rows.sort(key=lambda r: (r["date"] or "", r["article_id"], r["evidence"]["event"][0]))
+        return [r for r in rows if r["id"] != but]
+
+    def deduplicated(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
+                     since: dt.date | None = None, until: dt.date | None = None,
+                     modality: Sequence[str] | None = None, limit: int | None = 100) -> list[dict[str, Any]]:
+        """Real-world events, each with the reports (article, sentence) behind it, newest first."""
+        sql, params = self.deduplicated_query(actor=actor, recipient=recipient, event_type=event_type, since=since,
+                                              until=until, modality=modality, limit=limit)
+        return list(self._with_reports(self._stream(sql, params)))
+
+    def iter_deduplicated(self, **filters: Any) -> Iterator[dict[str, Any]]:
+        """The same as `deduplicated`, streamed and with no limit."""
+        rows = self._stream(*self.deduplicated_query(**filters))
+        while chunk := list(itertools.islice(rows, 1000)):
+            yield from self._with_reports(chunk)
+
+    def _with_reports(self, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """Deduplicated events as dicts, each listing its reports."""
+        rows = list(rows)
+        reports: dict[str, list[dict[str, Any]]] = {}
+        if rows:
+            cursor = self.db.cursor().execute(
+                """SELECT dedup_id, id AS event_id, article_id, sentence_index, date, sentence FROM events
+                   WHERE list_contains(?, dedup_id) ORDER BY date, article_id, sentence_index, id""",
+                [[r["id"] for r in rows]])
+            columns = [d[0] for d in cursor.description]
+            for values in cursor.fetchall():
+                report = dict(zip(columns, values, strict=True))
+                report["date"] = report["date"].isoformat() if report["date"] else None
+                reports.setdefault(report.pop("dedup_id"), []).append(report)
+        for row in rows:
+            yield _deduplicated_dict(row, reports.get(row["id"], []))
+
+    def deduplicated_query(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
+                           since: dt.date | None = None, until: dt.date | None = None,
+                           modality: Sequence[str] | None = None, limit: int | None = None) -> tuple[str, list[Any]]:
+        where, params = _filters(
+            ("list_contains(?, modality)", list(modality) if modality else None),
+            ("actor_country = ?", actor.upper() if actor else None),
+            ("recipient_country = ?", recipient.upper() if recipient else None),
+            ("event_type = ?", event_type.upper() if event_type else None),
+            ("date >= ?", since),
+            ("date <= ?", until),
+        )
+        sql = f"SELECT * FROM deduplicated_events {where} ORDER BY date DESC NULLS LAST, id"
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
         return sql, params
 
     def start_run(self, inputs: Sequence[str], model: str) -> str:
@@ -341,6 +559,126 @@ class Store:
         }
 
 
+def schema_version(db: Any) -> str | None:
+    """The schema version of an open database: None when it holds no Dyad data, "1" for the
+    first releases, which kept no version."""
+    tables = {row[0] for row in db.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "dyad_meta" in tables:
+        row = db.execute("SELECT value FROM dyad_meta WHERE key = 'schema_version'").fetchall()
+        return str(row[0][0]) if row else "1"
+    return "1" if "events" in tables else None
+
+
+def _version_message(path: str, version: str) -> str:
+    if version in MIGRATIONS:
+        return (f"{path} uses schema {version}; this Dyad uses {SCHEMA_VERSION}. Upgrade it in place with "
+                f"`dyad migrate {path}`")
+    newer = version.isdigit() and int(version) > int(SCHEMA_VERSION)
+    return (f"{path} uses schema {version}, {'newer' if newer else 'older'} than this Dyad's {SCHEMA_VERSION}"
+            + (" (upgrade Dyad to read it as it is)" if newer else "")
+            + f". Re-code its articles into a new database with `dyad migrate {path} --out NEW.duckdb`")
+
+
+def _migrate_7(db: Any) -> None:
+    """Schema 7 to 8: sentences and mentions tables (empty for articles coded before; re-code
+    them to fill them), integer LSH band keys with the numpy MinHash, and deduplicated
+    events."""
+    db.execute("DROP TABLE article_bands")
+    db.execute("ALTER TABLE events ADD COLUMN dedup_id VARCHAR")
+    db.execute(SCHEMA)
+    rows = db.execute("SELECT id, text FROM articles ORDER BY coded_at, id").fetchall()
+    if rows:
+        import pandas
+
+        signatures = {i: signature(text) for i, text in rows}
+        db.register("_dyad_sigs", pandas.DataFrame({"id": list(signatures), "minhash": list(signatures.values())}))
+        db.execute("UPDATE articles SET minhash = s.minhash FROM _dyad_sigs s WHERE articles.id = s.id")
+        db.unregister("_dyad_sigs")
+        db.register("_dyad_bands", _bands_frame(list(signatures), band_keys(list(signatures.values()))))
+        db.execute("INSERT INTO article_bands SELECT * FROM _dyad_bands")
+        db.unregister("_dyad_bands")
+    db.execute("INSERT OR REPLACE INTO dyad_meta VALUES ('dedup_window_days', ?)", [str(DEDUP_WINDOW_DAYS)])
+    _regroup(db, DEDUP_WINDOW_DAYS)
+
+
+def _regroup(db: Any, days: int) -> None:
+    """Recompute every report's deduplicated event, and those events, for a window of `days`."""
+    db.execute(f"UPDATE events SET dedup_id = {DEDUP_ID}", [days])
+    db.execute("DELETE FROM deduplicated_events")
+    db.execute("CREATE OR REPLACE TEMP VIEW _dyad_affected AS SELECT DISTINCT dedup_id AS id FROM events")
+    db.execute(_REFRESH)
+    db.execute("DROP VIEW _dyad_affected")
+
+
+def _refresh(db: Any, affected: list[str]) -> None:
+    import pandas
+
+    db.register("_dyad_affected", pandas.DataFrame({"id": sorted(set(affected))}))
+    try:
+        db.execute("DELETE FROM deduplicated_events WHERE id IN (SELECT id FROM _dyad_affected)")
+        db.execute(_REFRESH)
+    finally:
+        db.unregister("_dyad_affected")
+
+
+# schema version -> the step that upgrades it to the next version, in place
+MIGRATIONS = {"7": _migrate_7}
+
+
+def migrate(path: str | Path) -> list[str]:
+    """Upgrade a database in place to this Dyad's schema, one step at a time, each in a
+    transaction. Returns the versions it went through; raises StoreError when no in-place path
+    exists (then re-code the stored articles instead: `recode_into`)."""
+    import duckdb
+
+    if not Path(path).exists():
+        raise StoreError(f"no database at {path}")
+    steps: list[str] = []
+    with duckdb.connect(str(path)) as db:
+        version = schema_version(db)
+        if version is None:
+            raise StoreError(f"{path} holds no Dyad data")
+        while version != SCHEMA_VERSION:
+            if version not in MIGRATIONS:
+                raise StoreError(_version_message(str(path), version))
+            db.execute("BEGIN TRANSACTION")
+            try:
+                MIGRATIONS[version](db)
+                version = str(int(version) + 1)
+                db.execute("UPDATE dyad_meta SET value = ? WHERE key = 'schema_version'", [version])
+                db.execute("COMMIT")
+            except Exception as err:
+                db.execute("ROLLBACK")
+                raise StoreError(f"could not migrate {path} from schema {version}: {err}") from err
+            steps.append(version)
+    return steps
+
+
+def stored_articles(path: str | Path) -> Iterator[Article]:
+    """The articles of a Dyad database of any schema version, as they were ingested, for
+    re-coding into a new one."""
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as db:
+        columns = {row[0] for row in db.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'articles'").fetchall()}
+        if "text" not in columns:
+            raise StoreError(f"{path} keeps no article texts to re-code")
+        wanted = [c for c in ("id", "text", "title", "date", "source", "url", "origin") if c in columns]
+        cursor = db.cursor().execute(f"SELECT {', '.join(wanted)} FROM articles ORDER BY id")
+        while chunk := cursor.fetchmany(1000):
+            for row in chunk:
+                yield Article(**dict(zip(wanted, row, strict=True)))
+
+
+def _bands_frame(ids: list[str], keys: Any) -> Any:
+    """The article_bands rows of articles with these ids and band keys (`dedup.band_keys`)."""
+    import numpy as np
+    import pandas
+
+    return pandas.DataFrame({"band_key": keys.ravel(), "article_id": np.repeat(np.array(ids, dtype=object), BANDS)})
+
+
 def _filters(*conditions: tuple[str, Any]) -> tuple[str, list[Any]]:
     """A WHERE clause from (condition with one ?, value) pairs, leaving out empty values."""
     used = [(sql, value) for sql, value in conditions if value]
@@ -354,24 +692,31 @@ def _article_row(article: Article, now: dt.datetime) -> tuple[Any, ...]:
 
 
 def _event_row(article: Article, event: Event) -> tuple[Any, ...]:
-    sentence = article.sentences[event.sentence]
-    evidence: dict[str, list[int] | None] = {
-        "actor": [event.actor.start, event.actor.end],
-        "recipient": [event.recipient.start, event.recipient.end] if event.recipient else None,
-        "event": list(event.trigger),
-        "location": [event.location.start, event.location.end] if event.location else None,
-        "date": list(event.date_span) if event.date_span else None,
-    }
-    actor = [getattr(event.actor, c) for c in _ACTOR_COLUMNS]
-    recipient = [getattr(event.recipient, c) for c in _ACTOR_COLUMNS] if event.recipient else [None] * len(_ACTOR_COLUMNS)
-    loc = event.location
-    location = [loc.name, loc.country, loc.lat, loc.lon, loc.kind] if loc else [None] * 5
+    a, r, loc = event.actor, event.recipient, event.location
+    # the evidence JSON written directly: this runs once per event, a million times a large batch
+    evidence = (f'{{"actor": [{a.start}, {a.end}], "recipient": {_span(r)}, "event": [{event.trigger[0]}, '
+                f'{event.trigger[1]}], "location": {_span(loc)}, "date": {_pair(event.date_span)}}}')
+    recipient = (r.text, r.code, r.country, r.sector, r.name, r.role, r.ner) if r else _NO_ACTOR
+    location = (loc.name, loc.country, loc.lat, loc.lon, loc.kind) if loc else _NO_LOCATION
     return (
         event_id(article.id, event), article.id, event.sentence, event.date, event.date_precision, event.date_text,
         event.event_type, event.mode, event.modality, event.context, event.cameo, event.goldstein, event.quad_class,
-        *actor, *recipient, *location, sentence.text, json.dumps(evidence), event.confidence, event.mentions,
-        event.pattern, event.quote, json.dumps(event.notes),
+        a.text, a.code, a.country, a.sector, a.name, a.role, a.ner, *recipient, *location,
+        article.sentences[event.sentence].text, evidence, event.confidence, event.mentions, event.pattern, event.quote,
+        json.dumps(event.notes) if event.notes else "[]",
     )
+
+
+_NO_ACTOR = (None,) * len(_ACTOR_COLUMNS)
+_NO_LOCATION = (None,) * 5
+
+
+def _span(thing: Actor | Location | None) -> str:
+    return f"[{thing.start}, {thing.end}]" if thing is not None else "null"
+
+
+def _pair(span: tuple[int, int] | None) -> str:
+    return f"[{span[0]}, {span[1]}]" if span else "null"
 
 
 def _quote_row(article: Article, quote: Any) -> tuple[Any, ...]:
@@ -414,4 +759,30 @@ def _event_dict(row: dict[str, Any]) -> dict[str, Any]:
         "pattern": row["pattern"],
         "quote": row["quote_id"],
         "notes": json.loads(row["notes"]),
+        "deduplicated_id": row["dedup_id"],
+    }
+
+
+def _deduplicated_dict(row: dict[str, Any], reports: list[dict[str, Any]]) -> dict[str, Any]:
+    def actor(prefix: str) -> dict[str, Any] | None:
+        if row[f"{prefix}_code"] is None and row[f"{prefix}_name"] is None:
+            return None
+        return {c: row[f"{prefix}_{c}"] for c in ("code", "country", "sector", "name")}
+
+    location = None
+    if row["location_name"] is not None:
+        location = {"name": row["location_name"], "country": row["location_country"],
+                    "lat": row["location_lat"], "lon": row["location_lon"]}
+    return {
+        "id": row["id"],
+        "date": row["date"].isoformat() if row["date"] else None,
+        "last_date": row["last_date"].isoformat() if row["last_date"] else None,
+        **{k: row[k] for k in ("event_type", "mode", "modality", "cameo", "goldstein", "quad_class")},
+        "actor": actor("actor"),
+        "recipient": actor("recipient"),
+        "location": location,
+        "confidence": row["confidence"],
+        "sources": int(row["sources"]),
+        "mentions": int(row["mentions"]),
+        "reports": reports,
     }

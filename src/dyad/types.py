@@ -142,6 +142,7 @@ class Article:
     mentions: list[Mention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     quotes: list[Any] = field(default_factory=list)  # quotes.Quote, set by the quotes stage
+    signature: list[int] | None = None  # MinHash of the text (dedup.py), set by the pipeline
 
     @property
     def kept_blocks(self) -> list[Block]:

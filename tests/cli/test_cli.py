@@ -168,3 +168,47 @@ def test_runs_are_recorded(db: Path) -> None:
     assert runs and all(r["finished_at"] is not None for r in runs)
     assert runs[0]["codebook"] == codebook_digest() and runs[0]["articles"] == len(EXAMPLES.read_text().splitlines())
     assert json.loads(runs[0]["inputs"]) == [str(EXAMPLES)]
+
+
+def test_deduplicated_events_account_for_every_report(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw = {e["id"]: e for e in _events(db, capsys)}
+    deduplicated = _events(db, capsys, "--dedup")
+    reports = [r["event_id"] for d in deduplicated for r in d["reports"]]
+    assert sorted(reports) == sorted(raw)  # every report in exactly one deduplicated event
+    for event in deduplicated:
+        first = raw[event["reports"][0]["event_id"]]
+        assert event["event_type"] == first["event_type"] and event["date"] == first["date"]
+        assert all(raw[r["event_id"]]["deduplicated_id"] == event["id"] for r in event["reports"])
+        assert 1 <= event["sources"] <= len(event["reports"]) <= event["mentions"]
+    out = tmp_path / "dedup.parquet"
+    assert main(["export", "--db", str(db), "--format", "parquet", "--dedup", "--out", str(out)]) == 0
+    import duckdb
+
+    assert duckdb.sql(f"SELECT count(*), sum(len(reported_by)) FROM '{out}'").fetchall() == [
+        (len(deduplicated), len(raw))]
+    assert main(["export", "--db", str(db), "--format", "plover", "--dedup", "--out", str(tmp_path / "p.jsonl")]) == 2
+    assert "--dedup exports parquet, csv or jsonl" in capsys.readouterr().err
+
+
+def test_search_finds_sentences_with_or_without_events(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from dyad.query import search
+    from dyad.store import Store
+
+    with Store(db, read_only=True) as store:
+        hits = search(store, "said", limit=500)
+        ids = {e["id"] for e in store.events(limit=None)}
+    assert hits and all("said" in h["text"].lower() for h in hits)
+    assert any(h["events"] for h in hits) and any(not h["events"] for h in hits)
+    assert all(set(h["events"]) <= ids for h in hits)
+
+
+def test_migrate_recodes_stored_articles_into_a_new_database(db: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "recoded.duckdb"
+    assert main(["migrate", str(db), "--out", str(out)]) == 0
+    assert f"into {out}" in capsys.readouterr().out
+    assert {e["id"] for e in _events(out, capsys)} == {e["id"] for e in _events(db, capsys)}
+    assert main(["migrate", str(db), "--out", str(out)]) == 2
+    assert "exists" in capsys.readouterr().err
+    assert main(["migrate", str(db)]) == 0
+    assert "up to date" in capsys.readouterr().out

@@ -107,15 +107,20 @@ def test_writing_any_sequence_of_batches_leaves_one_copy_of_each_article(tmp_pat
     assert summary["events"] == len(set(ids))
 
 
-def test_a_database_of_another_schema_is_refused(tmp_path: Path) -> None:
+def test_a_database_of_another_schema_is_refused_with_the_way_to_migrate_it(tmp_path: Path) -> None:
     import duckdb
 
-    path = tmp_path / "old.duckdb"
-    with duckdb.connect(str(path)) as db:
+    oldest, newer = tmp_path / "oldest.duckdb", tmp_path / "newer.duckdb"
+    with duckdb.connect(str(oldest)) as db:
         db.execute("CREATE TABLE events (id VARCHAR)")
+    Store(newer).close()
+    with duckdb.connect(str(newer)) as db:
+        db.execute("UPDATE dyad_meta SET value = '99' WHERE key = 'schema_version'")
     for read_only in (False, True):
-        with pytest.raises(StoreError, match="another version of Dyad"):
-            Store(path, read_only=read_only)
+        with pytest.raises(StoreError, match=r"schema 1, older .* `dyad migrate .*oldest.duckdb --out NEW.duckdb`"):
+            Store(oldest, read_only=read_only)
+        with pytest.raises(StoreError, match=r"schema 99, newer .*upgrade Dyad"):
+            Store(newer, read_only=read_only)
 
 
 def test_quotes_round_trip(tmp_path: Path) -> None:

@@ -1,0 +1,178 @@
+"""Deduplicated events: reports of one real-world event chained by date, and near-duplicate
+articles counted as mentions."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import uuid
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dyad import dedup
+from dyad.errors import StoreError
+from dyad.store import SCHEMA_VERSION, Store, migrate
+from dyad.types import Actor
+from tests.store.test_store import _article
+
+DAY = dt.date(2024, 3, 4)
+
+
+def _on(article_id: str, days: int, **changes: object) -> object:
+    article = _article(article_id, day=DAY + dt.timedelta(days=days))
+    article.events[0] = dataclasses.replace(article.events[0], **changes)  # type: ignore[arg-type]
+    return article
+
+
+def test_reports_of_one_day_are_one_event_and_the_next_day_another(tmp_path: Path) -> None:
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([_on("a1", 0), _on("a2", 0), _on("a3", 0), _on("a4", 1)])  # type: ignore[list-item]
+        deduplicated = store.deduplicated()
+        raw = {r["article_id"]: r for r in store.events(limit=None)}
+    assert [(d["date"], d["sources"], d["mentions"], [r["article_id"] for r in d["reports"]]) for d in deduplicated] == [
+        ("2024-03-05", 1, 1, ["a4"]),
+        ("2024-03-04", 3, 3, ["a1", "a2", "a3"]),
+    ]
+    assert raw["a2"]["sources"] == 3 and raw["a4"]["sources"] == 1
+    assert raw["a1"]["deduplicated_id"] == raw["a3"]["deduplicated_id"] == deduplicated[1]["id"]
+    first = deduplicated[1]["reports"][0]
+    assert (first["event_id"], first["sentence_index"], first["sentence"]) == (raw["a1"]["id"], 0, raw["a1"]["sentence"])
+
+
+def test_another_sector_type_or_modality_is_another_event(tmp_path: Path) -> None:
+    military = Actor("Japanese troops", "JPNMIL", "JPN", "MIL", "Japan", 20, 38)
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([_on("a1", 0), _on("a2", 0, recipient=military), _on("a3", 0, event_type="REJECT"),  # type: ignore[list-item]
+                     _on("a4", 0, modality="negated"), _on("a5", 0)])
+        deduplicated = store.deduplicated()
+    assert sorted(d["sources"] for d in deduplicated) == [1, 1, 1, 2]
+    assert {d["modality"] for d in deduplicated} == {"asserted", "negated"}
+
+
+def test_filters_and_the_other_reports_of_an_event(tmp_path: Path) -> None:
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([_on("a1", 0), _on("a2", 0), _on("a3", 2)])  # type: ignore[list-item]
+        [event] = store.deduplicated(actor="rus", since=DAY, until=DAY)
+        [late] = store.events(actor="RUS", since=DAY + dt.timedelta(days=1))
+        others = store.reports(event["id"], but=event["reports"][0]["event_id"])
+    assert event["sources"] == 2 and late["sources"] == 1 and late["article_id"] == "a3"
+    assert [r["article_id"] for r in others] == ["a2"]
+
+
+def test_the_window_is_a_setting_and_regroups_stored_events(tmp_path: Path) -> None:
+    days = [0, 1, 2, 3, 7]
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([_on(f"a{d}", d) for d in days])  # type: ignore[misc]
+        assert len(store.deduplicated()) == 5
+        assert store.set_dedup_window(3) == len({(DAY - dt.date(1970, 1, 1)).days // 3 + 0 for _ in [0]} |
+                                                {((DAY - dt.date(1970, 1, 1)).days + d) // 3 for d in days})
+        store.write([_on("late", 8)])  # type: ignore[list-item]
+        blocks: dict[int, int] = {}
+        for d in [*days, 8]:
+            block = ((DAY - dt.date(1970, 1, 1)).days + d) // 3
+            blocks[block] = blocks.get(block, 0) + 1
+        assert sorted(e["sources"] for e in store.deduplicated()) == sorted(blocks.values())
+        with pytest.raises(StoreError, match="at least 1 day"):
+            store.set_dedup_window(0)
+
+
+def test_undated_reports_stand_alone(tmp_path: Path) -> None:
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([_on("a1", 0, date=None), _on("a2", 0, date=None)])  # type: ignore[list-item]
+        assert [d["sources"] for d in store.deduplicated()] == [1, 1]
+
+
+def test_a_reprint_is_a_mention_of_the_deduplicated_event_not_a_source(tmp_path: Path) -> None:
+    body = " The ministry gave no reason for the move, which the other side condemned at length on Tuesday."
+    wire, reprint = _article("wire", text="Expulsion." + body), _article("reprint", text="Expulsion." + body + " Ends.")
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([wire, reprint, _article("other")])
+        [event] = store.deduplicated()
+        table = store.db.execute("SELECT sources, mentions, reports FROM deduplicated_events").fetchall()
+    assert (event["sources"], event["mentions"], len(event["reports"])) == (2, 3, 3)
+    assert table == [(2, 3, 3)]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.tuples(st.sampled_from("abcdef"), st.integers(0, 3), st.sampled_from(["161", "112"])),
+                         min_size=1, max_size=5), min_size=1, max_size=5))
+def test_writes_keep_deduplicated_events_equal_to_a_full_regrouping(tmp_path: Path, batches: list) -> None:
+    """Whatever articles are written and re-coded, batch by batch, the deduplicated events the
+    writer maintains are those a regrouping of every report gives."""
+    path = tmp_path / f"{uuid.uuid4().hex}.duckdb"
+    kinds = {"161": "SANCTION", "112": "ACCUSE"}
+    with Store(path) as store:
+        for batch in batches:
+            articles = {name: _on(name, day, cameo=cameo, event_type=kinds[cameo]) for name, day, cameo in batch}
+            store.write(list(articles.values()))  # type: ignore[arg-type]
+        query = "SELECT * FROM deduplicated_events ORDER BY id"
+        kept = store.db.execute(query).fetchall()
+        store.set_dedup_window(1)
+        assert kept == store.db.execute(query).fetchall()
+        assert store.db.execute("SELECT count(DISTINCT dedup_id) FROM events").fetchall() == [(len(kept),)]
+
+
+def test_signature_is_the_same_whatever_the_chunk_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(5)
+    words = [f"word{rng.randrange(10**6)}" for _ in range(5000)]
+    text = " ".join(words)
+    whole = dedup.signature(text)
+    monkeypatch.setattr(dedup, "_CHUNK", 100)
+    assert dedup.signature(text) == whole
+    edited = dedup.signature(" ".join(words[:4700] + ["edited"] * 300))  # about 6% of the 5-grams differ
+    assert 0.8 <= dedup.similarity(whole, edited) < 1
+    assert dedup.similarity(whole, dedup.signature("a wholly different story about the weather")) < 0.2
+
+
+def _as_schema_7(path: Path) -> None:
+    """Turn a database into what schema 7 wrote: no sentences, mentions or views; text band keys."""
+    with duckdb.connect(str(path)) as db:
+        db.execute("DROP TABLE deduplicated_events; DROP TABLE sentences; DROP TABLE mentions")
+        db.execute("ALTER TABLE events DROP COLUMN dedup_id")
+        db.execute("DROP TABLE article_bands; CREATE TABLE article_bands (band_key VARCHAR, article_id VARCHAR)")
+        db.execute("DELETE FROM dyad_meta WHERE key = 'dedup_window_days'")
+        db.execute("UPDATE dyad_meta SET value = '7' WHERE key = 'schema_version'")
+
+
+def test_a_schema_7_database_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    body = " The ministry gave no reason for the move, which the other side condemned at length on Tuesday."
+    with Store(path) as store:
+        store.write([_article("wire", text="Expulsion." + body)])
+    _as_schema_7(path)
+    with pytest.raises(StoreError, match=r"schema 7.*`dyad migrate .*old.duckdb`"):
+        Store(path)
+    assert migrate(path) == [SCHEMA_VERSION]
+    assert migrate(path) == []
+    with Store(path) as store:
+        assert store.db.execute("SELECT count(*) FROM article_bands").fetchall() == [(dedup.BANDS,)]
+        store.write([_article("reprint", text="Expulsion." + body + " Ends.")])  # found against the migrated bands
+        assert dict(store.db.execute("SELECT id, duplicate_of FROM articles").fetchall()) == {
+            "wire": None, "reprint": "wire"}
+        assert [e["sources"] for e in store.deduplicated()] == [1]
+
+
+def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dyad import store as store_module
+
+    path = tmp_path / "old.duckdb"
+    with Store(path) as store:
+        store.write([_article("a1")])
+    _as_schema_7(path)
+
+    def broken(db: object) -> None:
+        store_module._migrate_7(db)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(store_module.MIGRATIONS, "7", broken)
+    with pytest.raises(StoreError, match="could not migrate .* from schema 7: disk full"):
+        migrate(path)
+    with duckdb.connect(str(path)) as db:
+        assert db.execute("SELECT value FROM dyad_meta WHERE key = 'schema_version'").fetchall() == [("7",)]
+        assert db.execute("SELECT data_type FROM information_schema.columns WHERE table_name = 'article_bands' "
+                          "AND column_name = 'band_key'").fetchall() == [("VARCHAR",)]
