@@ -20,7 +20,6 @@ import argparse
 import datetime as dt
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -38,9 +37,7 @@ COUNTRIES = ["RUS", "JPN", "CHN", "USA", "IND", "PAK", "KOR", "PRK", "UKR", "TUR
 KINDS = [("040", "CONSULT", 1.0, 1), ("036", "AGREE", 4.0, 1), ("112", "ACCUSE", -2.0, 3), ("190", "ASSAULT", -10.0, 4),
          ("070", "AID", 7.0, 2), ("163", "SANCTION", -8.0, 4)]
 # word forms like news vocabulary: a few common words and a long tail
-WORDS = [f"{stem}{suffix}" for stem in ("minister talks border troops aid sanction summit envoy ceasefire accord trade "
-                                         "visit protest army navy spokesman president parliament treaty island dispute "
-                                         "agreement deal strike rebel election court").split()
+WORDS = [f"{stem}{suffix}" for stem in ["minister", "talks", "border", "troops", "aid", "sanction", "summit", "envoy", "ceasefire", "accord", "trade", "visit", "protest", "army", "navy", "spokesman", "president", "parliament", "treaty", "island", "dispute", "agreement", "deal", "strike", "rebel", "election", "court"]
          for suffix in ("", "s", "ed", "ing", "al", "ist", "ism", "ity", "ize", "ous")] + [f"w{i}" for i in range(5000)]
 
 
@@ -130,14 +127,16 @@ def export_memory(path: Path, folder: Path) -> dict[str, object]:
     out: dict[str, object] = {}
     for fmt in ("parquet", "jsonl"):
         target = folder / f"export.{fmt}"
-        code = (f"from pathlib import Path; from dyad.store import Store; from dyad.export import export; "
-                f"s = Store({str(path)!r}, read_only=True); print(export(s, Path({str(target)!r}), {fmt!r}))")
+        # the child's own high-water mark (VmHWM; getrusage would report the parent's after fork)
+        code = (f"import re; from pathlib import Path; from dyad.store import Store; "
+                f"from dyad.export import export; s = Store({str(path)!r}, read_only=True); "
+                f"n = export(s, Path({str(target)!r}), {fmt!r}); "
+                f"print(n, re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))")
         started = time.perf_counter()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        count = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.strip()
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        count, peak = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                     text=True).stdout.split()
         out[fmt] = {"events": int(count), "s": round(time.perf_counter() - started, 1),
-                    "peak_mib": round(max(peak, before) / 1024), "mib": round(target.stat().st_size / 2**20)}
+                    "peak_mib": round(int(peak) / 1024), "file_mib": round(target.stat().st_size / 2**20)}
     return out
 
 

@@ -124,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
                               "upgrade, newer ones included)")
     migrate.add_argument("--actors", action="append", default=[], metavar="PATH", help="as for `dyad code`")
 
+    regroup = sub.add_parser("regroup", help="set the deduplication window and regroup stored reports")
+    regroup.add_argument("--window", type=int, required=True, metavar="DAYS",
+                         help="reports in the same block of DAYS days are one event (default when coding: 1)")
+    regroup.add_argument("--db", default="dyad.duckdb")
+
     summary = sub.add_parser("summary", help="articles, events by type and top dyads in a database")
     summary.add_argument("--db", default="dyad.duckdb")
     summary.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -147,6 +152,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _query(args)
         if args.command == "migrate":
             return _migrate(args)
+        if args.command == "regroup":
+            with Store(args.db) as store:
+                count = store.set_dedup_window(args.window)
+            print(f"{count} deduplicated events with a window of {args.window} day(s)")
+            return 0
         return _summary(args)
     except DyadError as err:
         print(f"dyad: error: {err}", file=sys.stderr)
@@ -227,7 +237,7 @@ def _deduplicated(args: argparse.Namespace) -> int:
     return 0
 
 
-def _columns(lines: list[Sequence[Any]], out: Any) -> None:
+def _columns(lines: Sequence[Sequence[Any]], out: Any) -> None:
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(lines[0]))]
     for line in lines:
         out.write("  ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() + "\n")

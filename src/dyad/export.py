@@ -1,7 +1,7 @@
 """Export stored events for other tools: Parquet, CSV, JSON lines, PLOVER records, GDELT table.
 
-Rows are streamed from the database in chunks, so an export's memory does not grow with the
-number of events. Parquet and CSV are written by DuckDB itself.
+Rows are streamed from the database in chunks, unsorted, so an export's memory does not grow
+with the number of events. Parquet and CSV are written by DuckDB itself.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def export(store: Store, out: Path, fmt: str, force: bool = False, by_month: boo
         raise DyadError("--by-month partitions Parquet exports only")
     if dedup and fmt not in ("parquet", "csv", "jsonl"):
         raise DyadError(f"{fmt} records are one per report; --dedup exports parquet, csv or jsonl")
+    filters["ordered"] = False  # streamed in bounded memory; a sort would hold every row
     if dedup:
         filters.pop("article_id", None)
         sql, params = store.deduplicated_query(**filters)

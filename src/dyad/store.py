@@ -254,9 +254,11 @@ class Store:
             if events:
                 self.db.register("_dyad_batch", pandas.DataFrame(events, columns=_EVENT_COLUMNS))
                 try:
-                    self.db.execute(f"INSERT INTO events SELECT *, {DEDUP_ID} FROM _dyad_batch", [self.dedup_window()])
-                    affected += [row[0] for row in self.db.execute(
-                        f"SELECT DISTINCT {DEDUP_ID} FROM _dyad_batch", [self.dedup_window()]).fetchall()]
+                    self.db.execute(f"CREATE OR REPLACE TEMP TABLE _dyad_new AS SELECT *, {DEDUP_ID} AS dedup_id "
+                                    "FROM _dyad_batch", [self.dedup_window()])
+                    self.db.execute("INSERT INTO events SELECT * FROM _dyad_new")
+                    affected += [row[0] for row in self.db.execute("SELECT DISTINCT dedup_id FROM _dyad_new").fetchall()]
+                    self.db.execute("DROP TABLE _dyad_new")
                 finally:
                     self.db.unregister("_dyad_batch")
             if affected:  # recompute them from their reports (dropping those left with none)
@@ -415,9 +417,10 @@ class Store:
     def event_query(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                     since: dt.date | None = None, until: dt.date | None = None, article_id: str | None = None,
                     modality: Sequence[str] | None = None, event_id: str | None = None, dedup_id: str | None = None,
-                    limit: int | None = None) -> tuple[str, list[Any]]:
+                    limit: int | None = None, ordered: bool = True) -> tuple[str, list[Any]]:
         """The SQL (and its parameters) selecting events, newest first, with the `sources` and
-        `mentions` of their deduplicated event (as `sources_n` and `mentions_n`)."""
+        `mentions` of their deduplicated event (as `sources_n` and `mentions_n`). Unordered
+        (`ordered=False`), the rows stream in bounded memory: exports want that."""
         where, params = _filters(
             ("list_contains(?, modality)", list(modality) if modality else None),
             ("actor_country = ?", actor.upper() if actor else None),
@@ -434,8 +437,9 @@ class Store:
             where += " " + order + " LIMIT ?"
             params.append(limit)
         sql = f"""SELECT e.*, d.sources AS sources_n, d.mentions AS mentions_n
-                  FROM (SELECT * FROM events {where}) e LEFT JOIN deduplicated_events d ON d.id = e.dedup_id
-                  {order.replace("ORDER BY ", "ORDER BY e.").replace(", ", ", e.")}"""
+                  FROM (SELECT * FROM events {where}) e
+                  LEFT JOIN (SELECT id, sources, mentions FROM deduplicated_events) d ON d.id = e.dedup_id
+                  {order.replace("ORDER BY ", "ORDER BY e.").replace(", ", ", e.") if ordered else ""}"""
         return sql, params
 
     def reports(self, dedup_id: str, but: str | None = None) -> list[dict[str, Any]]:
@@ -478,7 +482,8 @@ class Store:
 
     def deduplicated_query(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                            since: dt.date | None = None, until: dt.date | None = None,
-                           modality: Sequence[str] | None = None, limit: int | None = None) -> tuple[str, list[Any]]:
+                           modality: Sequence[str] | None = None, limit: int | None = None,
+                           ordered: bool = True) -> tuple[str, list[Any]]:
         where, params = _filters(
             ("list_contains(?, modality)", list(modality) if modality else None),
             ("actor_country = ?", actor.upper() if actor else None),
@@ -487,7 +492,7 @@ class Store:
             ("date >= ?", since),
             ("date <= ?", until),
         )
-        sql = f"SELECT * FROM deduplicated_events {where} ORDER BY date DESC NULLS LAST, id"
+        sql = f"SELECT * FROM deduplicated_events {where}" + (" ORDER BY date DESC NULLS LAST, id" if ordered else "")
         if limit:
             sql += " LIMIT ?"
             params.append(limit)

@@ -212,3 +212,9 @@ def test_migrate_recodes_stored_articles_into_a_new_database(db: Path, tmp_path:
     assert "exists" in capsys.readouterr().err
     assert main(["migrate", str(db)]) == 0
     assert "up to date" in capsys.readouterr().out
+    before = len(_events(out, capsys, "--dedup"))
+    assert main(["regroup", "--window", "3650", "--db", str(out)]) == 0
+    after = len(_events(out, capsys, "--dedup"))
+    assert after < before  # a ten-year window merges reports of one dyad and type across dates
+    assert main(["regroup", "--window", "0", "--db", str(out)]) == 2
+    assert "at least 1 day" in capsys.readouterr().err

@@ -4,9 +4,9 @@ articles counted as mentions."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import random
 import uuid
-import datetime as dt
 from pathlib import Path
 
 import duckdb
