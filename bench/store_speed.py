@@ -4,8 +4,9 @@
                                 [--trend-events 10000000] [--export]
 
 1. Write: `--events` synthetic events (`--per-article` per article, `--batch` articles per
-   transaction) go into a new DuckDB file through `Store.write`. The articles' MinHash
-   signatures are computed first, as the pipeline's `signature` stage does, and timed apart.
+   transaction) go into a new DuckDB file through `Store.write`, as a feed of four years of
+   news arriving in date order. The articles' MinHash signatures are computed first, as the
+   pipeline's `signature` stage does, and timed apart.
 2. Trend: a second file gets `--trend-events` events straight from SQL (writing ten million
    through Python would time the writer again) and are grouped into deduplicated events; then
    `query.trend` is timed for one dyad by month, cold and warm, and pages of events and
@@ -41,9 +42,10 @@ WORDS = [f"{stem}{suffix}" for stem in ["minister", "talks", "border", "troops",
          for suffix in ("", "s", "ed", "ing", "al", "ist", "ism", "ity", "ize", "ous")] + [f"w{i}" for i in range(5000)]
 
 
-def synthetic(i: int, per_article: int, rng: random.Random) -> Article:
-    """An article of `per_article` one-sentence events between random countries."""
-    day = dt.date(2020, 1, 1) + dt.timedelta(days=i % 1460)
+def synthetic(i: int, per_article: int, rng: random.Random, per_day: int = 1) -> Article:
+    """An article of `per_article` one-sentence events between random countries, published on
+    day `i // per_day`: a feed arrives in date order."""
+    day = dt.date(2020, 1, 1) + dt.timedelta(days=i // per_day)
     sentences, events, text = [], [], ""
     for n in range(per_article):
         a, b = rng.sample(COUNTRIES, 2)
@@ -69,7 +71,8 @@ def synthetic(i: int, per_article: int, rng: random.Random) -> Article:
 def write(path: Path, events: int, per_article: int, batch: int) -> dict[str, object]:
     rng = random.Random(7)
     n_articles = events // per_article
-    articles = [synthetic(i, per_article, rng) for i in range(n_articles)]
+    per_day = max(1, n_articles // 1460)  # four years of news
+    articles = [synthetic(i, per_article, rng, per_day) for i in range(n_articles)]
     started = time.perf_counter()
     for article in articles:
         sign(article)

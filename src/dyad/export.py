@@ -58,13 +58,11 @@ def export(store: Store, out: Path, fmt: str, force: bool = False, by_month: boo
         if fmt == "jsonl":
             return _jsonl(out, store.iter_deduplicated(**filters))
         # CSV cells cannot hold records: there, the reports are listed by event id
-        report = ("{'event_id': id, 'article_id': article_id, 'sentence_index': sentence_index}" if fmt == "parquet"
-                  else "id")
-        return _write(store, out, fmt, f"""
-            SELECT d.*, r.reported_by, coalesce(strftime(d.date, '%Y-%m'), 'undated') AS month
-            FROM ({sql}) d LEFT JOIN (SELECT dedup_id, list({report} ORDER BY date, article_id, sentence_index)
-                                      AS reported_by FROM events GROUP BY dedup_id) r ON r.dedup_id = d.id""",
-                      params, by_month)
+        reports = ("list_transform(reported_by, lambda r: {'event_id': r.event_id, 'article_id': r.article_id, "
+                   "'sentence_index': r.sentence_index})" if fmt == "parquet"
+                   else "list_transform(reported_by, lambda r: r.event_id)")
+        return _write(store, out, fmt, f"SELECT * EXCLUDE (reported_by), {reports} AS reported_by, "
+                      f"coalesce(strftime(date, '%Y-%m'), 'undated') AS month FROM ({sql})", params, by_month)
     if fmt in ("parquet", "csv"):
         return _copy(store, out, fmt, filters, by_month)
     rows = store.iter_events(**filters)

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -94,18 +93,14 @@ CREATE TABLE IF NOT EXISTS events (
     notes JSON,
     dedup_id VARCHAR         -- the deduplicated event this report belongs to
 );
-CREATE TABLE IF NOT EXISTS deduplicated_events (
+CREATE TABLE IF NOT EXISTS deduplicated_events (  -- what defines each one, and its counts
     id VARCHAR PRIMARY KEY,
     date DATE, last_date DATE,
-    event_type VARCHAR, mode VARCHAR, modality VARCHAR, cameo VARCHAR, goldstein DOUBLE, quad_class INTEGER,
-    actor_code VARCHAR, actor_country VARCHAR, actor_sector VARCHAR, actor_name VARCHAR,
-    recipient_code VARCHAR, recipient_country VARCHAR, recipient_sector VARCHAR, recipient_name VARCHAR,
-    location_name VARCHAR, location_country VARCHAR, location_lat DOUBLE, location_lon DOUBLE,
-    confidence DOUBLE,
+    event_type VARCHAR, modality VARCHAR,
+    actor_country VARCHAR, actor_sector VARCHAR, recipient_country VARCHAR, recipient_sector VARCHAR,
     sources INTEGER,         -- distinct articles, a near-duplicate counted with its original
     mentions INTEGER,        -- reporting sentences
-    reports INTEGER,         -- rows in events
-    first_report VARCHAR     -- id of the earliest report
+    reports INTEGER          -- rows in events
 );
 CREATE TABLE IF NOT EXISTS quotes (
     id VARCHAR PRIMARY KEY,
@@ -150,25 +145,34 @@ DEDUP_ID = """CASE WHEN date IS NULL THEN 'u' || id ELSE md5(concat_ws('|',
     coalesce(recipient_country, '~' || lower(recipient_text), ''), coalesce(recipient_sector, ''),
     coalesce(event_type, cameo), modality, CAST((date - DATE '1970-01-01') // ? AS VARCHAR)))[:16] END"""
 
-# Rebuilds the rows of `deduplicated_events` whose ids are in _dyad_affected: the codes most
-# reports agree on and the first report's place.
+# Rebuilds the rows of `deduplicated_events` whose ids are in _dyad_affected. {dates} bounds
+# the dates to read: all of a deduplicated event's reports lie in one window, so the bounds
+# skip the rest of the table.
 _REFRESH = """
 INSERT INTO deduplicated_events
-SELECT e.dedup_id, min(e.date), max(e.date), any_value(e.event_type), mode(e.mode), any_value(e.modality),
-    mode(e.cameo), round(avg(e.goldstein), 2), mode(e.quad_class),
-    mode(e.actor_code), any_value(e.actor_country), any_value(e.actor_sector), mode(coalesce(e.actor_name, e.actor_text)),
-    mode(e.recipient_code), any_value(e.recipient_country), any_value(e.recipient_sector),
-    mode(coalesce(e.recipient_name, e.recipient_text)),
-    first(e.location_name ORDER BY e.location_name IS NULL, e.date, e.id),
-    first(e.location_country ORDER BY e.location_name IS NULL, e.date, e.id),
-    first(e.location_lat ORDER BY e.location_name IS NULL, e.date, e.id),
-    first(e.location_lon ORDER BY e.location_name IS NULL, e.date, e.id),
-    round(max(e.confidence), 3),
-    count(DISTINCT coalesce(a.duplicate_of, e.article_id)), sum(e.mentions), count(*),
-    first(e.id ORDER BY e.date, e.article_id, e.sentence_index, e.id)
+SELECT e.dedup_id, min(e.date), max(e.date), any_value(e.event_type), any_value(e.modality),
+    any_value(e.actor_country), any_value(e.actor_sector), any_value(e.recipient_country),
+    any_value(e.recipient_sector),
+    count(DISTINCT coalesce(a.duplicate_of, e.article_id)), sum(e.mentions), count(*)
 FROM events e LEFT JOIN articles a ON a.id = e.article_id
-WHERE e.dedup_id IN (SELECT id FROM _dyad_affected)
+WHERE e.dedup_id IN (SELECT id FROM _dyad_affected) AND {dates}
 GROUP BY e.dedup_id
+"""
+
+# The rest of a page of deduplicated events, from their reports: the codes most reports agree
+# on, the first report's place and the list of reports.
+_DETAILS = """
+SELECT dedup_id, mode(mode) AS mode, mode(cameo) AS cameo, round(avg(goldstein), 2) AS goldstein,
+    mode(quad_class) AS quad_class, mode(actor_code) AS actor_code, mode(coalesce(actor_name, actor_text)) AS actor_name,
+    mode(recipient_code) AS recipient_code, mode(coalesce(recipient_name, recipient_text)) AS recipient_name,
+    first(location_name ORDER BY location_name IS NULL, date, id) AS location_name,
+    first(location_country ORDER BY location_name IS NULL, date, id) AS location_country,
+    first(location_lat ORDER BY location_name IS NULL, date, id) AS location_lat,
+    first(location_lon ORDER BY location_name IS NULL, date, id) AS location_lon,
+    round(max(confidence), 3) AS confidence,
+    list({'event_id': id, 'article_id': article_id, 'sentence_index': sentence_index, 'date': date,
+          'sentence': sentence} ORDER BY date, article_id, sentence_index, id) AS reported_by
+FROM events WHERE dedup_id IN (SELECT id FROM page) GROUP BY dedup_id
 """
 
 EVENT_FIELDS = (
@@ -254,15 +258,13 @@ class Store:
             if events:
                 self.db.register("_dyad_batch", pandas.DataFrame(events, columns=_EVENT_COLUMNS))
                 try:
-                    self.db.execute(f"CREATE OR REPLACE TEMP TABLE _dyad_new AS SELECT *, {DEDUP_ID} AS dedup_id "
-                                    "FROM _dyad_batch", [self.dedup_window()])
-                    self.db.execute("INSERT INTO events SELECT * FROM _dyad_new")
-                    affected += [row[0] for row in self.db.execute("SELECT DISTINCT dedup_id FROM _dyad_new").fetchall()]
-                    self.db.execute("DROP TABLE _dyad_new")
+                    window = self.dedup_window()
+                    self.db.execute(f"INSERT INTO events SELECT *, {DEDUP_ID} FROM _dyad_batch", [window])
+                    affected += self.db.execute(f"SELECT DISTINCT {DEDUP_ID}, date FROM _dyad_batch", [window]).fetchall()
                 finally:
                     self.db.unregister("_dyad_batch")
             if affected:  # recompute them from their reports (dropping those left with none)
-                _refresh(self.db, affected)
+                _refresh(self.db, affected, self.dedup_window())
             self._insert("quotes", list({q.id: _quote_row(a, q) for a in articles for q in a.quotes}.values()))
             self._insert("input_errors", [(e.where, e.reason, now) for e in errors])
             self.db.execute("COMMIT")
@@ -270,9 +272,9 @@ class Store:
             self.db.execute("ROLLBACK")
             raise StoreError(f"could not write batch to {self.path}: {err}") from err
 
-    def _write_articles(self, articles: Sequence[Article], now: dt.datetime) -> list[str]:
+    def _write_articles(self, articles: Sequence[Article], now: dt.datetime) -> list[tuple[str, dt.date | None]]:
         """Store the articles with their sentences and mentions, replacing earlier copies; return
-        the deduplicated events the replaced reports belonged to."""
+        the deduplicated events the replaced reports belonged to, with a date of each."""
         if not articles:
             return []
         affected = self._forget([a.id for a in articles])
@@ -286,9 +288,9 @@ class Store:
                                   for a in articles for m in a.mentions])
         return affected
 
-    def _forget(self, ids: list[str]) -> list[str]:
+    def _forget(self, ids: list[str]) -> list[tuple[str, dt.date | None]]:
         """Delete what earlier runs stored for these articles, so re-coding replaces it; return
-        the deduplicated events its reports belonged to."""
+        the deduplicated events its reports belonged to, with a date of each."""
         import pandas
 
         self.db.register("_dyad_ids", pandas.DataFrame({"id": ids}))
@@ -296,8 +298,8 @@ class Store:
             found = self.db.execute("SELECT count(*) FROM articles WHERE id IN (SELECT id FROM _dyad_ids)").fetchall()
             if not found[0][0]:
                 return []
-            affected = [row[0] for row in self.db.execute(
-                "SELECT DISTINCT dedup_id FROM events WHERE article_id IN (SELECT id FROM _dyad_ids)").fetchall()]
+            affected = self.db.execute(
+                "SELECT DISTINCT dedup_id, date FROM events WHERE article_id IN (SELECT id FROM _dyad_ids)").fetchall()
             for table, column in (("events", "article_id"), ("quotes", "article_id"), ("articles", "id"),
                                   ("article_bands", "article_id"), ("sentences", "article_id"),
                                   ("mentions", "article_id")):
@@ -455,35 +457,18 @@ class Store:
         """Real-world events, each with the reports (article, sentence) behind it, newest first."""
         sql, params = self.deduplicated_query(actor=actor, recipient=recipient, event_type=event_type, since=since,
                                               until=until, modality=modality, limit=limit)
-        return list(self._with_reports(self._stream(sql, params)))
+        return [_deduplicated_dict(row) for row in self._stream(sql, params)]
 
     def iter_deduplicated(self, **filters: Any) -> Iterator[dict[str, Any]]:
         """The same as `deduplicated`, streamed and with no limit."""
-        rows = self._stream(*self.deduplicated_query(**filters))
-        while chunk := list(itertools.islice(rows, 1000)):
-            yield from self._with_reports(chunk)
-
-    def _with_reports(self, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        """Deduplicated events as dicts, each listing its reports."""
-        rows = list(rows)
-        reports: dict[str, list[dict[str, Any]]] = {}
-        if rows:
-            cursor = self.db.cursor().execute(
-                """SELECT dedup_id, id AS event_id, article_id, sentence_index, date, sentence FROM events
-                   WHERE list_contains(?, dedup_id) ORDER BY date, article_id, sentence_index, id""",
-                [[r["id"] for r in rows]])
-            columns = [d[0] for d in cursor.description]
-            for values in cursor.fetchall():
-                report = dict(zip(columns, values, strict=True))
-                report["date"] = report["date"].isoformat() if report["date"] else None
-                reports.setdefault(report.pop("dedup_id"), []).append(report)
-        for row in rows:
-            yield _deduplicated_dict(row, reports.get(row["id"], []))
+        yield from map(_deduplicated_dict, self._stream(*self.deduplicated_query(**filters)))
 
     def deduplicated_query(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                            since: dt.date | None = None, until: dt.date | None = None,
                            modality: Sequence[str] | None = None, limit: int | None = None,
                            ordered: bool = True) -> tuple[str, list[Any]]:
+        """The SQL (and its parameters) selecting deduplicated events with the details their
+        reports give (`_DETAILS`), newest first unless `ordered=False`."""
         where, params = _filters(
             ("list_contains(?, modality)", list(modality) if modality else None),
             ("actor_country = ?", actor.upper() if actor else None),
@@ -492,10 +477,14 @@ class Store:
             ("date >= ?", since),
             ("date <= ?", until),
         )
-        sql = f"SELECT * FROM deduplicated_events {where}" + (" ORDER BY date DESC NULLS LAST, id" if ordered else "")
+        order = "ORDER BY date DESC NULLS LAST, id" if ordered else ""
+        page = f"SELECT * FROM deduplicated_events {where} {order}"
         if limit:
-            sql += " LIMIT ?"
+            page += " LIMIT ?"
             params.append(limit)
+        sql = f"""WITH page AS ({page})
+                  SELECT p.*, d.* EXCLUDE (dedup_id) FROM page p JOIN ({_DETAILS}) d ON d.dedup_id = p.id
+                  {order.replace("ORDER BY ", "ORDER BY p.").replace(", ", ", p.")}"""
         return sql, params
 
     def start_run(self, inputs: Sequence[str], model: str) -> str:
@@ -611,17 +600,25 @@ def _regroup(db: Any, days: int) -> None:
     db.execute(f"UPDATE events SET dedup_id = {DEDUP_ID}", [days])
     db.execute("DELETE FROM deduplicated_events")
     db.execute("CREATE OR REPLACE TEMP VIEW _dyad_affected AS SELECT DISTINCT dedup_id AS id FROM events")
-    db.execute(_REFRESH)
+    db.execute(_REFRESH.format(dates="true"))
     db.execute("DROP VIEW _dyad_affected")
 
 
-def _refresh(db: Any, affected: list[str]) -> None:
+def _refresh(db: Any, affected: list[tuple[str, dt.date | None]], window: int) -> None:
+    """Recompute the deduplicated events with these ids (each given with the date of one of its
+    reports, or None when undated) from their reports, dropping those left with none."""
     import pandas
 
-    db.register("_dyad_affected", pandas.DataFrame({"id": sorted(set(affected))}))
+    dates = [d for _, d in affected if d is not None]
+    bounds = "e.date IS NULL"
+    params: list[Any] = []
+    if dates:
+        bounds = "(e.date BETWEEN ? AND ? OR e.date IS NULL)"
+        params = [min(dates) - dt.timedelta(days=window), max(dates) + dt.timedelta(days=window)]
+    db.register("_dyad_affected", pandas.DataFrame({"id": sorted({i for i, _ in affected})}))
     try:
         db.execute("DELETE FROM deduplicated_events WHERE id IN (SELECT id FROM _dyad_affected)")
-        db.execute(_REFRESH)
+        db.execute(_REFRESH.format(dates=bounds), params)
     finally:
         db.unregister("_dyad_affected")
 
@@ -768,7 +765,7 @@ def _event_dict(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _deduplicated_dict(row: dict[str, Any], reports: list[dict[str, Any]]) -> dict[str, Any]:
+def _deduplicated_dict(row: dict[str, Any]) -> dict[str, Any]:
     def actor(prefix: str) -> dict[str, Any] | None:
         if row[f"{prefix}_code"] is None and row[f"{prefix}_name"] is None:
             return None
@@ -789,5 +786,5 @@ def _deduplicated_dict(row: dict[str, Any], reports: list[dict[str, Any]]) -> di
         "confidence": row["confidence"],
         "sources": int(row["sources"]),
         "mentions": int(row["mentions"]),
-        "reports": reports,
+        "reports": [{**r, "date": r["date"].isoformat() if r["date"] else None} for r in row["reported_by"]],
     }
