@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS articles (
     n_events INTEGER,
     coded_at TIMESTAMP,
     duplicate_of VARCHAR,    -- the earlier article this one near-duplicates (a wire copy, a reprint)
-    minhash UBIGINT[]        -- its MinHash signature (dedup.py)
+    minhash BLOB             -- its MinHash signature (dedup.py), as little-endian unsigned 64-bit integers
 );
 CREATE TABLE IF NOT EXISTS article_bands (
     band_key UBIGINT,        -- an LSH band of the article's MinHash signature (dedup.py)
@@ -258,9 +258,8 @@ class Store:
             if events:
                 self.db.register("_dyad_batch", pandas.DataFrame(events, columns=_EVENT_COLUMNS))
                 try:
-                    window = self.dedup_window()
-                    self.db.execute(f"INSERT INTO events SELECT *, {DEDUP_ID} FROM _dyad_batch", [window])
-                    affected += self.db.execute(f"SELECT DISTINCT {DEDUP_ID}, date FROM _dyad_batch", [window]).fetchall()
+                    affected += self.db.execute(f"INSERT INTO events SELECT *, {DEDUP_ID} FROM _dyad_batch "
+                                                "RETURNING dedup_id, date", [self.dedup_window()]).fetchall()
                 finally:
                     self.db.unregister("_dyad_batch")
             if affected:  # recompute them from their reports (dropping those left with none)
@@ -281,7 +280,8 @@ class Store:
         signatures = {a.id: a.signature or signature(a.text) for a in articles}
         keys = band_keys([signatures[a.id] for a in articles])
         originals = self._originals(articles, signatures, keys)
-        self._insert("articles", [(*_article_row(a, now), originals[a.id], signatures[a.id]) for a in articles])
+        self._insert("articles", [(*_article_row(a, now), originals[a.id], _pack(signatures[a.id]))
+                                  for a in articles])
         self._insert_frame("article_bands", _bands_frame([a.id for a in articles], keys))
         self._insert("sentences", [(a.id, s.index, s.start, s.end, s.text) for a in articles for s in a.sentences])
         self._insert("mentions", [(a.id, m.sentence, m.start, m.end, m.text, m.kind, m.key, m.country, m.sector)
@@ -364,7 +364,7 @@ class Store:
             self.db.unregister("_dyad_keys")
         earlier: dict[int, list[tuple[str, str | None, list[int]]]] = {}
         for position, other, duplicate_of, minhash in stored:
-            earlier.setdefault(position, []).append((other, duplicate_of, minhash))
+            earlier.setdefault(position, []).append((other, duplicate_of, _unpack(minhash)))
         # earlier articles of this batch sharing a band, the first few per band
         bands["rank"] = bands.groupby("band_key").cumcount()
         pairs = bands.merge(bands[bands["rank"] < CANDIDATES_PER_BAND], on="band_key", suffixes=("", "_other"))
@@ -579,13 +579,16 @@ def _migrate_7(db: Any) -> None:
     events."""
     db.execute("DROP TABLE article_bands")
     db.execute("ALTER TABLE events ADD COLUMN dedup_id VARCHAR")
+    db.execute("ALTER TABLE articles DROP COLUMN minhash")
+    db.execute("ALTER TABLE articles ADD COLUMN minhash BLOB")
     db.execute(SCHEMA)
     rows = db.execute("SELECT id, text FROM articles ORDER BY coded_at, id").fetchall()
     if rows:
         import pandas
 
         signatures = {i: signature(text) for i, text in rows}
-        db.register("_dyad_sigs", pandas.DataFrame({"id": list(signatures), "minhash": list(signatures.values())}))
+        db.register("_dyad_sigs", pandas.DataFrame({"id": list(signatures),
+                                                     "minhash": [_pack(sig) for sig in signatures.values()]}))
         db.execute("UPDATE articles SET minhash = s.minhash FROM _dyad_sigs s WHERE articles.id = s.id")
         db.unregister("_dyad_sigs")
         db.register("_dyad_bands", _bands_frame(list(signatures), band_keys(list(signatures.values()))))
@@ -671,6 +674,18 @@ def stored_articles(path: str | Path) -> Iterator[Article]:
         while chunk := cursor.fetchmany(1000):
             for row in chunk:
                 yield Article(**dict(zip(wanted, row, strict=True)))
+
+
+def _pack(sig: Sequence[int]) -> bytes:
+    import numpy as np
+
+    return np.asarray(sig, dtype="<u8").tobytes()
+
+
+def _unpack(blob: bytes) -> Any:
+    import numpy as np
+
+    return np.frombuffer(blob, dtype="<u8")
 
 
 def _bands_frame(ids: list[str], keys: Any) -> Any:
