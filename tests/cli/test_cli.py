@@ -186,6 +186,13 @@ def test_deduplicated_events_account_for_every_report(db: Path, tmp_path: Path, 
 
     assert duckdb.sql(f"SELECT count(*), sum(len(reported_by)) FROM '{out}'").fetchall() == [
         (len(deduplicated), len(raw))]
+    table = tmp_path / "dedup.csv"
+    assert main(["export", "--db", str(db), "--format", "csv", "--dedup", "--out", str(table)]) == 0
+    rows = list(csv.DictReader(table.open()))
+    assert len(rows) == len(deduplicated) and all(r["reported_by"].startswith("[") for r in rows)
+    capsys.readouterr()
+    assert main(["events", "--db", str(db), "--dedup", "--limit", "3"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "(3 deduplicated events)"
     assert main(["export", "--db", str(db), "--format", "plover", "--dedup", "--out", str(tmp_path / "p.jsonl")]) == 2
     assert "--dedup exports parquet, csv or jsonl" in capsys.readouterr().err
 
