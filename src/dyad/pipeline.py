@@ -1,4 +1,4 @@
-"""The pipeline: ingest -> clean -> nlp -> actors -> events -> attributes -> store.
+"""The pipeline: ingest -> clean -> nlp -> actors -> events -> attributes -> quotes -> signature -> store.
 
 Every stage takes an `Article` and returns it; the loop checks that it did, so a stage that
 forgets to return breaks loudly. The nlp stage also has `pipe`, which parses a whole batch

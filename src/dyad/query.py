@@ -18,10 +18,15 @@ __all__ = ["PERIODS", "load", "plot_trend", "search", "top_actors", "top_dyads",
 PERIODS = ("day", "week", "month", "quarter", "year")
 
 
-def load(db: str | Path = "dyad.duckdb", polars: bool = False) -> Any:
-    """Every stored event as a pandas DataFrame (a polars one with `polars=True`)."""
+def load(db: str | Path = "dyad.duckdb", polars: bool = False, deduplicated: bool = False) -> Any:
+    """Every stored event as a pandas DataFrame (a polars one with `polars=True`); with
+    `deduplicated=True`, one row per real-world event, its reports listed in `reported_by`."""
     with Store(db, read_only=True) as store:
-        relation = store.db.cursor().sql("SELECT * FROM events ORDER BY date, id")
+        if deduplicated:
+            sql, params = store.deduplicated_query()
+            relation = store.db.cursor().sql(f"SELECT * FROM ({sql}) ORDER BY date, id", params=params)
+        else:
+            relation = store.db.cursor().sql("SELECT * FROM events ORDER BY date, id")
         return relation.pl() if polars else relation.df()
 
 

@@ -47,3 +47,6 @@ def test_load_gives_a_dataframe(store: Store, tmp_path: Path) -> None:
     store.close()
     frame = load(tmp_path / "d.duckdb")
     assert list(frame["article_id"]) == ["a1", "a2", "a3"] and "goldstein" in frame.columns
+    real = load(tmp_path / "d.duckdb", deduplicated=True)
+    assert list(real["sources"]) == [1, 1, 1]  # three dates, so three real-world events
+    assert [[r["article_id"] for r in reports] for reports in real["reported_by"]] == [["a1"], ["a2"], ["a3"]]
