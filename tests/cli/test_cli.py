@@ -180,6 +180,12 @@ def test_deduplicated_events_account_for_every_report(db: Path, tmp_path: Path, 
         assert event["event_type"] == first["event_type"] and event["date"] == first["date"]
         assert all(raw[r["event_id"]]["deduplicated_id"] == event["id"] for r in event["reports"])
         assert 1 <= event["sources"] <= len(event["reports"]) <= event["mentions"]
+    # the examples hold two independent reports of one meeting and a syndicated reprint of one
+    [meeting] = [e for e in deduplicated if e["event_type"] == "CONSULT" and e["date"] == "2024-02-18"
+                 and e["actor"]["country"] == "JPN" and e["recipient"]["country"] == "CHN"]
+    assert {r["article_id"] for r in meeting["reports"]} == {
+        "china-japan-munich-talks", "china-japan-munich-talks-reprint", "japan-china-ministers-munich-meeting"}
+    assert (meeting["sources"], meeting["mentions"]) == (2, 3)
     out = tmp_path / "dedup.parquet"
     assert main(["export", "--db", str(db), "--format", "parquet", "--dedup", "--out", str(out)]) == 0
     import duckdb
