@@ -124,6 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
                               "upgrade, newer ones included)")
     migrate.add_argument("--actors", action="append", default=[], metavar="PATH", help="as for `dyad code`")
 
+    serve = sub.add_parser("serve", help="the JSON API (and web pages) over a database, in a browser")
+    serve.add_argument("--db", default="dyad.duckdb")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s, this machine only)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--token", help="allow POST /api/articles with 'Authorization: Bearer TOKEN' "
+                                       "(also: DYAD_TOKEN); without one, the server only reads")
+
     regroup = sub.add_parser("regroup", help="set the deduplication window and regroup stored reports")
     regroup.add_argument("--window", type=int, required=True, metavar="DAYS",
                          help="reports in the same block of DAYS days are one event (default when coding: 1)")
@@ -152,6 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _query(args)
         if args.command == "migrate":
             return _migrate(args)
+        if args.command == "serve":
+            return _serve(args)
         if args.command == "regroup":
             with Store(args.db) as store:
                 count = store.set_dedup_window(args.window)
@@ -332,6 +341,17 @@ def _export(args: argparse.Namespace) -> int:
                        recipient=args.recipient,
                        event_type=args.event_type, modality=args.modality, since=args.since, until=args.until)
     print(f"wrote {count} {'deduplicated ' if args.dedup else ''}events to {args.out} ({args.fmt})")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .server import create_app
+
+    app = create_app(args.db, token=args.token or os.environ.get("DYAD_TOKEN") or None)
+    print(f"serving {args.db} at http://{args.host}:{args.port}/ (API docs at /docs; Ctrl-C stops)")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 

@@ -228,6 +228,13 @@ def article_id(text: str, title: str | None = None) -> str:
     return digest[:16]
 
 
+def read_record(record: Any, where: str) -> Article | InputError:
+    """One article from a JSON value with the JSON-lines fields, or the reason it is not one."""
+    if not isinstance(record, dict):
+        return InputError(where, f"expected a JSON object, got {type(record).__name__}")
+    return _guard(lambda: _from_fields(record, where, None, None), where)
+
+
 def read_text_item(text: str, **fields: Any) -> Article:
     """Build one `Article` from text in memory (the Python API's entry point)."""
     return _from_fields({"text": text, **fields}, fields.get("id") or "<text>", None, None)

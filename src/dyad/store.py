@@ -393,12 +393,12 @@ class Store:
     def events(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                since: dt.date | None = None, until: dt.date | None = None, limit: int | None = 100,
                article_id: str | None = None, modality: Sequence[str] | None = None,
-               event_id: str | None = None, dedup_id: str | None = None) -> list[dict[str, Any]]:
+               event_id: str | None = None, dedup_id: str | None = None, offset: int = 0) -> list[dict[str, Any]]:
         """Events as JSON-ready dicts, newest first. `actor`/`recipient` are ISO3 country codes;
         `modality` keeps only events stated so (default: all, negated and hypothetical too)."""
         sql, params = self.event_query(actor=actor, recipient=recipient, event_type=event_type, since=since,
                                        until=until, article_id=article_id, modality=modality, event_id=event_id,
-                                       dedup_id=dedup_id, limit=limit)
+                                       dedup_id=dedup_id, limit=limit, offset=offset)
         return list(map(_event_dict, self._stream(sql, params)))
 
     def iter_events(self, **filters: Any) -> Iterator[dict[str, Any]]:
@@ -419,7 +419,7 @@ class Store:
     def event_query(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                     since: dt.date | None = None, until: dt.date | None = None, article_id: str | None = None,
                     modality: Sequence[str] | None = None, event_id: str | None = None, dedup_id: str | None = None,
-                    limit: int | None = None, ordered: bool = True) -> tuple[str, list[Any]]:
+                    limit: int | None = None, ordered: bool = True, offset: int = 0) -> tuple[str, list[Any]]:
         """The SQL (and its parameters) selecting events, newest first, with the `sources` and
         `mentions` of their deduplicated event (as `sources_n` and `mentions_n`). Unordered
         (`ordered=False`), the rows stream in bounded memory: exports want that."""
@@ -436,8 +436,8 @@ class Store:
         )
         order = "ORDER BY date DESC NULLS LAST, article_id, sentence_index, id"
         if limit:  # the page first, then its counts: a join over every event would be slower
-            where += " " + order + " LIMIT ?"
-            params.append(limit)
+            where += " " + order + " LIMIT ? OFFSET ?"
+            params += [limit, offset]
         sql = f"""SELECT e.*, d.sources AS sources_n, d.mentions AS mentions_n
                   FROM (SELECT * FROM events {where}) e
                   LEFT JOIN (SELECT id, sources, mentions FROM deduplicated_events) d ON d.id = e.dedup_id
@@ -453,10 +453,11 @@ class Store:
 
     def deduplicated(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                      since: dt.date | None = None, until: dt.date | None = None,
-                     modality: Sequence[str] | None = None, limit: int | None = 100) -> list[dict[str, Any]]:
+                     modality: Sequence[str] | None = None, limit: int | None = 100,
+                     offset: int = 0) -> list[dict[str, Any]]:
         """Real-world events, each with the reports (article, sentence) behind it, newest first."""
         sql, params = self.deduplicated_query(actor=actor, recipient=recipient, event_type=event_type, since=since,
-                                              until=until, modality=modality, limit=limit)
+                                              until=until, modality=modality, limit=limit, offset=offset)
         return [_deduplicated_dict(row) for row in self._stream(sql, params)]
 
     def iter_deduplicated(self, **filters: Any) -> Iterator[dict[str, Any]]:
@@ -466,7 +467,7 @@ class Store:
     def deduplicated_query(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                            since: dt.date | None = None, until: dt.date | None = None,
                            modality: Sequence[str] | None = None, limit: int | None = None,
-                           ordered: bool = True) -> tuple[str, list[Any]]:
+                           ordered: bool = True, offset: int = 0) -> tuple[str, list[Any]]:
         """The SQL (and its parameters) selecting deduplicated events with the details their
         reports give (`_DETAILS`), newest first unless `ordered=False`."""
         where, params = _filters(
@@ -480,8 +481,8 @@ class Store:
         order = "ORDER BY date DESC NULLS LAST, id" if ordered else ""
         page = f"SELECT * FROM deduplicated_events {where} {order}"
         if limit:
-            page += " LIMIT ?"
-            params.append(limit)
+            page += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
         sql = f"""WITH page AS ({page})
                   SELECT p.*, d.* EXCLUDE (dedup_id) FROM page p JOIN ({_DETAILS}) d ON d.dedup_id = p.id
                   {order.replace("ORDER BY ", "ORDER BY p.").replace(", ", ", p.")}"""
@@ -515,6 +516,21 @@ class Store:
             return None
         found = self.db.execute("SELECT text FROM articles WHERE id = ?", [rows[0]["article_id"]]).fetchone()
         return rows[0], str(found[0]) if found else ""
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        """One article as stored, with the ids of its events, or None."""
+        cursor = self.db.cursor().execute(
+            """SELECT id, date, title, source, url, origin, text, removed, n_sentences, n_events, coded_at, duplicate_of,
+                      (SELECT list(e.id ORDER BY e.sentence_index, e.id) FROM events e WHERE e.article_id = a.id) AS events
+               FROM articles a WHERE id = ?""", [article_id])
+        columns = [d[0] for d in cursor.description]
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        found = dict(zip(columns, row, strict=True))
+        found["removed"] = json.loads(found["removed"]) if found["removed"] else []
+        found["events"] = found["events"] or []
+        return found
 
     def quotes(self, article_id: str | None = None, speaker: str | None = None, limit: int | None = 100,
                quote_id: str | None = None) -> list[dict[str, Any]]:

@@ -1,0 +1,242 @@
+"""`dyad serve`: a JSON API over a Dyad database, with its OpenAPI schema at /openapi.json.
+
+Reading is open; posting articles to code is off unless the server has a token, and then
+needs `Authorization: Bearer <token>`. Every request is bounded (`Limits`): page size, body
+size, articles per post and query time. Errors are JSON, `{"error": message}`, with the
+status that fits; no stack trace reaches the client.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import json
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import duckdb
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from .codebook import PLOVER_TYPES
+from .errors import DyadError, InputError
+from .query import PERIODS, top_actors, top_dyads, trend
+from .store import Store
+from .types import MODALITIES
+
+__all__ = ["Limits", "create_app"]
+
+T = TypeVar("T")
+# what ids look like; any other path is a 404 before the database is asked
+EVENT_ID = re.compile(r"^u?[0-9a-f]{16}$")
+ARTICLE_ID = re.compile(r"^[\w.:-]{1,200}$")
+
+
+@dataclass(frozen=True)
+class Limits:
+    page: int = 500  # most rows one page returns
+    body: int = 5_000_000  # bytes one POST may carry
+    articles: int = 100  # articles one POST may carry
+    query_s: float = 10.0  # a query running longer is stopped
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def create_app(db: str | Path, token: str | None = None, limits: Limits | None = None,
+               pipeline: Callable[[], Any] | None = None) -> Any:
+    """The API over the database at `db`. With a `token` the database is opened for writing
+    and POST /api/articles codes articles with `pipeline()` (default: a `Pipeline`, loaded on
+    the first post)."""
+    limits = limits or Limits()
+    store = Store(db, read_only=token is None)
+    lock = threading.Lock()  # one DuckDB connection, one query at a time
+    coding = threading.Lock()
+    coder: list[Any] = []
+    app = FastAPI(title="Dyad", version="1", description="Political event data coded from news, with its evidence.")
+
+    def run(work: Callable[[], T]) -> T:
+        """Run a query on the store, stopping it after `limits.query_s`."""
+        with lock:
+            timer = threading.Timer(limits.query_s, store.db.interrupt)
+            timer.start()
+            try:
+                return work()
+            except duckdb.InterruptException:
+                raise ApiError(503, f"the query took longer than {limits.query_s:g} s; narrow it") from None
+            finally:
+                timer.cancel()
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, err: ApiError) -> JSONResponse:
+        return JSONResponse({"error": err.message}, status_code=err.status)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, err: HTTPException) -> JSONResponse:
+        return JSONResponse({"error": str(err.detail)}, status_code=err.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, err: RequestValidationError) -> JSONResponse:
+        details = [{"where": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in err.errors()]
+        return JSONResponse({"error": "invalid request", "details": details}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, err: Exception) -> JSONResponse:
+        return JSONResponse({"error": "internal error"}, status_code=500)
+
+    def page_size(limit: int) -> int:
+        if limit > limits.page:
+            raise ApiError(422, f"limit is at most {limits.page}")
+        return limit
+
+    def filters(actor: str | None, recipient: str | None, event_type: str | None,
+                modality: list[str] | None) -> dict[str, Any]:
+        if event_type is not None and event_type.upper() not in PLOVER_TYPES:
+            raise ApiError(422, f"unknown PLOVER type {event_type!r}; one of {', '.join(PLOVER_TYPES)}")
+        for m in modality or []:
+            if m not in MODALITIES:
+                raise ApiError(422, f"unknown modality {m!r}; one of {', '.join(MODALITIES)}")
+        return {"actor": actor, "recipient": recipient, "event_type": event_type, "modality": modality or None}
+
+    def country() -> Any:  # a new Query each time: FastAPI binds one to one parameter
+        return Query(None, pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3 code")
+
+    @app.get("/api/events")
+    def events(actor: str | None = country(), recipient: str | None = country(),
+               type: str | None = Query(None, description="PLOVER event type"),
+               since: dt.date | None = None, until: dt.date | None = None,
+               modality: Annotated[list[str] | None, Query()] = None, limit: int = Query(100, ge=1),
+               offset: int = Query(0, ge=0)) -> dict[str, Any]:
+        """Events (reports), newest first, with the filters of `dyad events`; page with offset."""
+        size = page_size(limit)
+        rows = run(lambda: store.events(**filters(actor, recipient, type, modality), since=since, until=until,
+                                        limit=size + 1, offset=offset))
+        return {"events": rows[:size], "next_offset": offset + size if len(rows) > size else None}
+
+    @app.get("/api/events/{event_id}")
+    def event(event_id: str) -> dict[str, Any]:
+        """One event with its evidence, its article's metadata, its quote and the other reports
+        of the same real-world event."""
+        if not EVENT_ID.match(event_id):
+            raise ApiError(404, f"no event {event_id!r}")
+
+        def work() -> dict[str, Any] | None:
+            found = store.events(event_id=event_id, limit=1)
+            if not found:
+                return None
+            row = found[0]
+            article = store.article(row["article_id"]) or {}
+            return {
+                "event": row,
+                "article": {k: article.get(k) for k in ("id", "date", "title", "source", "url")},
+                "quotes": store.quotes(quote_id=row["quote"]) if row["quote"] else [],
+                "other_reports": store.reports(row["deduplicated_id"], but=row["id"]),
+            }
+
+        result = run(work)
+        if result is None:
+            raise ApiError(404, f"no event {event_id!r}")
+        return result
+
+    @app.get("/api/deduplicated")
+    def deduplicated(actor: str | None = country(), recipient: str | None = country(),
+                     type: str | None = Query(None, description="PLOVER event type"),
+                     since: dt.date | None = None, until: dt.date | None = None,
+                     modality: Annotated[list[str] | None, Query()] = None, limit: int = Query(100, ge=1),
+                     offset: int = Query(0, ge=0)) -> dict[str, Any]:
+        """Real-world events, each with every report of it, newest first."""
+        size = page_size(limit)
+        rows = run(lambda: store.deduplicated(**filters(actor, recipient, type, modality), since=since, until=until,
+                                              limit=size + 1, offset=offset))
+        return {"events": rows[:size], "next_offset": offset + size if len(rows) > size else None}
+
+    @app.get("/api/trend")
+    def dyad_trend(a: str = Query(..., pattern=r"^[A-Za-z]{3}$"), b: str = Query(..., pattern=r"^[A-Za-z]{3}$"),
+                   by: str = "month", directed: bool = False,
+                   min_confidence: float = Query(0.0, ge=0.0, le=1.0)) -> dict[str, Any]:
+        """Per period, the dyad's events by QuadClass and their mean Goldstein score."""
+        if by not in PERIODS:
+            raise ApiError(422, f"unknown period {by!r}; one of {', '.join(PERIODS)}")
+        rows = run(lambda: trend(store, a.upper(), b.upper(), by, directed, min_confidence))
+        for row in rows:  # periods are dates, whatever DuckDB's date_trunc gives
+            row["period"] = row["period"].date().isoformat() if isinstance(row["period"], dt.datetime) else str(row["period"])
+        return {"actor": a.upper(), "recipient": b.upper(), "by": by, "directed": directed, "periods": rows}
+
+    @app.get("/api/actors")
+    def actors(top: int = Query(20, ge=1)) -> dict[str, Any]:
+        return {"actors": run(lambda: top_actors(store, page_size(top)))}
+
+    @app.get("/api/dyads")
+    def dyads(top: int = Query(20, ge=1)) -> dict[str, Any]:
+        return {"dyads": run(lambda: top_dyads(store, page_size(top)))}
+
+    @app.get("/api/articles/{article_id}")
+    def article(article_id: str) -> dict[str, Any]:
+        """An article as ingested (text and the blocks the cleaner removed) and its events' ids."""
+        found = run(lambda: store.article(article_id)) if ARTICLE_ID.match(article_id) else None
+        if found is None:
+            raise ApiError(404, f"no article {article_id!r}")
+        return found
+
+    @app.post("/api/articles")
+    async def post_articles(request: Request) -> dict[str, Any]:
+        """Code and store articles: a JSON object, or a list of them, with the JSON-lines fields
+        (`text` or `html`; `id`, `date`, `title`, `source`, `url`)."""
+        if token is None:
+            raise ApiError(403, "posting articles is off; start the server with --token (or DYAD_TOKEN)")
+        given = request.headers.get("authorization", "")
+        if not given.startswith("Bearer ") or not hmac.compare_digest(given[7:].encode(), token.encode()):
+            raise ApiError(401, "a valid 'Authorization: Bearer <token>' header is needed")
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limits.body):
+            raise ApiError(413, f"the body is over {limits.body} bytes")
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limits.body:
+                raise ApiError(413, f"the body is over {limits.body} bytes")
+        try:
+            payload = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise ApiError(400, f"the body is not JSON: {err}") from None
+        records = payload if isinstance(payload, list) else [payload]
+        if not records or len(records) > limits.articles:
+            raise ApiError(422, f"post 1 to {limits.articles} articles")
+        return await _code(records)
+
+    async def _code(records: list[Any]) -> dict[str, Any]:
+        from .ingest import read_record
+
+        items = [read_record(r, f"item {i}") for i, r in enumerate(records)]
+        errors = [i for i in items if isinstance(i, InputError)]
+        articles = [i for i in items if not isinstance(i, InputError)]
+
+        def work() -> dict[str, Any]:
+            with coding:  # one pipeline, one batch at a time; readers go on meanwhile
+                if not coder:
+                    from .pipeline import Pipeline
+
+                    coder.append(pipeline() if pipeline else Pipeline())
+                coded = coder[0].pipe(articles)
+                with lock:
+                    store.write(coded, errors)
+            return {"articles": [a.id for a in coded], "events": sum(len(a.events) for a in coded),
+                    "errors": [{"item": e.where, "reason": e.reason} for e in errors]}
+
+        try:
+            return await run_in_threadpool(work)
+        except DyadError as err:
+            raise ApiError(500, str(err)) from None
+
+    app.state.store = store
+    return app
