@@ -66,6 +66,9 @@ class Codebook:
     def __contains__(self, cameo: object) -> bool:
         return cameo in self.codes
 
+    def get(self, cameo: str) -> Code | None:
+        return self.codes.get(cameo)
+
     def __len__(self) -> int:
         return len(self.codes)
 

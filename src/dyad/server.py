@@ -30,6 +30,7 @@ from .errors import DyadError, InputError
 from .query import PERIODS, top_actors, top_dyads, trend
 from .store import Store
 from .types import MODALITIES
+from .web import add_pages
 
 __all__ = ["Limits", "create_app"]
 
@@ -116,11 +117,14 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
                type: str | None = Query(None, description="PLOVER event type"),
                since: dt.date | None = None, until: dt.date | None = None,
                modality: Annotated[list[str] | None, Query()] = None, limit: int = Query(100, ge=1),
-               offset: int = Query(0, ge=0)) -> dict[str, Any]:
-        """Events (reports), newest first, with the filters of `dyad events`; page with offset."""
+               offset: int = Query(0, ge=0), min_confidence: float | None = Query(None, ge=0.0, le=1.0),
+               either_way: bool = False) -> dict[str, Any]:
+        """Events (reports), newest first, with the filters of `dyad events`; page with offset.
+        With `either_way`, `actor` and `recipient` match in either role."""
         size = page_size(limit)
         rows = run(lambda: store.events(**filters(actor, recipient, type, modality), since=since, until=until,
-                                        limit=size + 1, offset=offset))
+                                        limit=size + 1, offset=offset, min_confidence=min_confidence,
+                                        either_way=either_way))
         return {"events": rows[:size], "next_offset": offset + size if len(rows) > size else None}
 
     @app.get("/api/events/{event_id}")
@@ -238,5 +242,6 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
         except DyadError as err:
             raise ApiError(500, str(err)) from None
 
+    add_pages(app, store, run, page=50)
     app.state.store = store
     return app

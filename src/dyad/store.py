@@ -393,12 +393,15 @@ class Store:
     def events(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                since: dt.date | None = None, until: dt.date | None = None, limit: int | None = 100,
                article_id: str | None = None, modality: Sequence[str] | None = None,
-               event_id: str | None = None, dedup_id: str | None = None, offset: int = 0) -> list[dict[str, Any]]:
-        """Events as JSON-ready dicts, newest first. `actor`/`recipient` are ISO3 country codes;
-        `modality` keeps only events stated so (default: all, negated and hypothetical too)."""
+               event_id: str | None = None, dedup_id: str | None = None, offset: int = 0,
+               either_way: bool = False, min_confidence: float | None = None) -> list[dict[str, Any]]:
+        """Events as JSON-ready dicts, newest first. `actor`/`recipient` are ISO3 country codes
+        (`either_way`: the two in either role); `modality` keeps only events stated so (default:
+        all, negated and hypothetical too)."""
         sql, params = self.event_query(actor=actor, recipient=recipient, event_type=event_type, since=since,
                                        until=until, article_id=article_id, modality=modality, event_id=event_id,
-                                       dedup_id=dedup_id, limit=limit, offset=offset)
+                                       dedup_id=dedup_id, limit=limit, offset=offset, either_way=either_way,
+                                       min_confidence=min_confidence)
         return list(map(_event_dict, self._stream(sql, params)))
 
     def iter_events(self, **filters: Any) -> Iterator[dict[str, Any]]:
@@ -419,14 +422,21 @@ class Store:
     def event_query(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                     since: dt.date | None = None, until: dt.date | None = None, article_id: str | None = None,
                     modality: Sequence[str] | None = None, event_id: str | None = None, dedup_id: str | None = None,
-                    limit: int | None = None, ordered: bool = True, offset: int = 0) -> tuple[str, list[Any]]:
+                    limit: int | None = None, ordered: bool = True, offset: int = 0, either_way: bool = False,
+                    min_confidence: float | None = None) -> tuple[str, list[Any]]:
         """The SQL (and its parameters) selecting events, newest first, with the `sources` and
         `mentions` of their deduplicated event (as `sources_n` and `mentions_n`). Unordered
         (`ordered=False`), the rows stream in bounded memory: exports want that."""
+        pair = None
+        if either_way and actor and recipient:
+            pair = [actor.upper(), recipient.upper(), recipient.upper(), actor.upper()]
+            actor = recipient = None
         where, params = _filters(
             ("list_contains(?, modality)", list(modality) if modality else None),
             ("actor_country = ?", actor.upper() if actor else None),
             ("recipient_country = ?", recipient.upper() if recipient else None),
+            ("((actor_country = ? AND recipient_country = ?) OR (actor_country = ? AND recipient_country = ?))", pair),
+            ("confidence >= ?", min_confidence),
             ("article_id = ?", article_id),
             ("id = ?", event_id),
             ("dedup_id = ?", dedup_id),
@@ -713,9 +723,13 @@ def _bands_frame(ids: list[str], keys: Any) -> Any:
 
 
 def _filters(*conditions: tuple[str, Any]) -> tuple[str, list[Any]]:
-    """A WHERE clause from (condition with one ?, value) pairs, leaving out empty values."""
+    """A WHERE clause from (condition, value) pairs, leaving out empty values. A condition has
+    one ?, or as many as its value (a list of several) has items."""
     used = [(sql, value) for sql, value in conditions if value]
-    return ("WHERE " + " AND ".join(sql for sql, _ in used) if used else ""), [value for _, value in used]
+    params: list[Any] = []
+    for sql, value in used:
+        params += value if sql.count("?") > 1 else [value]
+    return ("WHERE " + " AND ".join(sql for sql, _ in used) if used else ""), params
 
 
 def _article_row(article: Article, now: dt.datetime) -> tuple[Any, ...]:
