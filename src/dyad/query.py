@@ -13,7 +13,7 @@ from .errors import DyadError
 from .store import Store
 from .types import FACTUAL
 
-__all__ = ["PERIODS", "load", "plot_trend", "search", "top_actors", "top_dyads", "trend"]
+__all__ = ["PERIODS", "load", "places", "plot_trend", "search", "top_actors", "top_dyads", "trend"]
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 
@@ -111,5 +111,16 @@ def search(store: Store, text: str, limit: int = 20) -> list[dict[str, Any]]:
                              WHERE e.article_id = s.article_id AND e.sentence_index = s.sentence_index), []) AS events
             FROM sentences s JOIN articles a ON a.id = s.article_id
             WHERE {where} ORDER BY a.date DESC NULLS LAST, s.article_id, s.sentence_index LIMIT ?""", [*words, limit])
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def places(store: Store, top: int = 500) -> list[dict[str, Any]]:
+    """The places events happened in, busiest first, with their coordinates and event counts."""
+    cursor = store.db.cursor().execute(
+        """SELECT location_name AS name, location_country AS country, location_lat AS lat, location_lon AS lon,
+                  count(*) AS events, round(avg(goldstein), 2) AS mean_goldstein
+           FROM events WHERE location_lat IS NOT NULL AND location_lon IS NOT NULL AND list_contains(?, modality)
+           GROUP BY 1, 2, 3, 4 ORDER BY events DESC, 1 LIMIT ?""", [list(FACTUAL), top])
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

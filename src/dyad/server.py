@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException
 
 from .codebook import PLOVER_TYPES
 from .errors import DyadError, InputError
-from .query import PERIODS, top_actors, top_dyads, trend
+from .query import PERIODS, places, top_actors, top_dyads, trend
 from .store import Store
 from .types import MODALITIES
 from .web import add_pages
@@ -183,6 +183,11 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
     @app.get("/api/dyads")
     def dyads(top: int = Query(20, ge=1)) -> dict[str, Any]:
         return {"dyads": run(lambda: top_dyads(store, page_size(top)))}
+
+    @app.get("/api/places")
+    def event_places(top: int = Query(500, ge=1)) -> dict[str, Any]:
+        """Where events happened: places with coordinates and event counts, busiest first."""
+        return {"places": run(lambda: places(store, page_size(top)))}
 
     @app.get("/api/articles/{article_id}")
     def article(article_id: str) -> dict[str, Any]:

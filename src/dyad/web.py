@@ -6,7 +6,9 @@ page links its JSON twin in the API.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -21,10 +23,10 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
 from .codebook import PLOVER_TYPES, default_codebook
-from .query import PERIODS, top_actors, top_dyads, trend
+from .query import PERIODS, places, top_actors, top_dyads, trend
 from .store import Store
 
-__all__ = ["add_pages", "segments", "trend_svg"]
+__all__ = ["add_pages", "map_svg", "network_svg", "segments", "trend_svg"]
 
 HERE = Path(__file__).parent
 EVENT_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -89,6 +91,70 @@ def trend_svg(rows: list[dict[str, Any]], width: int = 900, height: int = 280) -
     return Markup("".join(parts))
 
 
+def _tone(goldstein: float | None) -> str:
+    """Red for conflict, blue for cooperation, grey in between."""
+    g = goldstein or 0.0
+    if g <= -1:
+        return "#ca0020"
+    return "#2b7bba" if g >= 1 else "#888888"
+
+
+def network_svg(dyads: list[dict[str, Any]], size: int = 420) -> Markup:
+    """Who acts on whom: the countries of the busiest dyads on a circle, a line from actor to
+    recipient as wide as their events are many, coloured by mean Goldstein."""
+    if not dyads:
+        return Markup('<p class="muted">No dyads yet.</p>')
+    nodes = sorted({d["actor"] for d in dyads} | {d["recipient"] for d in dyads})
+    centre, radius = size / 2, size / 2 - 40
+    at = {n: (centre + radius * math.cos(2 * math.pi * i / len(nodes) - math.pi / 2),
+              centre + radius * math.sin(2 * math.pi * i / len(nodes) - math.pi / 2)) for i, n in enumerate(nodes)}
+    most = max(d["events"] for d in dyads)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="100%" role="img" '
+             'aria-label="network of who acts on whom"><defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" '
+             'markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto">'
+             '<path d="M0,0L10,5L0,10Z" fill="#555"/></marker></defs>']
+    for d in dyads:
+        (x1, y1), (x2, y2) = at[d["actor"]], at[d["recipient"]]
+        length = math.hypot(x2 - x1, y2 - y1) or 1.0
+        x2, y2 = x2 - (x2 - x1) * 15 / length, y2 - (y2 - y1) * 15 / length  # the arrow stops at the node's rim
+        width = 1 + 5 * d["events"] / most
+        parts.append(f'<line class="edge" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                     f'stroke="{_tone(d["mean_goldstein"])}" stroke-width="{width:.1f}" stroke-opacity="0.7" '
+                     f'marker-end="url(#arrow)"><title>{html.escape(d["actor"])} → {html.escape(d["recipient"])}: '
+                     f'{d["events"]} events, mean Goldstein {d["mean_goldstein"]:+.2f}</title></line>')
+    for n, (x, y) in at.items():
+        parts.append(f'<a href="/events?actor={html.escape(n)}"><circle class="node" cx="{x:.1f}" cy="{y:.1f}" r="13" '
+                     f'fill="#23395d"/><text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" fill="#fff">'
+                     f'{html.escape(n)}</text></a>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+@functools.cache
+def _outlines() -> list[tuple[str, str, str]]:
+    """The base map shipped with Dyad: (ISO3, name, SVG path) per country (tools/world_map.py)."""
+    lines = (HERE / "data" / "world-110m.tsv").read_text(encoding="utf-8").splitlines()
+    return [tuple(line.split("\t")) for line in lines if line and not line.startswith("#")]  # type: ignore[misc]
+
+
+def map_svg(points: list[dict[str, Any]]) -> Markup:
+    """Event places as circles (area by event count, colour by mean Goldstein) on country
+    outlines, in an equirectangular projection."""
+    parts = ['<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 180" width="100%" role="img" '
+             'aria-label="map of event locations"><rect width="360" height="180" fill="#eef4fa"/>']
+    for iso3, name, path in _outlines():
+        parts.append(f'<path class="country" data-iso3="{iso3}" d="{path}" fill="#dcdcdc" stroke="#fff" stroke-width="0.2">'
+                     f'<title>{html.escape(name)}</title></path>')
+    most = max((p["events"] for p in points), default=1)
+    for p in points:
+        r = 0.8 + 4 * math.sqrt(p["events"] / most)
+        parts.append(f'<circle class="place" cx="{p["lon"] + 180:.2f}" cy="{90 - p["lat"]:.2f}" r="{r:.2f}" '
+                     f'fill="{_tone(p["mean_goldstein"])}" fill-opacity="0.6" stroke="#333" stroke-width="0.15">'
+                     f'<title>{html.escape(p["name"] or "")}: {p["events"]} events</title></circle>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
 def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any], page: int) -> None:
     """Mount the pages and their stylesheet on the API's app."""
     templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
@@ -100,8 +166,10 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def overview() -> HTMLResponse:
-        summary, actors, dyads = run(lambda: (store.summary(), top_actors(store, 15), top_dyads(store, 15)))
-        return render("overview.html", summary=summary, actors=actors, dyads=dyads)
+        summary, actors, dyads, spots = run(lambda: (store.summary(), top_actors(store, 15), top_dyads(store, 30),
+                                                      places(store)))
+        return render("overview.html", summary=summary, actors=actors, dyads=dyads[:15], network=network_svg(dyads),
+                      world=map_svg(spots))
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def events_page(request: Request) -> HTMLResponse:
