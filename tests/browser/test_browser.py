@@ -1,0 +1,107 @@
+"""The pages in a real headless Chromium (Debian's, driven by Playwright): what an analyst
+clicks through, and that a script in an article never runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from dyad.store import Store
+from tests.server.test_pages import _hostile_article
+from tests.store.test_store import _article
+
+CHROMIUM = os.environ.get("DYAD_CHROMIUM", "/usr/bin/chromium")
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run installs it)", allow_module_level=True)
+playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (make test installs it)")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("browser") / "pages.duckdb"
+    with Store(db) as store:
+        store.write([_article(f"a{i}", day=dt.date(2024, 1 + i, 5)) for i in range(3)] + [_hostile_article()])  # type: ignore[list-item]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "dyad", "serve", "--db", str(db), "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(url + "/api/actors", timeout=2)
+            break
+        except httpx.TransportError:
+            assert process.poll() is None and time.monotonic() < deadline, "dyad serve did not start"
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.dialogs = []  # type: ignore[attr-defined]
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def test_overview_shows_actors_network_and_map(server: str, page: Any) -> None:
+    page.goto(server + "/")
+    assert page.locator("#top-actors tr").count() == 2  # header and RUS
+    assert page.locator("#network line.edge").count() == 1 and page.locator("#network circle.node").count() == 2
+    assert page.locator("#map path.country").count() > 150 and page.locator("#map circle.place").count() == 1
+
+
+def test_filter_the_events_table_and_open_an_event(server: str, page: Any) -> None:
+    page.goto(server + "/events")
+    assert page.locator("#events tr").count() == 5
+    page.fill("input[name=since]", "2024-02-01")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/events?**since=2024-02-01**")
+    assert page.locator("#events tr").count() == 4  # header, March, February and the May article
+    page.locator("#events a").first.click()
+    page.wait_for_url("**/events/*")
+    marks = {m.get_attribute("class"): m.inner_text() for m in page.locator("#sentence mark").all()}
+    assert marks["actor"] == "Russia" and marks["event"] == "expelled" and marks["recipient"] == "Japanese diplomats"
+
+
+def test_a_script_in_an_article_is_shown_not_run(server: str, page: Any) -> None:
+    page.goto(server + "/events?since=2024-05-01")
+    page.locator("#events a").first.click()
+    page.wait_for_url("**/events/*")
+    assert "<script>alert('owned')</script>" in page.locator("#sentence").inner_text()
+    assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+def test_dyad_chart(server: str, page: Any) -> None:
+    page.goto(server + "/dyads/RUS/JPN?by=month")
+    assert page.locator("#trend-chart rect.q3").count() == 4
+    page.locator("#periods a").first.click()
+    page.wait_for_url("**/events?**either_way=1**")
+    assert page.locator("#events tr").count() == 2
