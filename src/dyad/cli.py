@@ -57,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--actors", action="append", default=[], metavar="PATH",
                       help="your own actor file or folder of .yaml files, added to the built-in knowledge base and "
                            "winning over it; repeatable (also: DYAD_ACTORS, paths separated by ':')")
-    code.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    code.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                      help="processes coding at once, each with its own model (default: all %(default)s cores)")
+    code.add_argument("--quiet", action="store_true", help="no progress bar, summary or throughput line")
 
     events = sub.add_parser("events", help="list stored events")
     events.add_argument("--db", default="dyad.duckdb")
@@ -175,19 +177,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _code(args: argparse.Namespace) -> int:
+    from .ingest import estimate
     from .pipeline import Pipeline, code_paths
 
+    if args.workers < 1:
+        raise DyadError("--workers is at least 1")
     show = not args.quiet and sys.stderr.isatty()
     bar: Any = None
     if show:
         from tqdm import tqdm
 
-        bar = tqdm(desc="coding", unit=" items", file=sys.stderr)
+        bar = tqdm(desc="coding", unit=" articles", total=estimate(args.paths), file=sys.stderr)
     actors = [*args.actors, *[p for p in os.environ.get("DYAD_ACTORS", "").split(os.pathsep) if p]]
     pipeline = Pipeline(actors=actors)
     with Store(args.db) as store:
         report = code_paths(args.paths, store, pipeline, default_date=args.date, source=args.source,
-                            progress=bar.update if bar is not None else None)
+                            progress=bar.update if bar is not None else None, workers=args.workers)
         summary = store.summary()
     if bar is not None:
         bar.close()
@@ -197,6 +202,7 @@ def _code(args: argparse.Namespace) -> int:
         print(f"coded {report.articles} articles, {report.events} events into {args.db}"
               f" ({len(report.errors)} items skipped)")
         _print_summary(summary)
+        print(f"throughput: {report.throughput()}, {args.workers} worker(s)", file=sys.stderr)
     return 1 if report.errors and not report.articles else 0
 
 

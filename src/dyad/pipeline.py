@@ -7,7 +7,10 @@ at once (spaCy is much faster on batches).
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import multiprocessing
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +38,14 @@ class RunReport:
     articles: int = 0
     events: int = 0
     errors: list[InputError] = field(default_factory=list)
+    words: int = 0
+    seconds: float = 0.0
+
+    def throughput(self) -> str:
+        """The run's one-line summary of speed."""
+        seconds = max(self.seconds, 1e-9)
+        return (f"{self.articles} articles, {self.words} words in {self.seconds:.1f} s: "
+                f"{self.articles / seconds:.1f} articles/s, {self.words / seconds:.0f} words/s")
 
 
 class Pipeline:
@@ -45,6 +56,7 @@ class Pipeline:
         base and winning over it (see `ActorDictionary.extend`)."""
         nlp = nlp if nlp is not None else load_model()
         actors = list(actors)
+        self.actor_paths = actors  # a worker process builds its own Pipeline from them
         self.dictionary = ActorDictionary.load(extra=actors) if actors else default_dictionary()
         self.parser = Parser(nlp)
         coder = EventCoder(dictionary=self.dictionary)
@@ -96,38 +108,84 @@ def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 def code_paths(paths: Iterable[str], store: Store, pipeline: Pipeline | None = None, default_date: dt.date | None = None,
                source: str | None = None, batch_size: int = 32,
-               progress: Callable[[int], None] | None = None) -> RunReport:
+               progress: Callable[[int], None] | None = None, workers: int = 1) -> RunReport:
     """Read, code and store every article under `paths`; bad items are reported, not fatal."""
     paths = list(paths)
-    return code_articles(read(paths, default_date, source), store, pipeline, paths, batch_size, progress)
+    return code_articles(read(paths, default_date, source), store, pipeline, paths, batch_size, progress, workers)
 
 
 def code_articles(items: Iterable[Article | InputError], store: Store, pipeline: Pipeline | None = None,
                   inputs: Sequence[str] = (), batch_size: int = 32,
-                  progress: Callable[[int], None] | None = None) -> RunReport:
-    """Code and store articles (input errors among them are recorded), as one run."""
+                  progress: Callable[[int], None] | None = None, workers: int = 1) -> RunReport:
+    """Code and store articles (input errors among them are recorded), as one run. With
+    `workers` > 1, that many processes code batches, each with its own model, and this one
+    writes them to the store in input order."""
+    started = time.perf_counter()
     pipeline = pipeline or Pipeline()
     report = RunReport()
     meta = pipeline.parser.nlp.meta
     run_id = store.start_run(list(inputs), meta.get("name", "?") + "-" + meta.get("version", "?"))
+    pending: collections.deque[tuple[int, list[InputError]]] = collections.deque()
     seen: set[str] = set()
-    for batch in batches(items, batch_size):
-        errors = [item for item in batch if isinstance(item, InputError)]
-        articles = []
-        for item in batch:
-            if not isinstance(item, Article):
-                continue
-            if item.id in seen:  # the same id twice in one run: keep the first, say so
-                errors.append(InputError(item.origin or item.id, f"duplicate article id {item.id!r}; the first one was kept"))
-                continue
-            seen.add(item.id)
-            articles.append(item)
-        coded = pipeline.pipe(articles)
+
+    def jobs() -> Iterator[list[Article]]:
+        for batch in batches(items, batch_size):
+            errors = [item for item in batch if isinstance(item, InputError)]
+            articles = []
+            for item in batch:
+                if not isinstance(item, Article):
+                    continue
+                if item.id in seen:  # the same id twice in one run: keep the first, say so
+                    errors.append(InputError(item.origin or item.id, f"duplicate article id {item.id!r}; the first one was kept"))
+                    continue
+                seen.add(item.id)
+                articles.append(item)
+            pending.append((len(batch), errors))
+            yield articles
+
+    for coded in _coded(jobs(), pipeline, workers):
+        size, errors = pending.popleft()
         store.write(coded, errors)
         report.articles += len(coded)
         report.events += sum(len(a.events) for a in coded)
+        report.words += sum(len(a.text.split()) for a in coded)
         report.errors.extend(errors)
         if progress is not None:
-            progress(len(batch))
+            progress(size)
     store.finish_run(run_id, report.articles, report.events, len(report.errors))
+    report.seconds = time.perf_counter() - started
     return report
+
+
+def _coded(jobs: Iterator[list[Article]], pipeline: Pipeline, workers: int) -> Iterator[list[Article]]:
+    """Each batch of articles coded, in order: here, or by `workers` processes."""
+    if workers <= 1:
+        for articles in jobs:
+            yield pipeline.pipe(articles)
+        return
+    global _WORKER_PIPELINE
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    if fork:  # the children start with this process's pipeline, model loaded: no second load
+        _WORKER_PIPELINE = pipeline
+    with context.Pool(workers, initializer=None if fork else _start_worker, initargs=() if fork else
+                      (pipeline.actor_paths,)) as pool:
+        yield from pool.imap(_code_batch, jobs)
+
+
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _start_worker(actor_paths: list[str | Path]) -> None:
+    global _WORKER_PIPELINE
+    _WORKER_PIPELINE = Pipeline(actors=actor_paths)
+
+
+def _code_batch(articles: list[Article]) -> list[Article]:
+    """A worker's job: code a batch and send it back without its spaCy objects."""
+    assert _WORKER_PIPELINE is not None
+    coded = _WORKER_PIPELINE.pipe(articles)
+    for article in coded:
+        for sentence in article.sentences:
+            sentence.span = None
+    return coded

@@ -231,3 +231,17 @@ def test_migrate_recodes_stored_articles_into_a_new_database(db: Path, tmp_path:
     assert after < before  # a ten-year window merges reports of one dyad and type across dates
     assert main(["regroup", "--window", "0", "--db", str(out)]) == 2
     assert "at least 1 day" in capsys.readouterr().err
+
+
+def test_two_workers_code_what_one_does(db: Path, tmp_path: Path) -> None:
+    from dyad.pipeline import code_paths
+    from dyad.store import Store
+
+    counted: list[int] = []
+    with Store(tmp_path / "two.duckdb") as store:
+        report = code_paths([str(EXAMPLES)], store, workers=2, batch_size=4, progress=counted.append)
+        two = {(e["id"], e["cameo"], e["date"], e["sources"]) for e in store.events(limit=None)}
+    with Store(db, read_only=True) as store:
+        one = {(e["id"], e["cameo"], e["date"], e["sources"]) for e in store.events(limit=None)}
+    assert two == one and report.articles == sum(counted) == len(EXAMPLES.read_text().splitlines())
+    assert report.words > 0 and "articles/s" in report.throughput()
