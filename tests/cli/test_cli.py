@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -115,7 +116,9 @@ def test_progress_bar_on_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixtur
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     assert main(["code", str(EXAMPLES), "--db", str(tmp_path / "d.duckdb")]) == 0
     err = capsys.readouterr().err
-    assert "coding" in err and f"{len(EXAMPLES.read_text().splitlines())} items" in err
+    n = len(EXAMPLES.read_text().splitlines())
+    assert "coding: 100%" in err and f"{n}/{n}" in err  # a total, so an ETA
+    assert re.search(rf"throughput: {n} articles, \d+ words in [\d.]+ s: [\d.]+ articles/s", err)
 
 
 def test_modality_filter(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
