@@ -4,7 +4,8 @@
 
 On a generated corpus (`bench/corpus.py`) it times, in one run:
 - the baseline: spaCy's `nlp.pipe` over every article's text, one process;
-- `dyad code corpus.jsonl --workers N` end to end into a new DuckDB file, for each N.
+- `dyad code corpus.jsonl --workers N` end to end into a new DuckDB file, for each N;
+- with `--dask`, `dyad code --dask local --workers 2` (Parquet, then loaded into DuckDB).
 It reports words per second, the ratio of each run to the baseline, the scaling from one
 worker to two, and each run's peak memory (the largest process, from /proc VmHWM or getrusage).
 """
@@ -41,6 +42,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--dask", action="store_true", help="also time a Dask LocalCluster of two workers")
+    parser.add_argument("--partition-size", type=int, default=250)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
@@ -65,6 +68,14 @@ def main() -> None:
                 "s": round(seconds, 1), "words_per_s": round(words / seconds), "events": int(events.group(1)) if events else None,
                 "vs_baseline": round(base["s"] / seconds, 2), "peak_mib": round(peak / 1024),
             }
+        if args.dask:  # the same with a Dask LocalCluster of two worker processes
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "dyad", "code", str(corpus), "--db", str(folder / "dask.duckdb"),
+                            "--dask", "local", "--workers", "2", "--out", str(folder / "parquet"),
+                            "--partition-size", str(args.partition_size)], check=True, capture_output=True, text=True)
+            seconds = time.perf_counter() - started
+            result["dask_local_2"] = {"s": round(seconds, 1), "words_per_s": round(words / seconds),
+                                      "vs_baseline": round(base["s"] / seconds, 2)}
         if "workers_1" in result and "workers_2" in result:
             one, two = result["workers_1"], result["workers_2"]
             result["scaling_2_over_1"] = round(one["s"] / two["s"], 2)  # type: ignore[index]

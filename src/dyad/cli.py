@@ -59,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
                            "winning over it; repeatable (also: DYAD_ACTORS, paths separated by ':')")
     code.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                       help="processes coding at once, each with its own model (default: all %(default)s cores)")
+    code.add_argument("--dask", metavar="SCHEDULER",
+                      help="code on a Dask cluster: its scheduler's address, or 'local' for one on this machine "
+                           "with --workers processes; needs --out")
+    code.add_argument("--out", type=Path, help="with --dask: folder for the Parquet the workers write")
+    code.add_argument("--partition-size", type=int, default=500, help="with --dask: articles a task codes")
     code.add_argument("--quiet", action="store_true", help="no progress bar, summary or throughput line")
 
     events = sub.add_parser("events", help="list stored events")
@@ -182,6 +187,8 @@ def _code(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise DyadError("--workers is at least 1")
+    if args.dask:
+        return _code_on_dask(args)
     show = not args.quiet and sys.stderr.isatty()
     bar: Any = None
     if show:
@@ -204,6 +211,29 @@ def _code(args: argparse.Namespace) -> int:
         _print_summary(summary)
         print(f"throughput: {report.throughput()}, {args.workers} worker(s)", file=sys.stderr)
     return 1 if report.errors and not report.articles else 0
+
+
+def _code_on_dask(args: argparse.Namespace) -> int:
+    import time
+
+    from .cluster import code_on_dask, load_parquet
+
+    if args.out is None:
+        raise DyadError("--dask needs --out DIR, a folder the workers can write to and this machine can read")
+    actors = [*args.actors, *[p for p in os.environ.get("DYAD_ACTORS", "").split(os.pathsep) if p]]
+    started = time.perf_counter()
+    totals = code_on_dask(args.paths, args.out, args.dask, args.workers, args.partition_size, actors, args.date,
+                          args.source)
+    counts = load_parquet(args.out, Path(args.db))
+    seconds = time.perf_counter() - started
+    if not args.quiet:
+        print(f"coded {totals['articles']} articles, {totals['events']} events in {totals['partitions']} partitions "
+              f"into {args.out}, loaded into {args.db} ({counts['articles']} articles, {counts['events']} events; "
+              f"{totals['errors']} items skipped)")
+        print(f"throughput: {totals['articles']} articles, {totals['words']} words in {seconds:.1f} s: "
+              f"{totals['articles'] / seconds:.1f} articles/s, {totals['words'] / seconds:.0f} words/s, "
+              f"Dask ({args.dask})", file=sys.stderr)
+    return 1 if totals["errors"] and not totals["articles"] else 0
 
 
 def _events(args: argparse.Namespace) -> int:

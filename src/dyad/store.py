@@ -188,6 +188,8 @@ _EVENT_COLUMNS = [
     "location_type", "sentence", "evidence", "confidence", "mentions", "pattern", "quote_id", "notes",
 ]
 SCHEMA_VERSION = "8"
+# the tables a batch writes rows to (deduplicated_events is derived from events)
+TABLES = ("articles", "article_bands", "sentences", "mentions", "events", "quotes", "input_errors")
 DEDUP_WINDOW_DAYS = 1
 CHECKPOINT_MB = 256
 # Articles compared per shared LSH band, earliest first. A band common to many articles is

@@ -1,0 +1,184 @@
+"""Coding on a Dask cluster: `dyad code PATH... --dask SCHEDULER|local --out DIR`.
+
+The input is cut into partitions (line ranges of JSON-lines files, whole CSV files, groups of
+other files), which the workers read from shared storage themselves. Each partition is coded
+by a worker's own `Pipeline` and written as one Parquet file per table under
+`DIR/<table>/part-NNNNN.parquet`, with the same rows `dyad code` stores. `load_parquet` then
+loads a folder into a DuckDB database and redoes what needs every article at once: near-
+duplicates across partitions and the deduplicated events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import DyadError, InputError
+from .ingest import SUFFIXES, read
+from .store import TABLES, Store, _regroup
+from .types import Article
+
+__all__ = ["Partition", "code_on_dask", "code_partition", "load_parquet", "partitions"]
+
+
+@dataclass(frozen=True)
+class Partition:
+    number: int
+    files: tuple[str, ...]
+    first_line: int = 0  # for one JSON-lines file: its lines [first_line, last_line)
+    last_line: int | None = None
+
+
+def partitions(paths: Sequence[str], size: int = 500) -> list[Partition]:
+    """Cut the input into partitions of about `size` articles."""
+    files: list[Path] = []
+    for raw in paths:
+        if raw == "-":
+            raise DyadError("a Dask run reads files its workers can reach, not stdin")
+        path = Path(raw)
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        else:
+            files.append(path)
+    out: list[Partition] = []
+    loose: list[str] = []
+    for file in files:
+        if file.suffix.lower() == ".jsonl" and file.is_file():
+            with file.open("rb") as f:
+                lines = sum(1 for _ in f)
+            for first in range(0, max(lines, 1), size):
+                out.append(Partition(len(out), (str(file),), first, first + size))
+        elif file.suffix.lower() == ".csv":
+            out.append(Partition(len(out), (str(file),)))
+        else:
+            loose.append(str(file))
+    for start in range(0, len(loose), size):
+        out.append(Partition(len(out), tuple(loose[start : start + size])))
+    return out
+
+
+def _items(part: Partition, default_date: dt.date | None, source: str | None) -> Iterator[Article | InputError]:
+    if part.last_line is None:
+        yield from read(part.files, default_date, source)
+        return
+    with open(part.files[0], encoding="utf-8", errors="surrogateescape") as f:
+        chunk = "".join(itertools.islice(f, part.first_line, part.last_line))
+    with tempfile.TemporaryDirectory() as folder:  # read() takes files: the lines, as one
+        piece = Path(folder) / f"{Path(part.files[0]).stem}.jsonl"
+        piece.write_text(chunk, encoding="utf-8", errors="surrogateescape")
+        for item in read([str(piece)], default_date, source):
+            if isinstance(item, InputError):  # name the line in the original file
+                where, _, line = item.where.rpartition(":")
+                item = InputError(f"{part.files[0]}:{part.first_line + int(line)}" if line.isdigit() else part.files[0],
+                                  item.reason)
+            elif item.origin:
+                item.origin = f"{part.files[0]}:{part.first_line + int(item.origin.rpartition(':')[2])}"
+            yield item
+
+
+_PIPELINE: Any = None
+
+
+def code_partition(part: Partition, out: str, actors: Sequence[str] = (), default_date: dt.date | None = None,
+                   source: str | None = None) -> dict[str, int]:
+    """A worker's task: code one partition into `out/<table>/part-NNNNN.parquet`."""
+    global _PIPELINE
+    from .pipeline import Pipeline, code_articles
+
+    if _PIPELINE is None:  # one model per worker process, loaded by its first task
+        _PIPELINE = Pipeline(actors=list(actors))
+    with Store(":memory:") as store:
+        report = code_articles(_items(part, default_date, source), store, _PIPELINE, list(part.files))
+        for table in TABLES:
+            folder = Path(out) / table
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / f"part-{part.number:05d}.parquet"
+            store.db.execute(f"COPY {table} TO '{target}' (FORMAT parquet)")
+    return {"articles": report.articles, "events": report.events, "errors": len(report.errors),
+            "words": report.words}
+
+
+def code_on_dask(paths: Sequence[str], out: Path, scheduler: str = "local", workers: int | None = None,
+                 size: int = 500, actors: Sequence[str] = (), default_date: dt.date | None = None,
+                 source: str | None = None) -> dict[str, int]:
+    """Code `paths` on a Dask cluster (`scheduler` is its address, or "local" for a
+    LocalCluster of `workers` processes on this machine) into Parquet under `out`."""
+    import dask.bag as db
+    from distributed import Client, LocalCluster
+
+    parts = partitions(paths, size)
+    out.mkdir(parents=True, exist_ok=True)
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    else:
+        cluster, client = None, Client(scheduler)
+    try:
+        bag = db.from_sequence(parts, npartitions=len(parts) or 1)
+        results = bag.map(code_partition, out=str(out.resolve()), actors=list(actors), default_date=default_date,
+                          source=source).compute()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    totals = {"partitions": len(parts)}
+    for key in ("articles", "events", "errors", "words"):
+        totals[key] = sum(r[key] for r in results)
+    return totals
+
+
+def load_parquet(folder: Path, db: Path) -> dict[str, int]:
+    """Load a folder that `code_on_dask` wrote into a DuckDB database (new or of this
+    schema), replacing articles coded before; then find near-duplicates across partitions and
+    regroup the deduplicated events."""
+    import numpy as np
+
+    from .dedup import THRESHOLD
+
+    if not (folder / "articles").is_dir():
+        raise DyadError(f"{folder} holds no Parquet written by a Dask run (no articles/ folder)")
+    with Store(db) as store:
+        con = store.db
+        con.execute("BEGIN TRANSACTION")
+        try:
+            new_ids = f"SELECT id FROM read_parquet('{folder}/articles/*.parquet')"
+            for table, column in (("events", "article_id"), ("quotes", "article_id"), ("article_bands", "article_id"),
+                                  ("sentences", "article_id"), ("mentions", "article_id"), ("articles", "id")):
+                con.execute(f"DELETE FROM {table} WHERE {column} IN ({new_ids})")
+            if any((folder / "input_errors").glob("*.parquet")):  # the same rejected items, once
+                con.execute(f"""DELETE FROM input_errors WHERE (item, reason) IN
+                                (SELECT (item, reason) FROM read_parquet('{folder}/input_errors/*.parquet'))""")
+            for table in TABLES:
+                if any((folder / table).glob("*.parquet")):
+                    con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet('{folder}/{table}/*.parquet')")
+            # near-duplicates across partitions: an article sharing a band with an earlier one
+            pairs = con.execute(
+                """SELECT DISTINCT a.id, o.id, o.duplicate_of, a.minhash, o.minhash, o.coded_at, o.id
+                   FROM article_bands ba JOIN article_bands bo ON ba.band_key = bo.band_key
+                   JOIN articles a ON a.id = ba.article_id JOIN articles o ON o.id = bo.article_id
+                   WHERE a.duplicate_of IS NULL AND (o.coded_at < a.coded_at OR (o.coded_at = a.coded_at AND o.id < a.id))
+                   ORDER BY 1, 6, 7""").fetchall()
+            originals: dict[str, str] = {}
+            for article, other, other_original, sig, other_sig, _, _ in pairs:
+                if article in originals or other_original == article:
+                    continue
+                same = np.count_nonzero(np.frombuffer(sig, "<u8") == np.frombuffer(other_sig, "<u8")) / 64
+                if same >= THRESHOLD:
+                    originals[article] = other_original or other
+            for article, original in originals.items():
+                con.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", [original, article])
+            _regroup(con, store.dedup_window())
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in ("articles", "events")}
+    return counts
+
