@@ -217,6 +217,7 @@ def _code_on_dask(args: argparse.Namespace) -> int:
     import time
 
     from .cluster import code_on_dask, load_parquet
+    from .pipeline import RunReport
 
     if args.out is None:
         raise DyadError("--dask needs --out DIR, a folder the workers can write to and this machine can read")
@@ -225,27 +226,27 @@ def _code_on_dask(args: argparse.Namespace) -> int:
     totals = code_on_dask(args.paths, args.out, args.dask, args.workers, args.partition_size, actors, args.date,
                           args.source)
     counts = load_parquet(args.out, Path(args.db))
-    seconds = time.perf_counter() - started
+    report = RunReport(articles=totals["articles"], events=totals["events"], words=totals["words"],
+                       seconds=time.perf_counter() - started)
     if not args.quiet:
         print(f"coded {totals['articles']} articles, {totals['events']} events in {totals['partitions']} partitions "
               f"into {args.out}, loaded into {args.db} ({counts['articles']} articles, {counts['events']} events; "
               f"{totals['errors']} items skipped)")
-        print(f"throughput: {totals['articles']} articles, {totals['words']} words in {seconds:.1f} s: "
-              f"{totals['articles'] / seconds:.1f} articles/s, {totals['words'] / seconds:.0f} words/s, "
-              f"Dask ({args.dask})", file=sys.stderr)
+        print(f"throughput: {report.throughput()}, Dask ({args.dask})", file=sys.stderr)
     return 1 if totals["errors"] and not totals["articles"] else 0
 
 
 def _events(args: argparse.Namespace) -> int:
-    if args.dedup:
-        return _deduplicated(args)
+    filters = {"actor": args.actor, "recipient": args.recipient, "event_type": args.event_type, "since": args.since,
+               "until": args.until, "limit": args.limit or None, "modality": args.modality}
     with Store(args.db, read_only=True) as store:
-        rows = store.events(actor=args.actor, recipient=args.recipient, event_type=args.event_type,
-                            since=args.since, until=args.until, limit=args.limit or None, modality=args.modality)
+        rows = store.deduplicated(**filters) if args.dedup else store.events(**filters)
     out = sys.stdout
     if args.format == "jsonl":
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif args.dedup:
+        _deduplicated(rows, args.format, out)
     elif args.format == "csv":
         writer = csv.writer(out)
         writer.writerow(EVENT_FIELDS)
@@ -256,22 +257,14 @@ def _events(args: argparse.Namespace) -> int:
     return 0
 
 
-def _deduplicated(args: argparse.Namespace) -> int:
-    with Store(args.db, read_only=True) as store:
-        rows = store.deduplicated(actor=args.actor, recipient=args.recipient, event_type=args.event_type,
-                                  since=args.since, until=args.until, limit=args.limit or None, modality=args.modality)
-    out = sys.stdout
-    if args.format == "jsonl":
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        return 0
+def _deduplicated(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
     fields = ("id", "date", "last_date", "event_type", "cameo", "modality", "actor", "recipient", "sources", "mentions")
-    if args.format == "csv":
+    if fmt == "csv":
         writer = csv.writer(out)
         writer.writerow([*fields, "reports"])
         for row in rows:
             writer.writerow([_flat(row[k]) for k in fields] + [_flat([r["event_id"] for r in row["reports"]])])
-        return 0
+        return
     lines = [("date", "actor", "type", "cameo", "recipient", "sources", "mentions", "first report")]
     for r in rows:
         lines.append((r["date"] or "-", (r["actor"] or {}).get("code") or "-", r["event_type"], r["cameo"],
@@ -279,7 +272,6 @@ def _deduplicated(args: argparse.Namespace) -> int:
                       _clip(r["reports"][0]["sentence"], 50)))
     _columns(lines, out)
     out.write(f"({len(rows)} deduplicated events)\n")
-    return 0
 
 
 def _columns(lines: Sequence[Sequence[Any]], out: Any) -> None:
@@ -444,15 +436,9 @@ def _show(args: argparse.Namespace) -> int:
 def marked_sentence(row: dict[str, Any], text: str) -> str:
     """The event's sentence with each piece of evidence bracketed and labelled; evidence outside
     the sentence (a place from the dateline) is quoted after it."""
-    sentence = row["sentence"]
-    event_start = row["evidence"]["event"][0]
-    start = text.rfind(sentence, 0, event_start + 1)
-    start = start if start >= 0 else text.find(sentence)
-    end = start + len(sentence)
-    spans = sorted(((s, e, name) for name, span in row["evidence"].items() if span for s, e in [span]),
-                   key=lambda x: (x[0], -x[1]))
-    inside = [(s, e, n) for s, e, n in spans if start <= s and e <= end]
-    outside = [(s, e, n) for s, e, n in spans if (s, e, n) not in inside]
+    from .query import evidence_in_sentence
+
+    start, end, inside, outside = evidence_in_sentence(row, text)
     inserts: list[tuple[int, int, str]] = []
     for s, e, name in inside:
         inserts += [(s, 1, MARKS[name][0]), (e, 0, MARKS[name][1])]

@@ -11,17 +11,16 @@ duplicates across partitions and the deduplicated events.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .dedup import THRESHOLD, similarity
 from .errors import DyadError, InputError
-from .ingest import SUFFIXES, read
-from .store import TABLES, Store, _regroup
+from .ingest import SUFFIXES, read, read_jsonl_range
+from .store import TABLES, Store, _regroup, _unpack, delete_articles
 from .types import Article
 
 __all__ = ["Partition", "code_on_dask", "code_partition", "load_parquet", "partitions"]
@@ -65,21 +64,8 @@ def partitions(paths: Sequence[str], size: int = 500) -> list[Partition]:
 
 def _items(part: Partition, default_date: dt.date | None, source: str | None) -> Iterator[Article | InputError]:
     if part.last_line is None:
-        yield from read(part.files, default_date, source)
-        return
-    with open(part.files[0], encoding="utf-8", errors="surrogateescape") as f:
-        chunk = "".join(itertools.islice(f, part.first_line, part.last_line))
-    with tempfile.TemporaryDirectory() as folder:  # read() takes files: the lines, as one
-        piece = Path(folder) / f"{Path(part.files[0]).stem}.jsonl"
-        piece.write_text(chunk, encoding="utf-8", errors="surrogateescape")
-        for item in read([str(piece)], default_date, source):
-            if isinstance(item, InputError):  # name the line in the original file
-                where, _, line = item.where.rpartition(":")
-                item = InputError(f"{part.files[0]}:{part.first_line + int(line)}" if line.isdigit() else part.files[0],
-                                  item.reason)
-            elif item.origin:
-                item.origin = f"{part.files[0]}:{part.first_line + int(item.origin.rpartition(':')[2])}"
-            yield item
+        return read(part.files, default_date, source)
+    return read_jsonl_range(part.files[0], part.first_line, part.last_line, default_date, source)
 
 
 _PIPELINE: Any = None
@@ -138,20 +124,13 @@ def load_parquet(folder: Path, db: Path) -> dict[str, int]:
     """Load a folder that `code_on_dask` wrote into a DuckDB database (new or of this
     schema), replacing articles coded before; then find near-duplicates across partitions and
     regroup the deduplicated events."""
-    import numpy as np
-
-    from .dedup import THRESHOLD
-
     if not (folder / "articles").is_dir():
         raise DyadError(f"{folder} holds no Parquet written by a Dask run (no articles/ folder)")
     with Store(db) as store:
         con = store.db
         con.execute("BEGIN TRANSACTION")
         try:
-            new_ids = f"SELECT id FROM read_parquet('{folder}/articles/*.parquet')"
-            for table, column in (("events", "article_id"), ("quotes", "article_id"), ("article_bands", "article_id"),
-                                  ("sentences", "article_id"), ("mentions", "article_id"), ("articles", "id")):
-                con.execute(f"DELETE FROM {table} WHERE {column} IN ({new_ids})")
+            delete_articles(con, f"SELECT id FROM read_parquet('{folder}/articles/*.parquet')")
             if any((folder / "input_errors").glob("*.parquet")):  # the same rejected items, once
                 con.execute(f"""DELETE FROM input_errors WHERE (item, reason) IN
                                 (SELECT (item, reason) FROM read_parquet('{folder}/input_errors/*.parquet'))""")
@@ -169,8 +148,7 @@ def load_parquet(folder: Path, db: Path) -> dict[str, int]:
             for article, other, other_original, sig, other_sig, _, _ in pairs:
                 if article in originals or other_original == article:
                     continue
-                same = np.count_nonzero(np.frombuffer(sig, "<u8") == np.frombuffer(other_sig, "<u8")) / 64
-                if same >= THRESHOLD:
+                if similarity(_unpack(sig), _unpack(other_sig)) >= THRESHOLD:
                     originals[article] = other_original or other
             for article, original in originals.items():
                 con.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", [original, article])

@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import sys
 import warnings
@@ -133,8 +134,25 @@ def _guard(make: Any, where: str) -> Article | InputError:
     return result
 
 
-def _read_jsonl(text: str, where: str, default_date: dt.date | None, source: str | None) -> Iterator[Article | InputError]:
-    for number, line in enumerate(text.splitlines(), start=1):
+def read_jsonl_range(path: str, first: int, last: int, default_date: dt.date | None = None,
+                     source: str | None = None) -> Iterator[Article | InputError]:
+    """The articles on lines [first, last) (counted from 0) of a JSON-lines file, each item
+    named by its line in the whole file: one partition of a Dask run."""
+    try:
+        with open(path, "rb") as f:
+            text = _decode(b"".join(itertools.islice(f, first, last)), path)
+    except OSError as err:
+        yield InputError(path, f"cannot read file: {err.strerror or err}")
+        return
+    except InputError as err:
+        yield err
+        return
+    yield from _read_jsonl(text, path, default_date, source, start=first + 1)
+
+
+def _read_jsonl(text: str, where: str, default_date: dt.date | None, source: str | None,
+                start: int = 1) -> Iterator[Article | InputError]:
+    for number, line in enumerate(text.splitlines(), start=start):
         if not line.strip():
             continue
         item = f"{where}:{number}"

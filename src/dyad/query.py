@@ -13,7 +13,7 @@ from .errors import DyadError
 from .store import Store
 from .types import FACTUAL
 
-__all__ = ["PERIODS", "load", "places", "plot_trend", "search", "top_actors", "top_dyads", "trend"]
+__all__ = ["PERIODS", "evidence_in_sentence", "load", "places", "plot_trend", "search", "top_actors", "top_dyads", "trend"]
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 
@@ -124,3 +124,20 @@ def places(store: Store, top: int = 500) -> list[dict[str, Any]]:
            GROUP BY 1, 2, 3, 4 ORDER BY events DESC, 1 LIMIT ?""", [list(FACTUAL), top])
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+Span = tuple[int, int, str]
+
+
+def evidence_in_sentence(event: dict[str, Any], text: str) -> tuple[int, int, list[Span], list[Span]]:
+    """Where an event's sentence lies in its article's `text`, and its evidence as (start, end,
+    kind) spans, earliest and then longest first: those inside the sentence, and those read
+    elsewhere (a place from the dateline)."""
+    sentence = event["sentence"]
+    start = text.rfind(sentence, 0, event["evidence"]["event"][0] + 1)
+    start = start if start >= 0 else max(text.find(sentence), 0)
+    end = start + len(sentence)
+    spans = sorted(((s, e, kind) for kind, span in event["evidence"].items() if span for s, e in [span]),
+                   key=lambda x: (x[0], -x[1]))
+    inside = [x for x in spans if start <= x[0] and x[1] <= end]
+    return start, end, inside, [x for x in spans if x not in inside]

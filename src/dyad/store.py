@@ -14,6 +14,7 @@ write refreshes the deduplicated events it touches, in the same transaction.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -257,15 +258,13 @@ class Store:
             affected = self._write_articles(articles, now)
             # one row per id: an article stating the same event twice in a sentence keeps the last
             events = list({row[0]: row for row in (_event_row(a, e) for a in articles for e in a.events)}.values())
+            window = self.dedup_window()
             if events:
-                self.db.register("_dyad_batch", pandas.DataFrame(events, columns=_EVENT_COLUMNS))
-                try:
+                with _registered(self.db, "_dyad_batch", pandas.DataFrame(events, columns=_EVENT_COLUMNS)):
                     affected += self.db.execute(f"INSERT INTO events SELECT *, {DEDUP_ID} FROM _dyad_batch "
-                                                "RETURNING dedup_id, date", [self.dedup_window()]).fetchall()
-                finally:
-                    self.db.unregister("_dyad_batch")
+                                                "RETURNING dedup_id, date", [window]).fetchall()
             if affected:  # recompute them from their reports (dropping those left with none)
-                _refresh(self.db, affected, self.dedup_window())
+                _refresh(self.db, affected, window)
             self._insert("quotes", list({q.id: _quote_row(a, q) for a in articles for q in a.quotes}.values()))
             self._insert("input_errors", [(e.where, e.reason, now) for e in errors])
             self.db.execute("COMMIT")
@@ -295,20 +294,14 @@ class Store:
         the deduplicated events its reports belonged to, with a date of each."""
         import pandas
 
-        self.db.register("_dyad_ids", pandas.DataFrame({"id": ids}))
-        try:
+        with _registered(self.db, "_dyad_ids", pandas.DataFrame({"id": ids})):
             found = self.db.execute("SELECT count(*) FROM articles WHERE id IN (SELECT id FROM _dyad_ids)").fetchall()
             if not found[0][0]:
                 return []
             affected = self.db.execute(
                 "SELECT DISTINCT dedup_id, date FROM events WHERE article_id IN (SELECT id FROM _dyad_ids)").fetchall()
-            for table, column in (("events", "article_id"), ("quotes", "article_id"), ("articles", "id"),
-                                  ("article_bands", "article_id"), ("sentences", "article_id"),
-                                  ("mentions", "article_id")):
-                self.db.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM _dyad_ids)")
+            delete_articles(self.db, "SELECT id FROM _dyad_ids")
             return affected
-        finally:
-            self.db.unregister("_dyad_ids")
 
     def dedup_window(self) -> int:
         row = self.db.execute("SELECT value FROM dyad_meta WHERE key = 'dedup_window_days'").fetchall()
@@ -336,11 +329,8 @@ class Store:
             self._insert_frame(table, pandas.DataFrame(rows))
 
     def _insert_frame(self, table: str, frame: Any) -> None:
-        self.db.register("_dyad_batch", frame)
-        try:
+        with _registered(self.db, "_dyad_batch", frame):
             self.db.execute(f"INSERT INTO {table} SELECT * FROM _dyad_batch")
-        finally:
-            self.db.unregister("_dyad_batch")
 
     def _originals(self, articles: Sequence[Article], signatures: dict[str, list[int]],
                    keys: Any) -> dict[str, str | None]:
@@ -351,8 +341,7 @@ class Store:
         import pandas
 
         bands = pandas.DataFrame({"band_key": keys.ravel(), "position": np.repeat(np.arange(len(articles)), BANDS)})
-        self.db.register("_dyad_keys", bands)
-        try:
+        with _registered(self.db, "_dyad_keys", bands):
             stored = self.db.execute(
                 """SELECT k.position, a.id, a.duplicate_of, a.minhash
                    FROM (SELECT b.band_key, b.article_id FROM article_bands b
@@ -362,8 +351,6 @@ class Store:
                    QUALIFY row_number() OVER (PARTITION BY k.position, b.band_key ORDER BY a.coded_at, a.id)
                            <= ?
                    ORDER BY k.position, a.coded_at, a.id""", [CANDIDATES_PER_BAND]).fetchall()
-        finally:
-            self.db.unregister("_dyad_keys")
         earlier: dict[int, list[tuple[str, str | None, list[int]]]] = {}
         for position, other, duplicate_of, minhash in stored:
             earlier.setdefault(position, []).append((other, duplicate_of, _unpack(minhash)))
@@ -615,15 +602,20 @@ def _migrate_7(db: Any) -> None:
         import pandas
 
         signatures = {i: signature(text) for i, text in rows}
-        db.register("_dyad_sigs", pandas.DataFrame({"id": list(signatures),
-                                                     "minhash": [_pack(sig) for sig in signatures.values()]}))
-        db.execute("UPDATE articles SET minhash = s.minhash FROM _dyad_sigs s WHERE articles.id = s.id")
-        db.unregister("_dyad_sigs")
-        db.register("_dyad_bands", _bands_frame(list(signatures), band_keys(list(signatures.values()))))
-        db.execute("INSERT INTO article_bands SELECT * FROM _dyad_bands")
-        db.unregister("_dyad_bands")
+        sigs = pandas.DataFrame({"id": list(signatures), "minhash": [_pack(sig) for sig in signatures.values()]})
+        with _registered(db, "_dyad_sigs", sigs):
+            db.execute("UPDATE articles SET minhash = s.minhash FROM _dyad_sigs s WHERE articles.id = s.id")
+        with _registered(db, "_dyad_bands", _bands_frame(list(signatures), band_keys(list(signatures.values())))):
+            db.execute("INSERT INTO article_bands SELECT * FROM _dyad_bands")
     db.execute("INSERT OR REPLACE INTO dyad_meta VALUES ('dedup_window_days', ?)", [str(DEDUP_WINDOW_DAYS)])
     _regroup(db, DEDUP_WINDOW_DAYS)
+
+
+def delete_articles(db: Any, ids_sql: str) -> None:
+    """Delete the articles whose ids `ids_sql` selects, with every row kept for them."""
+    for table in TABLES:
+        if table != "input_errors":  # kept per input item, not per article
+            db.execute(f"DELETE FROM {table} WHERE {'id' if table == 'articles' else 'article_id'} IN ({ids_sql})")
 
 
 def _regroup(db: Any, days: int) -> None:
@@ -646,12 +638,9 @@ def _refresh(db: Any, affected: list[tuple[str, dt.date | None]], window: int) -
     if dates:
         bounds = "(e.date BETWEEN ? AND ? OR e.date IS NULL)"
         params = [min(dates) - dt.timedelta(days=window), max(dates) + dt.timedelta(days=window)]
-    db.register("_dyad_affected", pandas.DataFrame({"id": sorted({i for i, _ in affected})}))
-    try:
+    with _registered(db, "_dyad_affected", pandas.DataFrame({"id": sorted({i for i, _ in affected})})):
         db.execute("DELETE FROM deduplicated_events WHERE id IN (SELECT id FROM _dyad_affected)")
         db.execute(_REFRESH.format(dates=bounds), params)
-    finally:
-        db.unregister("_dyad_affected")
 
 
 # schema version -> the step that upgrades it to the next version, in place
@@ -661,7 +650,7 @@ MIGRATIONS = {"7": _migrate_7}
 def migrate(path: str | Path) -> list[str]:
     """Upgrade a database in place to this Dyad's schema, one step at a time, each in a
     transaction. Returns the versions it went through; raises StoreError when no in-place path
-    exists (then re-code the stored articles instead: `recode_into`)."""
+    exists (then re-code the stored articles instead: `stored_articles`, `dyad migrate --out`)."""
     import duckdb
 
     if not Path(path).exists():
@@ -702,6 +691,16 @@ def stored_articles(path: str | Path) -> Iterator[Article]:
         while chunk := cursor.fetchmany(1000):
             for row in chunk:
                 yield Article(**dict(zip(wanted, row, strict=True)))
+
+
+@contextlib.contextmanager
+def _registered(db: Any, name: str, frame: Any) -> Iterator[None]:
+    """A DataFrame visible to SQL as `name` for the length of the block."""
+    db.register(name, frame)
+    try:
+        yield
+    finally:
+        db.unregister(name)
 
 
 def _pack(sig: Sequence[int]) -> bytes:

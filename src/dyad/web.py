@@ -23,7 +23,7 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
 from .codebook import PLOVER_TYPES, default_codebook
-from .query import PERIODS, places, top_actors, top_dyads, trend
+from .query import PERIODS, evidence_in_sentence, places, top_actors, top_dyads, trend
 from .store import Store
 
 __all__ = ["add_pages", "map_svg", "network_svg", "segments", "trend_svg"]
@@ -39,19 +39,12 @@ def segments(event: dict[str, Any], text: str) -> tuple[list[tuple[str, str | No
     """The event's sentence cut into (text, kind) pieces, kind being the evidence it is (actor,
     recipient, event, date, location) or None; and the evidence read outside the sentence (a
     place from the dateline), as (kind, text)."""
-    sentence = event["sentence"]
-    event_start = event["evidence"]["event"][0]
-    start = text.rfind(sentence, 0, event_start + 1)
-    start = start if start >= 0 else max(text.find(sentence), 0)
-    end = start + len(sentence)
-    spans = sorted((span[0], span[1], kind) for kind, span in event["evidence"].items() if span)
+    start, end, inside, elsewhere = evidence_in_sentence(event, text)
     pieces: list[tuple[str, str | None]] = []
-    outside: list[tuple[str, str]] = []
+    outside = [(kind, text[s:e]) for s, e, kind in elsewhere]
     cursor = start
-    for s, e, kind in spans:
-        if not (start <= s and e <= end):
-            outside.append((kind, text[s:e]))
-        elif s >= cursor:  # an overlapping span keeps the first
+    for s, e, kind in inside:
+        if s >= cursor:  # an overlapping span keeps the first
             pieces += [(text[cursor:s], None), (text[s:e], kind)]
             cursor = e
     pieces.append((text[cursor:end], None))
