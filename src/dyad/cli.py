@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
                            "with --workers processes; needs --out")
     code.add_argument("--out", type=Path, help="with --dask: folder for the Parquet the workers write")
     code.add_argument("--partition-size", type=int, default=500, help="with --dask: articles a task codes")
+    code.add_argument("--parse-all", action="store_true",
+                      help="parse every sentence; by default only those naming an actor with a word that can "
+                           "trigger an event are parsed (see the README's 'Speed')")
     code.add_argument("--quiet", action="store_true", help="no progress bar, summary or throughput line")
 
     events = sub.add_parser("events", help="list stored events")
@@ -196,7 +199,7 @@ def _code(args: argparse.Namespace) -> int:
 
         bar = tqdm(desc="coding", unit=" articles", total=estimate(args.paths), file=sys.stderr)
     actors = [*args.actors, *[p for p in os.environ.get("DYAD_ACTORS", "").split(os.pathsep) if p]]
-    pipeline = Pipeline(actors=actors)
+    pipeline = Pipeline(actors=actors, parse_all=args.parse_all)
     with Store(args.db) as store:
         report = code_paths(args.paths, store, pipeline, default_date=args.date, source=args.source,
                             progress=bar.update if bar is not None else None, workers=args.workers)
@@ -224,14 +227,14 @@ def _code_on_dask(args: argparse.Namespace) -> int:
     actors = [*args.actors, *[p for p in os.environ.get("DYAD_ACTORS", "").split(os.pathsep) if p]]
     started = time.perf_counter()
     totals = code_on_dask(args.paths, args.out, args.dask, args.workers, args.partition_size, actors, args.date,
-                          args.source)
+                          args.source, args.parse_all)
     counts = load_parquet(args.out, Path(args.db))
     report = RunReport(articles=totals["articles"], events=totals["events"], words=totals["words"],
                        seconds=time.perf_counter() - started)
     if not args.quiet:
         print(f"coded {totals['articles']} articles, {totals['events']} events in {totals['partitions']} partitions "
               f"into {args.out}, loaded into {args.db} ({counts['articles']} articles, {counts['events']} events; "
-              f"{totals['errors']} items skipped)")
+              f"{totals['errors']} items skipped; largest worker {totals['peak_mib']} MiB)")
         print(f"throughput: {report.throughput()}, Dask ({args.dask})", file=sys.stderr)
     return 1 if totals["errors"] and not totals["articles"] else 0
 

@@ -11,6 +11,7 @@ duplicates across partitions and the deduplicated events.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from .ingest import SUFFIXES, read, read_jsonl_range
 from .store import TABLES, Store, _regroup, _unpack, delete_articles
 from .types import Article
 
-__all__ = ["Partition", "code_on_dask", "code_partition", "load_parquet", "partitions"]
+__all__ = ["Partition", "code_on_dask", "code_partition", "dask_setup", "load_parquet", "partitions"]
 
 
 @dataclass(frozen=True)
@@ -68,53 +69,79 @@ def _items(part: Partition, default_date: dt.date | None, source: str | None) ->
     return read_jsonl_range(part.files[0], part.first_line, part.last_line, default_date, source)
 
 
-_PIPELINE: Any = None
+_PIPELINE: Any = None  # this worker's Pipeline, with the options it was built for
+_OPTIONS: tuple[tuple[str, ...], bool] | None = None
+
+
+def _pipeline(actors: Sequence[str], parse_all: bool) -> Any:
+    """This process's Pipeline for these options: built once (by `dask_setup`, by the parent
+    of a forked local cluster, or by the first task), then reused by every task."""
+    global _PIPELINE, _OPTIONS
+    from .pipeline import Pipeline
+
+    if _PIPELINE is None or (tuple(actors), parse_all) != _OPTIONS:
+        _PIPELINE, _OPTIONS = Pipeline(actors=list(actors), parse_all=parse_all), (tuple(actors), parse_all)
+    return _PIPELINE
+
+
+def dask_setup(worker: Any = None) -> None:
+    """Load the pipeline when a worker starts, before any task: `dask worker SCHEDULER
+    --nthreads 1 --preload dyad.cluster`. Actors from DYAD_ACTORS, as `dyad code` reads them."""
+    _pipeline([p for p in os.environ.get("DYAD_ACTORS", "").split(os.pathsep) if p], False)
 
 
 def code_partition(part: Partition, out: str, actors: Sequence[str] = (), default_date: dt.date | None = None,
-                   source: str | None = None) -> dict[str, int]:
+                   source: str | None = None, parse_all: bool = False) -> dict[str, int]:
     """A worker's task: code one partition into `out/<table>/part-NNNNN.parquet`."""
-    global _PIPELINE
-    from .pipeline import Pipeline, code_articles
+    import resource
 
-    if _PIPELINE is None:  # one model per worker process, loaded by its first task
-        _PIPELINE = Pipeline(actors=list(actors))
+    from .pipeline import code_articles
+
+    pipeline = _pipeline(actors, parse_all)
     with Store(":memory:") as store:
-        report = code_articles(_items(part, default_date, source), store, _PIPELINE, list(part.files))
+        report = code_articles(_items(part, default_date, source), store, pipeline, list(part.files))
         for table in TABLES:
             folder = Path(out) / table
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / f"part-{part.number:05d}.parquet"
             store.db.execute(f"COPY {table} TO '{target}' (FORMAT parquet)")
     return {"articles": report.articles, "events": report.events, "errors": len(report.errors),
-            "words": report.words}
+            "words": report.words, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
 
 
 def code_on_dask(paths: Sequence[str], out: Path, scheduler: str = "local", workers: int | None = None,
                  size: int = 500, actors: Sequence[str] = (), default_date: dt.date | None = None,
-                 source: str | None = None) -> dict[str, int]:
+                 source: str | None = None, parse_all: bool = False) -> dict[str, int]:
     """Code `paths` on a Dask cluster (`scheduler` is its address, or "local" for a
-    LocalCluster of `workers` processes on this machine) into Parquet under `out`."""
+    LocalCluster of `workers` processes on this machine) into Parquet under `out`.
+
+    A local cluster's workers are forked from this process after it has loaded the pipeline,
+    as `dyad code --workers` does, so none of them loads it again."""
+    import dask
     import dask.bag as db
     from distributed import Client, LocalCluster
 
     parts = partitions(paths, size)
     out.mkdir(parents=True, exist_ok=True)
     if scheduler == "local":
-        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        if fork:
+            _pipeline(actors, parse_all)
+        with dask.config.set({"distributed.worker.multiprocessing-method": "fork" if fork else "spawn"}):
+            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
         client = Client(cluster)
     else:
         cluster, client = None, Client(scheduler)
     try:
         bag = db.from_sequence(parts, npartitions=len(parts) or 1)
         results = bag.map(code_partition, out=str(out.resolve()), actors=list(actors), default_date=default_date,
-                          source=source).compute()
+                          source=source, parse_all=parse_all).compute()
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-    totals = {"partitions": len(parts)}
+    totals = {"partitions": len(parts), "peak_mib": max((r["peak_mib"] for r in results), default=0)}
     for key in ("articles", "events", "errors", "words"):
         totals[key] = sum(r[key] for r in results)
     return totals

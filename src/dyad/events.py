@@ -68,6 +68,8 @@ class EventCoder:
         self._matches = {}  # per article: token positions are only unique within one parse
         article.events = []
         for sentence in article.sentences:
+            if not sentence.parsed:
+                continue
             ctx = _context(article, sentence)
             verbal = [e for token in sentence.span for e in self._code_token(token, ctx)]
             # a noun names the sentence's event only when no verb does: "Talks between China and

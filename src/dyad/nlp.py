@@ -1,5 +1,10 @@
-"""Stage 3, nlp: parse the kept blocks with spaCy; every block is parsed on its own, so a
-sentence never runs across a paragraph break.
+"""Stage 3, nlp: split the kept blocks into sentences and parse those that can hold an event.
+
+Every block is split on its own, so a sentence never runs across a paragraph break. With a
+`Sifter` (the default in `Pipeline`), blocks are only tokenised and split by the model's
+sentence recogniser, and the full parse runs on the sentences the sifter keeps, each as a doc
+of its own; the others keep a tokens-only span and `Sentence.parsed` is False. Without one,
+whole blocks are parsed and the parser splits them.
 
 `load_model` is the one place that knows which English pipeline Dyad uses.
 """
@@ -9,10 +14,13 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ModelNotFoundError
 from .types import Article, Sentence
+
+if TYPE_CHECKING:
+    from .sift import Sifter
 
 __all__ = ["MODEL_NAMES", "Parser", "load_model"]
 
@@ -39,15 +47,20 @@ def load_model(name: str | None = None) -> Any:
 class Parser:
     """Sets `Article.sentences`, each with its spaCy `Span`, offsets into `Article.text`."""
 
-    def __init__(self, nlp: Any = None, batch_size: int = 64) -> None:
+    def __init__(self, nlp: Any = None, batch_size: int = 64, sifter: Sifter | None = None) -> None:
         self.nlp = nlp if nlp is not None else load_model()
         self.batch_size = batch_size
+        self.sifter = sifter
+        self.splitter = _splitter(self.nlp) if sifter is not None else None
 
     def __call__(self, article: Article) -> Article:
         return next(iter(self.pipe([article])))
 
     def pipe(self, articles: Iterable[Article]) -> Iterator[Article]:
         articles = list(articles)
+        if self.sifter is not None:
+            yield from self._sifted(articles, self.sifter)
+            return
         jobs = [(a, b.start, a.text[b.start : b.end]) for a in articles for b in a.kept_blocks]
         docs = self.nlp.pipe((text for _, _, text in jobs), batch_size=self.batch_size)
         for article in articles:
@@ -61,3 +74,41 @@ class Parser:
                     Sentence(index=len(article.sentences), start=start, end=start + len(sent.text), text=sent.text, offset=offset, span=sent)
                 )
         yield from articles
+
+    def _sifted(self, articles: list[Article], sifter: Sifter) -> Iterator[Article]:
+        assert self.splitter is not None
+        jobs = [(a, b.start, a.text[b.start : b.end]) for a in articles for b in a.kept_blocks]
+        docs = self.splitter.pipe((self.nlp.make_doc(text) for _, _, text in jobs), batch_size=self.batch_size)
+        surnames: dict[int, set[str]] = {id(a): set() for a in articles}
+        for article in articles:
+            article.sentences = []
+        chosen: list[Sentence] = []
+        for (article, offset, _), doc in zip(jobs, docs, strict=True):
+            matches = sifter.matches(doc)
+            named = surnames[id(article)]
+            for sent in doc.sents:
+                if not sent.text.strip():
+                    continue
+                start = offset + sent.start_char
+                sentence = Sentence(index=len(article.sentences), start=start, end=start + len(sent.text), text=sent.text,
+                                    offset=offset, span=sent, parsed=False)
+                article.sentences.append(sentence)
+                if sifter.keep(sent, matches, named):
+                    chosen.append(sentence)
+                named.update(key.split()[-1] for kind, key, s, e, _ in matches
+                             if kind == "person" and " " in key and sent.start <= s and e <= sent.end)
+        # each chosen sentence is parsed as a doc of its own, held to one sentence by the
+        # boundaries the splitter set; its tokens' offsets then count from the sentence start
+        parsed = self.nlp.pipe((s.span.as_doc() for s in chosen), batch_size=self.batch_size)
+        for sentence, doc in zip(chosen, parsed, strict=True):
+            sentence.span, sentence.offset, sentence.parsed = doc[:], sentence.start, True
+        yield from articles
+
+
+def _splitter(nlp: Any) -> Any:
+    """The model's statistical sentence recogniser (fast: no parse), else spaCy's rule-based one."""
+    if "senter" in nlp.component_names:
+        return nlp.get_pipe("senter")
+    from spacy.pipeline import Sentencizer
+
+    return Sentencizer()

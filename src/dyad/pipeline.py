@@ -25,12 +25,14 @@ from .events import EventCoder
 from .ingest import read, read_text_item
 from .nlp import Parser, load_model
 from .quotes import QuoteFinder
+from .sift import Sifter
 from .store import Store
 from .types import Article
 
 __all__ = ["Pipeline", "RunReport", "code_articles", "code_paths"]
 
 Stage = Callable[[Article], Article]
+WRITE_SIZE = 256  # articles per store transaction: a write costs about 70 ms whatever its size
 
 
 @dataclass
@@ -51,19 +53,22 @@ class RunReport:
 class Pipeline:
     """The stages after ingest, configured once; reuse one Pipeline for many articles."""
 
-    def __init__(self, nlp: Any = None, actors: Iterable[str | Path] = ()) -> None:
+    def __init__(self, nlp: Any = None, actors: Iterable[str | Path] = (), parse_all: bool = False) -> None:
         """`actors`: the user's own actor files or folders, added to the built-in knowledge
-        base and winning over it (see `ActorDictionary.extend`)."""
+        base and winning over it (see `ActorDictionary.extend`). `parse_all`: parse every
+        sentence, not only those the pre-pass keeps (`dyad.sift`)."""
         nlp = nlp if nlp is not None else load_model()
         actors = list(actors)
         self.actor_paths = actors  # a worker process builds its own Pipeline from them
+        self.parse_all = parse_all
         self.dictionary = ActorDictionary.load(extra=actors) if actors else default_dictionary()
-        self.parser = Parser(nlp)
+        tagger = ActorTagger(nlp, self.dictionary)
         coder = EventCoder(dictionary=self.dictionary)
+        self.parser = Parser(nlp, sifter=None if parse_all else Sifter(nlp, tagger, coder.patterns))
         self.stages: list[tuple[str, Stage]] = [
             ("clean", clean),
             ("nlp", self.parser),
-            ("actors", ActorTagger(nlp, self.dictionary)),
+            ("actors", tagger),
             ("events", coder),
             ("attributes", Attributes(self.dictionary)),
             ("quotes", QuoteFinder(coder)),
@@ -116,10 +121,12 @@ def code_paths(paths: Iterable[str], store: Store, pipeline: Pipeline | None = N
 
 def code_articles(items: Iterable[Article | InputError], store: Store, pipeline: Pipeline | None = None,
                   inputs: Sequence[str] = (), batch_size: int = 32,
-                  progress: Callable[[int], None] | None = None, workers: int = 1) -> RunReport:
+                  progress: Callable[[int], None] | None = None, workers: int = 1,
+                  write_size: int = WRITE_SIZE) -> RunReport:
     """Code and store articles (input errors among them are recorded), as one run. With
     `workers` > 1, that many processes code batches, each with its own model, and this one
-    writes them to the store in input order."""
+    writes them to the store in input order. Coded batches are written together, one
+    transaction per `write_size` articles or so: each write has a fixed cost."""
     started = time.perf_counter()
     pipeline = pipeline or Pipeline()
     report = RunReport()
@@ -143,15 +150,22 @@ def code_articles(items: Iterable[Article | InputError], store: Store, pipeline:
             pending.append((len(batch), errors))
             yield articles
 
+    unwritten: tuple[list[Article], list[InputError]] = ([], [])
     for coded in _coded(jobs(), pipeline, workers):
         size, errors = pending.popleft()
-        store.write(coded, errors)
+        unwritten[0].extend(coded)
+        unwritten[1].extend(errors)
+        if len(unwritten[0]) + len(unwritten[1]) >= write_size:
+            store.write(*unwritten)
+            unwritten = ([], [])
         report.articles += len(coded)
         report.events += sum(len(a.events) for a in coded)
         report.words += sum(len(a.text.split()) for a in coded)
         report.errors.extend(errors)
         if progress is not None:
             progress(size)
+    if unwritten != ([], []):
+        store.write(*unwritten)
     store.finish_run(run_id, report.articles, report.events, len(report.errors))
     report.seconds = time.perf_counter() - started
     return report
@@ -161,7 +175,7 @@ def _coded(jobs: Iterator[list[Article]], pipeline: Pipeline, workers: int) -> I
     """Each batch of articles coded, in order: here, or by `workers` processes."""
     if workers <= 1:
         for articles in jobs:
-            yield pipeline.pipe(articles)
+            yield _without_spans(pipeline.pipe(articles))
         return
     global _WORKER_PIPELINE
     fork = "fork" in multiprocessing.get_all_start_methods()
@@ -169,22 +183,27 @@ def _coded(jobs: Iterator[list[Article]], pipeline: Pipeline, workers: int) -> I
     if fork:  # the children start with this process's pipeline, model loaded: no second load
         _WORKER_PIPELINE = pipeline
     with context.Pool(workers, initializer=None if fork else _start_worker, initargs=() if fork else
-                      (pipeline.actor_paths,)) as pool:
+                      (pipeline.actor_paths, pipeline.parse_all)) as pool:
         yield from pool.imap(_code_batch, jobs)
 
 
 _WORKER_PIPELINE: Pipeline | None = None
 
 
-def _start_worker(actor_paths: list[str | Path]) -> None:
+def _start_worker(actor_paths: list[str | Path], parse_all: bool) -> None:
     global _WORKER_PIPELINE
-    _WORKER_PIPELINE = Pipeline(actors=actor_paths)
+    _WORKER_PIPELINE = Pipeline(actors=actor_paths, parse_all=parse_all)
 
 
 def _code_batch(articles: list[Article]) -> list[Article]:
     """A worker's job: code a batch and send it back without its spaCy objects."""
     assert _WORKER_PIPELINE is not None
-    coded = _WORKER_PIPELINE.pipe(articles)
+    return _without_spans(_WORKER_PIPELINE.pipe(articles))
+
+
+def _without_spans(coded: list[Article]) -> list[Article]:
+    """Coded articles without their spaCy objects: the store does not need them, and a batch
+    waiting to be written (or sent back from a worker) is much smaller without."""
     for article in coded:
         for sentence in article.sentences:
             sentence.span = None

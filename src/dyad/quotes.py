@@ -50,14 +50,14 @@ class QuoteFinder:
         for sentence in article.sentences:
             ctx = _context(article, sentence)
             quoted = [(sentence.start + m.start(), sentence.start + m.end()) for m in _QUOTED.finditer(sentence.text)]
-            speaker = self._speaker(sentence.span, ctx, quoted)
+            speaker = self._speaker(sentence.span, ctx, quoted) if sentence.parsed else (None, None)
             for match in _QUOTED.finditer(sentence.text):
                 start, end = sentence.start + match.start(1), sentence.start + match.end(1)
                 who = speaker if speaker != (None, None) else last_speaker
                 quotes.append(_quote(article.id, start, end, article.text[start:end], "direct", who, sentence.index))
             if speaker != (None, None):
                 last_speaker = speaker
-            for token in sentence.span:
+            for token in sentence.span if sentence.parsed else ():
                 if token.dep_ == "ccomp" and token.head.lemma_.lower() in self.coder.patterns.say_verbs \
                         and not _within(token.head.idx + sentence.offset, quoted):
                     clause = list(token.subtree)

@@ -30,14 +30,16 @@ class Block:
 
 @dataclass
 class Sentence:
-    """A sentence of a kept block. `span` is the spaCy Span while the article is in memory."""
+    """A sentence of a kept block. `span` is the spaCy Span while the article is in memory:
+    parsed, or tokens only when the pre-pass left the sentence out of the parse."""
 
     index: int
     start: int
     end: int
     text: str
-    offset: int = 0  # start of the block it was parsed in: token.idx + offset is an article offset
+    offset: int = 0  # start of the doc it was parsed in: token.idx + offset is an article offset
     span: Any = field(default=None, repr=False, compare=False)
+    parsed: bool = True  # False: the pre-pass found no actor or no event cue (`dyad.sift`)
 
 
 @dataclass(frozen=True)

@@ -52,3 +52,17 @@ def test_a_local_cluster_codes_what_a_plain_run_does(tmp_path: Path) -> None:
     assert dask == plain and counts["articles"] == len(lines)
     assert errors == [(f"{corpus}:6",)]  # the broken line, named in the original file, once
     assert reprints == [(1,)]  # the syndicated copy, found across partitions
+
+
+def test_a_worker_reuses_its_pipeline_and_rebuilds_it_for_other_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dyad import cluster
+
+    monkeypatch.setattr(cluster, "_PIPELINE", None)
+    monkeypatch.setattr(cluster, "_OPTIONS", None)
+    monkeypatch.delenv("DYAD_ACTORS", raising=False)
+    cluster.dask_setup()  # what `dask worker --preload dyad.cluster` runs at start-up
+    preloaded = cluster._PIPELINE
+    assert preloaded is not None and preloaded.parser.sifter is not None
+    assert cluster._pipeline([], False) is preloaded
+    everything = cluster._pipeline([], True)
+    assert everything is not preloaded and everything.parser.sifter is None

@@ -1,0 +1,102 @@
+"""The pre-pass before parsing: which sentences can hold an event.
+
+The full parse (tagger, parser, entities) is most of Dyad's time, and most of a news story's
+sentences cannot be coded: background, figures, reactions. A sentence is worth parsing only
+when it names an actor and has a word that can trigger an event. Both are checked on the
+tokens alone, with the actor dictionary's phrase matchers and a set of word forms:
+
+- **an actor**: a dictionary match (country, demonym, capital, person, organisation, agent such
+  as "police"), a pronoun, a pair phrase's noun ("the two countries", "both sides"), or the
+  surname of a person the article named in an earlier sentence;
+- **an event cue**: any form of a verb or event noun the patterns know ("proposed",
+  "sanctions", "re-imposed"), or a demand modal ("must", "should"); or, in a sentence with
+  quotation marks, a speech verb, so that a direct quote gets its speaker.
+
+Sentences that fail either test keep their text and offsets (they are stored and searchable),
+their dictionary mentions (later pronouns can refer to them) and their direct quotes, but are
+not parsed, so they give no events, no indirect quotes and no speakers.
+`dyad code --parse-all` turns the pre-pass off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .actors import ActorTagger
+from .events import PAIR_NOUNS, PRONOUNS
+from .patterns import Patterns
+
+__all__ = ["Sifter", "inflections"]
+
+_VOWELS = set("aeiou")
+_QUOTE_MARKS = ('"', "“", "”")
+
+
+def inflections(lemma: str, verb: bool) -> set[str]:
+    """Regular English forms of a lemma, generously: extra forms only cost a parse."""
+    forms = {lemma, lemma + "s", lemma + "es"}
+    if lemma.endswith("y") and len(lemma) > 1 and lemma[-2] not in _VOWELS:
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    if lemma.endswith(("s", "x", "z", "ch", "sh")):
+        forms.add(lemma + "es")
+    if not verb:
+        return forms
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    forms |= {stem + "ed", stem + "ing", lemma + "d", lemma + "ing"}
+    if lemma[-1] not in _VOWELS and lemma[-1] not in "wxy":  # "ban" -> "banned", "banning"
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms
+
+
+class Sifter:
+    """Says whether a tokenised sentence is worth a full parse (see the module docstring)."""
+
+    def __init__(self, nlp: Any, tagger: ActorTagger, patterns: Patterns) -> None:
+        self.tagger = tagger
+        irregular = _irregular_forms(nlp)
+        cues: set[str] = set()
+        verbs = set(patterns.verbs)
+        for lemma in verbs:
+            cues |= inflections(lemma, verb=True) | irregular.get(lemma, set())
+        cues |= {prefix + form for form in set(cues) for prefix in ("re", "re-")}  # "reimposed": impose
+        for noun in patterns.nouns:
+            head = noun.split()[-1]
+            cues |= inflections(head, verb=False) | irregular.get(head, set())
+        cues |= patterns.demand_modals | {"should"}
+        self.cues = frozenset(cues)
+        self.speech = frozenset(f for verb in patterns.say_verbs
+                                for f in inflections(verb, verb=True) | irregular.get(verb, set()))
+        self.actor_words = frozenset(PRONOUNS | {w for noun in PAIR_NOUNS for w in inflections(noun, verb=False)})
+
+    def matches(self, doc: Any) -> list[tuple[str, str, int, int, dict[str, Any]]]:
+        """The dictionary's matches in a tokenised block, as the actor stage finds them."""
+        return self.tagger._dictionary_matches(doc)
+
+    def keep(self, sentence: Any, matches: Iterable[tuple[str, str, int, int, dict[str, Any]]],
+             surnames: set[str]) -> bool:
+        """Whether `sentence` (a Span of a tokenised block) names an actor and has an event cue;
+        `matches` are the block's dictionary matches, `surnames` those the article named so far."""
+        words = [t.lower_ for t in sentence]
+        if not any(w in self.cues for w in words) and not (
+                any(w in self.speech for w in words) and any(q in sentence.text for q in _QUOTE_MARKS)):
+            return False
+        if any(sentence.start <= s and e <= sentence.end for _, _, s, e, _ in matches):
+            return True
+        return any(w in self.actor_words for w in words) or any(t.text in surnames for t in sentence)
+
+
+def _irregular_forms(nlp: Any) -> dict[str, set[str]]:
+    """lemma -> irregular forms ("meet" -> "met"), from the model's own lemmatizer exceptions."""
+    forms: dict[str, set[str]] = {}
+    if "lemmatizer" not in nlp.component_names:
+        return forms
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_exc"):
+        return forms
+    table = lookups.get_table("lemma_exc")
+    for pos in ("verb", "noun"):
+        for form, lemmas in (table.get(pos) or {}).items():
+            for lemma in lemmas:
+                forms.setdefault(lemma, set()).add(form)
+    return forms
