@@ -14,6 +14,7 @@ Cabinet Secretary Yoshihide Suga ... Suga said").
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -434,16 +435,19 @@ class ActorTagger:
     def __call__(self, article: Article) -> Article:
         article.mentions = []
         known: dict[str, tuple[str, dict[str, Any]]] = {}  # surname -> (full name, fields)
-        doc_matches: dict[int, list[Match]] = {}
+        doc_matches: dict[int, tuple[list[int], list[Match]]] = {}  # by start, for bisect
         for sentence in article.sentences:
             span = sentence.span
             if id(span.doc) not in doc_matches:
-                doc_matches[id(span.doc)] = self._dictionary_matches(span.doc)
-            found = [_ethnic(m, span.doc) for m in doc_matches[id(span.doc)]
-                     if span.start <= m[2] and m[3] <= span.end and not _us_state(m, span.doc)]
-            found += self._unknown_people(span, found)
-            found += self._surnames(span, found, known)
-            found += self._titled_surnames(span, found, article.date)
+                ordered = sorted(self._dictionary_matches(span.doc), key=lambda m: m[2])
+                doc_matches[id(span.doc)] = ([m[2] for m in ordered], ordered)
+            starts, matches = doc_matches[id(span.doc)]
+            found = [_ethnic(m, span.doc) for m in matches[bisect.bisect_left(starts, span.start) : bisect.bisect_left(starts, span.end)]
+                     if m[3] <= span.end and not _us_state(m, span.doc)]
+            if sentence.parsed:  # these need the parse's entities and parts of speech
+                found += self._unknown_people(span, found)
+                found += self._surnames(span, found, known)
+                found += self._titled_surnames(span, found, article.date)
             for kind, key, s, e, fields in sorted(found, key=lambda m: m[2]):
                 start, end = span.doc[s].idx, span.doc[e - 1].idx + len(span.doc[e - 1])
                 article.mentions.append(Mention(

@@ -30,9 +30,11 @@ LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout
 class Attributes:
     def __init__(self, dictionary: ActorDictionary | None = None) -> None:
         self.dictionary = dictionary or default_dictionary()
+        self._named: set[str] = set()  # the countries the article being coded names
 
     def __call__(self, article: Article) -> Article:
         fallback = self._article_place(article) if article.events else None
+        self._named = _named_countries(article)
         for event in article.events:
             sentence = article.sentences[event.sentence]
             verb = _trigger_token(sentence, event)
@@ -73,8 +75,8 @@ class Attributes:
 
     def _location(self, event: Event, sentence: Sentence, verb: Any, article: Article) -> Location | None:
         sides = [(a.start, a.end) for a in (event.actor, event.recipient) if a is not None]
-        mentions = [m for m in article.mentions
-                    if m.sentence == sentence.index and m.kind in ("place", "capital", "country")
+        mentions = [m for m in article.mentions_in(sentence.index)
+                    if m.kind in ("place", "capital", "country")
                     and not any(s <= m.start < e for s, e in sides)]  # a recipient is not also the place
         candidates = []
         for mention in mentions:
@@ -86,17 +88,17 @@ class Attributes:
             candidates.append((distance, ("place", "capital", "country").index(mention.kind), mention.start, mention))
         if not candidates:
             return self._city(event, sentence, verb, article)
-        return self._place(min(candidates, key=lambda c: c[:3])[3], _named_countries(article))
+        return self._place(min(candidates, key=lambda c: c[:3])[3], self._named)
 
     def _city(self, event: Event, sentence: Sentence, verb: Any, article: Article) -> Location | None:
         """A place the dictionary does not know, named with in/at/near: a city from the
         gazetteer, in a country the article names if the name is shared."""
-        known = {(m.start, m.end) for m in article.mentions}
+        known = {(m.start, m.end) for m in article.mentions_in(sentence.index)}
         for ent in sentence.span.ents:
             start, end = ent.start_char + sentence.offset, ent.end_char + sentence.offset
             if ent.label_ not in ("GPE", "LOC", "FAC") or (start, end) in known or not _locative(ent.root):
                 continue
-            city = find_city(ent.text, _named_countries(article))
+            city = find_city(ent.text, self._named)
             if city is not None:
                 event.notes.append(f"{ent.text!r} found in the city gazetteer ({city.country})")
                 return Location(city.name, city.country, city.lat, city.lon, start, end, "city")
@@ -194,6 +196,13 @@ def _governed_by(token: Any, verb: Any) -> bool:
 
 
 def _locative(token: Any) -> bool:
+    if not token.doc.has_annotation("DEP"):  # unparsed: "in Vladivostok", "in far eastern Russia's Vladivostok"
+        for before in reversed(list(token.doc[max(0, token.i - 5) : token.i])):
+            if before.lower_ in LOCATIVE_PREPS:
+                return True
+            if before.is_punct:
+                return False
+        return False
     head = token
     while head.dep_ in ("compound", "amod", "poss", "case", "flat") and head.head.i != head.i:
         head = head.head

@@ -40,8 +40,8 @@ def mention_country(mention: Mention, dictionary: ActorDictionary, day: dt.date 
 
 def _windows(article: Article, sentence: int, position: int) -> Iterator[list[Mention]]:
     for index in range(sentence, max(-1, sentence - LOOKBACK - 1), -1):
-        yield [m for m in article.mentions
-               if m.sentence == index and (index < sentence or m.end <= position) and not _where(article, m)]
+        yield [m for m in article.mentions_in(index)
+               if (index < sentence or m.end <= position) and not _where(article, m)]
 
 
 def _where(article: Article, mention: Mention) -> bool:
@@ -86,7 +86,7 @@ def context_country(article: Article, dictionary: ActorDictionary, sentence: int
     """The country a sector-only actor ("a government spokesman") most likely belongs to: the
     only country named in the nearest window that names any; failing all of those, the only
     country named later in its own sentence ("Minister Tran Xuan Gia said Vietnam ...")."""
-    after = [m for m in article.mentions if m.sentence == sentence and m.start >= position and not _where(article, m)]
+    after = [m for m in article.mentions_in(sentence) if m.start >= position and not _where(article, m)]
     for window in [*_windows(article, sentence, position), after]:
         countries = {mention_country(m, dictionary, article.date) for m in window} - {None}
         if countries:

@@ -604,8 +604,8 @@ def _context(article: Article, sentence: Sentence) -> _Context:
     char_to_token = {t.idx + sentence.offset: t.i for t in span}
     by_token: dict[int, Mention] = {}
     mention_tokens: dict[int, Mention] = {}
-    for mention in article.mentions:
-        if mention.sentence != sentence.index or mention.start not in char_to_token:
+    for mention in article.mentions_in(sentence.index):
+        if mention.start not in char_to_token:
             continue
         first = char_to_token[mention.start]
         by_token[first] = mention

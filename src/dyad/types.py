@@ -145,7 +145,19 @@ class Article:
     events: list[Event] = field(default_factory=list)
     quotes: list[Any] = field(default_factory=list)  # quotes.Quote, set by the quotes stage
     signature: list[int] | None = None  # MinHash of the text (dedup.py), set by the pipeline
+    _index: tuple[int, int, dict[int, list[Mention]]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def kept_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.removed is None]
+
+    def mentions_in(self, sentence: int) -> list[Mention]:
+        """The mentions of one sentence, from an index built on first use and rebuilt when
+        `mentions` changes, so stages stay linear in a long article."""
+        key = (id(self.mentions), len(self.mentions))
+        if self._index is None or self._index[:2] != key:
+            index: dict[int, list[Mention]] = {}
+            for mention in self.mentions:
+                index.setdefault(mention.sentence, []).append(mention)
+            self._index = (*key, index)
+        return self._index[2].get(sentence, [])

@@ -20,9 +20,13 @@ def test_inflections_cover_regular_forms() -> None:
 
 @pytest.mark.model
 def test_cues_include_irregular_and_prefixed_forms(pipeline: Any) -> None:
-    cues = pipeline.parser.sifter.cues
-    assert {"met", "fought", "sought", "reimposed", "re-imposed", "talks"} <= cues
-    assert "weather" not in cues and "said" not in cues  # speech alone is no event
+    sifter = pipeline.parser.sifter
+    assert {"met", "fought", "sought", "rearrested", "re-arrested", "talks"} <= sifter.cues
+    assert "weather" not in sifter.cues and "said" not in sifter.cues  # speech alone is no event
+    # a verb whose patterns all need a particular word is a cue only beside it
+    assert not sifter._cued(["troops", "were", "tired"])
+    assert sifter._cued(["troops", "were", "on", "alert"])
+    assert not sifter._cued(["it", "re-imposed", "order"]) and sifter._cued(["it", "re-imposed", "sanctions"])
 
 
 @pytest.mark.model
