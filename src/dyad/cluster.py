@@ -20,7 +20,8 @@ from typing import Any
 
 from .dedup import THRESHOLD, similarity
 from .errors import DyadError, InputError
-from .ingest import SUFFIXES, read, read_jsonl_range
+from .ingest import MAX_CHARS, SUFFIXES, read, read_jsonl_range
+from .nlp import MAX_SENTENCE_TOKENS
 from .store import TABLES, Store, _regroup, _unpack, delete_articles
 from .types import Article
 
@@ -63,24 +64,26 @@ def partitions(paths: Sequence[str], size: int = 500) -> list[Partition]:
     return out
 
 
-def _items(part: Partition, default_date: dt.date | None, source: str | None) -> Iterator[Article | InputError]:
+def _items(part: Partition, default_date: dt.date | None, source: str | None,
+           max_chars: int) -> Iterator[Article | InputError]:
     if part.last_line is None:
-        return read(part.files, default_date, source)
-    return read_jsonl_range(part.files[0], part.first_line, part.last_line, default_date, source)
+        return read(part.files, default_date, source, max_chars)
+    return read_jsonl_range(part.files[0], part.first_line, part.last_line, default_date, source, max_chars)
 
 
 _PIPELINE: Any = None  # this worker's Pipeline, with the options it was built for
-_OPTIONS: tuple[tuple[str, ...], bool] | None = None
+_OPTIONS: tuple[tuple[str, ...], bool, int] | None = None
 
 
-def _pipeline(actors: Sequence[str], parse_all: bool) -> Any:
+def _pipeline(actors: Sequence[str], parse_all: bool, max_tokens: int = MAX_SENTENCE_TOKENS) -> Any:
     """This process's Pipeline for these options: built once (by `dask_setup`, by the parent
     of a forked local cluster, or by the first task), then reused by every task."""
     global _PIPELINE, _OPTIONS
     from .pipeline import Pipeline
 
-    if _PIPELINE is None or (tuple(actors), parse_all) != _OPTIONS:
-        _PIPELINE, _OPTIONS = Pipeline(actors=list(actors), parse_all=parse_all), (tuple(actors), parse_all)
+    options = (tuple(actors), parse_all, max_tokens)
+    if _PIPELINE is None or options != _OPTIONS:
+        _PIPELINE, _OPTIONS = Pipeline(actors=list(actors), parse_all=parse_all, max_sentence_tokens=max_tokens), options
     return _PIPELINE
 
 
@@ -91,15 +94,16 @@ def dask_setup(worker: Any = None) -> None:
 
 
 def code_partition(part: Partition, out: str, actors: Sequence[str] = (), default_date: dt.date | None = None,
-                   source: str | None = None, parse_all: bool = False) -> dict[str, int]:
+                   source: str | None = None, parse_all: bool = False, max_tokens: int = MAX_SENTENCE_TOKENS,
+                   max_chars: int = MAX_CHARS) -> dict[str, int]:
     """A worker's task: code one partition into `out/<table>/part-NNNNN.parquet`."""
     import resource
 
     from .pipeline import code_articles
 
-    pipeline = _pipeline(actors, parse_all)
+    pipeline = _pipeline(actors, parse_all, max_tokens)
     with Store(":memory:") as store:
-        report = code_articles(_items(part, default_date, source), store, pipeline, list(part.files))
+        report = code_articles(_items(part, default_date, source, max_chars), store, pipeline, list(part.files))
         for table in TABLES:
             folder = Path(out) / table
             folder.mkdir(parents=True, exist_ok=True)
@@ -111,7 +115,8 @@ def code_partition(part: Partition, out: str, actors: Sequence[str] = (), defaul
 
 def code_on_dask(paths: Sequence[str], out: Path, scheduler: str = "local", workers: int | None = None,
                  size: int = 500, actors: Sequence[str] = (), default_date: dt.date | None = None,
-                 source: str | None = None, parse_all: bool = False) -> dict[str, int]:
+                 source: str | None = None, parse_all: bool = False, max_tokens: int = MAX_SENTENCE_TOKENS,
+                 max_chars: int = MAX_CHARS) -> dict[str, int]:
     """Code `paths` on a Dask cluster (`scheduler` is its address, or "local" for a
     LocalCluster of `workers` processes on this machine) into Parquet under `out`.
 
@@ -126,7 +131,7 @@ def code_on_dask(paths: Sequence[str], out: Path, scheduler: str = "local", work
     if scheduler == "local":
         fork = "fork" in multiprocessing.get_all_start_methods()
         if fork:
-            _pipeline(actors, parse_all)
+            _pipeline(actors, parse_all, max_tokens)
         with dask.config.set({"distributed.worker.multiprocessing-method": "fork" if fork else "spawn"}):
             cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
                                    dashboard_address=None)
@@ -136,7 +141,8 @@ def code_on_dask(paths: Sequence[str], out: Path, scheduler: str = "local", work
     try:
         bag = db.from_sequence(parts, npartitions=len(parts) or 1)
         results = bag.map(code_partition, out=str(out.resolve()), actors=list(actors), default_date=default_date,
-                          source=source, parse_all=parse_all).compute()
+                          source=source, parse_all=parse_all, max_tokens=max_tokens,
+                          max_chars=max_chars).compute()
     finally:
         client.close()
         if cluster is not None:

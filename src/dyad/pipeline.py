@@ -22,8 +22,8 @@ from .clean import clean
 from .dedup import sign
 from .errors import DyadError, InputError
 from .events import EventCoder
-from .ingest import read, read_text_item
-from .nlp import Parser, load_model
+from .ingest import MAX_CHARS, read, read_text_item
+from .nlp import MAX_SENTENCE_TOKENS, Parser, load_model
 from .quotes import QuoteFinder
 from .sift import Sifter
 from .store import Store
@@ -53,18 +53,22 @@ class RunReport:
 class Pipeline:
     """The stages after ingest, configured once; reuse one Pipeline for many articles."""
 
-    def __init__(self, nlp: Any = None, actors: Iterable[str | Path] = (), parse_all: bool = False) -> None:
+    def __init__(self, nlp: Any = None, actors: Iterable[str | Path] = (), parse_all: bool = False,
+                 max_sentence_tokens: int = MAX_SENTENCE_TOKENS) -> None:
         """`actors`: the user's own actor files or folders, added to the built-in knowledge
         base and winning over it (see `ActorDictionary.extend`). `parse_all`: parse every
-        sentence, not only those the pre-pass keeps (`dyad.sift`)."""
+        sentence, not only those the pre-pass keeps (`dyad.sift`); a sentence of more than
+        `max_sentence_tokens` tokens is never parsed."""
         nlp = nlp if nlp is not None else load_model()
         actors = list(actors)
         self.actor_paths = actors  # a worker process builds its own Pipeline from them
         self.parse_all = parse_all
+        self.max_sentence_tokens = max_sentence_tokens
         self.dictionary = ActorDictionary.load(extra=actors) if actors else default_dictionary()
         tagger = ActorTagger(nlp, self.dictionary)
         coder = EventCoder(dictionary=self.dictionary)
-        self.parser = Parser(nlp, sifter=None if parse_all else Sifter(nlp, tagger, coder.patterns))
+        self.parser = Parser(nlp, sifter=None if parse_all else Sifter(nlp, tagger, coder.patterns),
+                             max_tokens=max_sentence_tokens)
         self.stages: list[tuple[str, Stage]] = [
             ("clean", clean),
             ("nlp", self.parser),
@@ -113,10 +117,11 @@ def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 def code_paths(paths: Iterable[str], store: Store, pipeline: Pipeline | None = None, default_date: dt.date | None = None,
                source: str | None = None, batch_size: int = 32,
-               progress: Callable[[int], None] | None = None, workers: int = 1) -> RunReport:
+               progress: Callable[[int], None] | None = None, workers: int = 1, max_chars: int = MAX_CHARS) -> RunReport:
     """Read, code and store every article under `paths`; bad items are reported, not fatal."""
     paths = list(paths)
-    return code_articles(read(paths, default_date, source), store, pipeline, paths, batch_size, progress, workers)
+    return code_articles(read(paths, default_date, source, max_chars), store, pipeline, paths, batch_size, progress,
+                         workers)
 
 
 def code_articles(items: Iterable[Article | InputError], store: Store, pipeline: Pipeline | None = None,
@@ -151,8 +156,9 @@ def code_articles(items: Iterable[Article | InputError], store: Store, pipeline:
             yield articles
 
     unwritten: tuple[list[Article], list[InputError]] = ([], [])
-    for coded in _coded(jobs(), pipeline, workers):
+    for coded, failed in _coded(jobs(), pipeline, workers):
         size, errors = pending.popleft()
+        errors = errors + failed
         unwritten[0].extend(coded)
         unwritten[1].extend(errors)
         if len(unwritten[0]) + len(unwritten[1]) >= write_size:
@@ -171,11 +177,13 @@ def code_articles(items: Iterable[Article | InputError], store: Store, pipeline:
     return report
 
 
-def _coded(jobs: Iterator[list[Article]], pipeline: Pipeline, workers: int) -> Iterator[list[Article]]:
-    """Each batch of articles coded, in order: here, or by `workers` processes."""
+def _coded(jobs: Iterator[list[Article]], pipeline: Pipeline,
+           workers: int) -> Iterator[tuple[list[Article], list[InputError]]]:
+    """Each batch of articles coded, and the articles that could not be, in order: here, or by
+    `workers` processes."""
     if workers <= 1:
         for articles in jobs:
-            yield _without_spans(pipeline.pipe(articles))
+            yield _code_safely(pipeline, articles)
         return
     global _WORKER_PIPELINE
     fork = "fork" in multiprocessing.get_all_start_methods()
@@ -183,22 +191,39 @@ def _coded(jobs: Iterator[list[Article]], pipeline: Pipeline, workers: int) -> I
     if fork:  # the children start with this process's pipeline, model loaded: no second load
         _WORKER_PIPELINE = pipeline
     with context.Pool(workers, initializer=None if fork else _start_worker, initargs=() if fork else
-                      (pipeline.actor_paths, pipeline.parse_all)) as pool:
+                      (pipeline.actor_paths, pipeline.parse_all, pipeline.max_sentence_tokens)) as pool:
         yield from pool.imap(_code_batch, jobs)
 
 
 _WORKER_PIPELINE: Pipeline | None = None
 
 
-def _start_worker(actor_paths: list[str | Path], parse_all: bool) -> None:
+def _start_worker(actor_paths: list[str | Path], parse_all: bool, max_sentence_tokens: int) -> None:
     global _WORKER_PIPELINE
-    _WORKER_PIPELINE = Pipeline(actors=actor_paths, parse_all=parse_all)
+    _WORKER_PIPELINE = Pipeline(actors=actor_paths, parse_all=parse_all, max_sentence_tokens=max_sentence_tokens)
 
 
-def _code_batch(articles: list[Article]) -> list[Article]:
+def _code_batch(articles: list[Article]) -> tuple[list[Article], list[InputError]]:
     """A worker's job: code a batch and send it back without its spaCy objects."""
     assert _WORKER_PIPELINE is not None
-    return _without_spans(_WORKER_PIPELINE.pipe(articles))
+    return _code_safely(_WORKER_PIPELINE, articles)
+
+
+def _code_safely(pipeline: Pipeline, articles: list[Article]) -> tuple[list[Article], list[InputError]]:
+    """Code a batch; if that fails, code its articles one by one, so one article that breaks a
+    stage is reported as an input error and the rest of the batch is still coded."""
+    try:
+        return _without_spans(pipeline.pipe(articles)), []
+    except Exception:  # noqa: BLE001 - whatever broke, it is reported per article below
+        coded: list[Article] = []
+        failed: list[InputError] = []
+        for article in articles:
+            try:
+                coded.extend(_without_spans(pipeline.pipe([article])))
+            except Exception as err:  # noqa: BLE001
+                failed.append(InputError(article.origin or article.id,
+                                         f"could not be coded ({type(err).__name__}: {err})"))
+        return coded, failed
 
 
 def _without_spans(coded: list[Article]) -> list[Article]:

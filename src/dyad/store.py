@@ -223,7 +223,9 @@ class Store:
                 self.db.execute("COMMIT")
                 version = SCHEMA_VERSION
         except duckdb.Error as err:
-            raise StoreError(f"cannot open {self.path}: {err}") from None
+            hint = ("; another process (dyad code or dyad serve) has it open. Wait for it, or stop it; to add "
+                    "articles while serving, POST them to the server's /api/articles") if "lock" in str(err) else ""
+            raise StoreError(f"cannot open {self.path}: {err}{hint}") from None
         if version is None:
             self.db.close()
             raise StoreError(f"{self.path} holds no Dyad data yet; run `dyad code` first")

@@ -84,7 +84,7 @@ def test_bad_items_are_reported_and_the_rest_coded(tmp_path: Path, capsys: pytes
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x", "text": "Chile thanked Peru."}\n{broken\n')
     db = tmp_path / "d.duckdb"
-    assert main(["code", str(good), str(bad), str(tmp_path / "nope.txt"), "--db", str(db), "--date", "2024-03-06"]) == 0
+    assert main(["code", str(good), str(bad), str(tmp_path / "nope.txt"), "--db", str(db), "--date", "2024-03-06"]) == 1  # 1: some items were skipped
     captured = capsys.readouterr()
     assert "coded 2 articles" in captured.out
     assert f"skipped {bad}:2: malformed JSON" in captured.err
