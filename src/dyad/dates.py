@@ -40,8 +40,17 @@ def resolve(expression: str, published: dt.date | None, future: bool = False) ->
     `future` (an intended event: "will visit in October") a weekday, a day or a month without
     a year is the next one on or after publication instead of the last one on or before.
     """
+    try:
+        return _resolve(expression, published, future)
+    except (OverflowError, ValueError):  # "50000 days ago" from year 137: no date there
+        return None
+
+
+def _resolve(expression: str, published: dt.date | None, future: bool) -> tuple[dt.date, str] | None:
     text = " ".join(expression.lower().replace(",", ", ").split()).strip(" .,")
     text = re.sub(r"^(?:on|in|since|by|from|at|during|the|of)\s+", "", text)
+    if not text:
+        return None
     text = re.sub(r"\s+(?:morning|afternoon|evening|night)$", "", text) if text.split()[0] in WEEKDAYS else text
     if published is not None:
         relative = _ahead(text, published, future) or _relative(text, published)
