@@ -371,6 +371,8 @@ class Store:
                 batch_candidates = [(articles[o].id, originals[articles[o].id], signatures[articles[o].id])
                                     for o in in_batch.get(position, [])]
                 for other, duplicate_of, minhash in [*earlier.get(position, []), *batch_candidates]:
+                    if duplicate_of == article.id:  # re-coding an original whose copies are stored
+                        continue
                     if other not in tried:
                         tried.add(other)
                         if similarity(sig, minhash) >= THRESHOLD:

@@ -98,6 +98,16 @@ def test_a_reprint_is_a_mention_of_the_deduplicated_event_not_a_source(tmp_path:
     assert table == [(2, 3, 3)]
 
 
+def test_re_coding_an_original_after_its_copy_does_not_make_it_a_copy_of_itself(tmp_path: Path) -> None:
+    body = " The ministry gave no reason for the move, which the other side condemned at length on Tuesday."
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([_article("wire", text="Expulsion." + body)])
+        store.write([_article("reprint", text="Expulsion." + body + " Ends.")])
+        store.write([_article("wire", text="Expulsion." + body)])  # a rerun after a crash codes it again
+        pointers = dict(store.db.execute("SELECT id, duplicate_of FROM articles").fetchall())
+    assert pointers == {"wire": None, "reprint": "wire"}
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(st.tuples(st.sampled_from("abcdef"), st.integers(0, 3), st.sampled_from(["161", "112"])),
                          min_size=1, max_size=5), min_size=1, max_size=5))
