@@ -91,7 +91,8 @@ class Sifter:
     def keep(self, sentence: Any, matches: Iterable[tuple[str, str, int, int, dict[str, Any]]],
              surnames: set[str]) -> bool:
         """Whether `sentence` (a Span of a tokenised block) names an actor and has an event cue;
-        `matches` are the block's dictionary matches, `surnames` those the article named so far."""
+        `matches` are dictionary matches of its block (those inside it count), `surnames` those
+        of people the article named before it."""
         words = [t.lower_ for t in sentence]
         if not self._cued(words) and not (
                 any(w in self.speech for w in words) and any(q in sentence.text for q in _QUOTE_MARKS)):
@@ -100,8 +101,8 @@ class Sifter:
             return True
         return any(w in self.actor_words for w in words) or any(t.text in surnames for t in sentence)
 
-
     def _cued(self, words: list[str]) -> bool:
+        """An event cue, or a word some verb's patterns need beside that verb."""
         if any(w in self.cues for w in words):
             return True
         conditional = [self.needs[w] for w in words if w in self.needs]
