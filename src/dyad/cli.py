@@ -75,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="code on a Dask cluster: its scheduler's address, or 'local' for one on this machine "
                            "with --workers processes; needs --out")
     code.add_argument("--out", type=Path, help="with --dask: folder for the Parquet the workers write")
+    code.add_argument("--server", metavar="URL",
+                      help="code into the database a running `dyad serve --token` holds, by posting the articles "
+                           "to it (e.g. http://127.0.0.1:8000); needs --token")
+    code.add_argument("--token", help="with --server: the server's token (also: DYAD_TOKEN)")
     code.add_argument("--partition-size", type=int, default=500, help="with --dask: articles a task codes")
     code.add_argument("--parse-all", action="store_true",
                       help="parse every sentence; by default only those naming an actor with a word that can "
@@ -219,6 +223,8 @@ def _code(args: argparse.Namespace) -> int:
         raise DyadError("--workers is at least 1")
     if args.dask:
         return _code_on_dask(args)
+    if args.server:
+        return _code_on_server(args)
     show = not args.quiet and sys.stderr.isatty()
     bar: Any = None
     if show:
@@ -241,6 +247,21 @@ def _code(args: argparse.Namespace) -> int:
               f" ({len(report.errors)} items skipped)")
         _print_summary(summary)
         print(f"throughput: {report.throughput()}, {args.workers} worker(s)", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def _code_on_server(args: argparse.Namespace) -> int:
+    from .client import post_articles
+    from .ingest import read
+
+    report = post_articles(read(args.paths, args.date, args.source, args.max_chars), args.server,
+                           args.token or os.environ.get("DYAD_TOKEN"))
+    for error in report.errors:
+        print(f"dyad: skipped {error}", file=sys.stderr)
+    if not args.quiet:
+        print(f"coded {report.articles} articles, {report.events} events on {args.server}"
+              f" ({len(report.errors)} items skipped)")
+        print(f"throughput: {report.throughput()}, on the server", file=sys.stderr)
     return 1 if report.errors else 0
 
 

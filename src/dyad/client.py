@@ -1,0 +1,89 @@
+"""`dyad code PATH... --server URL`: code into a database that `dyad serve` holds.
+
+DuckDB lets one process write a database file, and `dyad serve` keeps its file open, so a
+second process cannot code into it. Instead the input is read here, as `dyad code` reads it,
+and posted in batches to the server's `POST /api/articles`, which codes and stores them while
+it goes on answering readers. Items that cannot be read are reported here; items the server
+refuses come back with their reasons.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from .errors import DyadError, InputError
+from .pipeline import RunReport
+from .types import Article
+
+__all__ = ["post_articles"]
+
+BATCH = 50  # articles a post carries: under the server's limit of 100
+BATCH_BYTES = 4_000_000  # and under its 5 MB body limit
+
+
+def post_articles(items: Iterable[Article | InputError], url: str, token: str | None,
+                  progress: Callable[[int], None] | None = None, timeout: float = 600) -> RunReport:
+    """Post every article to the server at `url`; the report counts what it stored."""
+    if not token:
+        raise DyadError("--server needs the server's token: --token TOKEN or DYAD_TOKEN")
+    started = time.perf_counter()
+    report = RunReport()
+    endpoint = url.rstrip("/") + "/api/articles"
+    for batch, errors in _batches(items):
+        report.errors.extend(errors)
+        if batch:
+            answer = _post(endpoint, token, [_record(a) for a in batch], timeout)
+            report.articles += len(answer["articles"])
+            report.events += answer["events"]
+            report.words += sum(len(a.text.split()) for a in batch)
+            report.errors.extend(InputError(batch[int(e["item"].split()[-1])].origin or e["item"], e["reason"])
+                                 for e in answer["errors"])
+        if progress is not None:
+            progress(len(batch) + len(errors))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _batches(items: Iterable[Article | InputError]) -> Iterator[tuple[list[Article], list[InputError]]]:
+    batch: list[Article] = []
+    errors: list[InputError] = []
+    size = 0
+    for item in items:
+        if isinstance(item, InputError):
+            errors.append(item)
+            continue
+        length = len(item.text.encode()) + 1_000
+        if batch and (len(batch) >= BATCH or size + length > BATCH_BYTES):
+            yield batch, errors
+            batch, errors, size = [], [], 0
+        batch.append(item)
+        size += length
+    if batch or errors:
+        yield batch, errors
+
+
+def _record(article: Article) -> dict[str, Any]:
+    return {"id": article.id, "text": article.text, "title": article.title, "source": article.source,
+            "url": article.url, "date": article.date.isoformat() if article.date else None}
+
+
+def _post(endpoint: str, token: str, records: list[dict[str, Any]], timeout: float) -> dict[str, Any]:
+    request = urllib.request.Request(endpoint, data=json.dumps(records).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - the user's own server
+            answer: dict[str, Any] = json.loads(response.read())
+            return answer
+    except urllib.error.HTTPError as err:
+        try:
+            reason = json.loads(err.read()).get("error", err.reason)
+        except ValueError:
+            reason = err.reason
+        raise DyadError(f"the server at {endpoint} refused the articles ({err.code}): {reason}") from None
+    except (urllib.error.URLError, OSError) as err:
+        raise DyadError(f"cannot reach the server at {endpoint}: {getattr(err, 'reason', err)}") from None
