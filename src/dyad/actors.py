@@ -444,10 +444,10 @@ class ActorTagger:
             starts, matches = doc_matches[id(span.doc)]
             found = [_ethnic(m, span.doc) for m in matches[bisect.bisect_left(starts, span.start) : bisect.bisect_left(starts, span.end)]
                      if m[3] <= span.end and not _us_state(m, span.doc)]
-            if sentence.parsed:  # these need the parse's entities and parts of speech
+            if sentence.parsed:  # the entity recogniser's people
                 found += self._unknown_people(span, found)
-                found += self._surnames(span, found, known)
-                found += self._titled_surnames(span, found, article.date)
+            found += self._surnames(span, found, known, sentence.parsed)
+            found += self._titled_surnames(span, found, article.date, sentence.parsed)
             for kind, key, s, e, fields in sorted(found, key=lambda m: m[2]):
                 start, end = span.doc[s].idx, span.doc[e - 1].idx + len(span.doc[e - 1])
                 article.mentions.append(Mention(
@@ -483,18 +483,18 @@ class ActorTagger:
                 extra.append(("person", ent.text, ent.start, ent.end, fields))
         return extra
 
-    def _surnames(self, span: Any, found: list[Match], known: dict[str, tuple[str, dict[str, Any]]]) -> list[Match]:
+    def _surnames(self, span: Any, found: list[Match], known: dict[str, tuple[str, dict[str, Any]]],
+                  parsed: bool) -> list[Match]:
         """A lone surname of someone named in full earlier in the article is that person."""
         taken = {i for _, _, s, e, _ in found for i in range(s, e)}
         extra: list[Match] = []
         for token in span:
-            if token.i not in taken and token.pos_ == "PROPN" and token.text in known:
+            if token.i not in taken and _proper(token, parsed) and token.text in known:
                 key, fields = known[token.text]
                 extra.append(("person", key, token.i, token.i + 1, fields))
         return extra
 
-
-    def _titled_surnames(self, span: Any, found: list[Match], day: dt.date | None) -> list[Match]:
+    def _titled_surnames(self, span: Any, found: list[Match], day: dt.date | None, parsed: bool) -> list[Match]:
         """A title and a surname ("President Bush", "Chancellor Merkel") name the one person
         with that surname who held that office on the article's date (with no date: the one
         person who ever held it)."""
@@ -502,7 +502,7 @@ class ActorTagger:
         titles = {e: key for kind, key, s, e, _ in found if kind == "agent" and key in self.dictionary.agent_roles}
         extra: list[Match] = []
         for token in span:
-            if token.i in taken or token.pos_ != "PROPN" or token.i not in titles:
+            if token.i in taken or not _proper(token, parsed) or token.i not in titles:
                 continue
             kind = self.dictionary.agent_roles[titles[token.i]]
             holders = {(p.name, r.country) for p in self.dictionary.by_surname.get(token.text, ()) for r in p.roles
@@ -518,6 +518,11 @@ class ActorTagger:
 
 
 Match = tuple[str, str, int, int, dict[str, Any]]
+
+
+def _proper(token: Any, parsed: bool) -> bool:
+    """A proper noun: by its part of speech in a parsed sentence, by its capital otherwise."""
+    return bool(token.pos_ == "PROPN") if parsed else bool(token.is_title)
 
 
 US_STATE_NAMES = {"Georgia"}  # country names that are also US states

@@ -6,8 +6,9 @@ when it names an actor and has a word that can trigger an event. Both are checke
 tokens alone, with the actor dictionary's phrase matchers and a set of word forms:
 
 - **an actor**: a dictionary match (country, demonym, capital, person, organisation, agent such
-  as "police"), a pronoun, a pair phrase's noun ("the two countries", "both sides"), or the
-  surname of a person the article named in an earlier sentence;
+  as "police"), a pronoun, a pair phrase's noun ("the two countries", "both sides"), the
+  surname of a person the article named in an earlier sentence, or a capitalised name the
+  dictionary does not know (the parse may find an actor in it);
 - **an event cue**: any form of a verb or event noun the patterns know ("proposed",
   "sanctions", "re-imposed"), or a demand modal ("must", "should"); or, in a sentence with
   quotation marks, a speech verb, so that a direct quote gets its speaker.
@@ -24,6 +25,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .actors import ActorTagger
+from .dates import MONTHS, WEEKDAYS
 from .events import PAIR_NOUNS, PRONOUNS
 from .patterns import Patterns
 
@@ -31,6 +33,7 @@ __all__ = ["Sifter", "inflections"]
 
 _VOWELS = set("aeiou")
 _QUOTE_MARKS = ('"', "“", "”")
+_NOT_NAMES = {*WEEKDAYS, *MONTHS, "i"}  # capitalised, but nobody
 
 
 def inflections(lemma: str, verb: bool) -> set[str]:
@@ -99,7 +102,8 @@ class Sifter:
             return False
         if any(sentence.start <= s and e <= sentence.end for _, _, s, e, _ in matches):
             return True
-        return any(w in self.actor_words for w in words) or any(t.text in surnames for t in sentence)
+        return (any(w in self.actor_words for w in words) or any(t.text in surnames for t in sentence)
+                or _names_someone(sentence))
 
     def _cued(self, words: list[str]) -> bool:
         """An event cue, or a word some verb's patterns need beside that verb."""
@@ -107,6 +111,19 @@ class Sifter:
             return True
         conditional = [self.needs[w] for w in words if w in self.needs]
         return bool(conditional) and any(w in needed for needed in conditional for w in words)
+
+
+def _names_someone(sentence: Any) -> bool:
+    """A capitalised name the dictionary does not know ("Reliance Jio has agreed ...", "talks
+    with the Azadliq coalition"): the parse's entity recogniser may make an actor of it. A
+    sentence's first word counts only when the next is capitalised too."""
+    tokens = list(sentence)
+    for i, token in enumerate(tokens):
+        if not (token.is_title or (token.is_upper and len(token) > 1)) or token.lower_ in _NOT_NAMES:
+            continue
+        if i > 0 or (len(tokens) > 1 and tokens[1].is_title and tokens[1].lower_ not in _NOT_NAMES):
+            return True
+    return False
 
 
 def _irregular_forms(nlp: Any) -> dict[str, set[str]]:

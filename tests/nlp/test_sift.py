@@ -58,6 +58,18 @@ def test_a_surname_named_before_counts_as_an_actor(pipeline: Any) -> None:
 
 
 @pytest.mark.model
+def test_a_name_the_dictionary_does_not_know_counts_as_an_actor(pipeline: Any) -> None:
+    splitter, sifter = pipeline.parser.splitter, pipeline.parser.sifter
+    for text, kept in [("Okonkwo Holdings has agreed to build a port.", True),
+                       ("The firm said the Azadliq coalition attacked the office.", True),
+                       ("Rain fell and the river attacked the banks.", False),  # a cue, but nobody
+                       ("On Monday the river attacked the banks.", False)]:
+        doc = splitter(pipeline.parser.nlp.make_doc(text))
+        [sentence] = list(doc.sents)
+        assert sifter.keep(sentence, sifter.matches(doc), set()) is kept, text
+
+
+@pytest.mark.model
 def test_a_quote_sentence_is_parsed_for_its_speaker(pipeline: Any) -> None:
     article = pipeline.code_text('"We will respond," the Chilean foreign minister said.', date="2024-03-06")
     [quote] = article.quotes
