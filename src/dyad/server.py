@@ -4,16 +4,23 @@ Reading is open; posting articles to code is off unless the server has a token, 
 needs `Authorization: Bearer <token>`. Every request is bounded (`Limits`): page size, body
 size, articles per post and query time. Errors are JSON, `{"error": message}`, with the
 status that fits; no stack trace reaches the client.
+
+Each request reads through its own DuckDB connection, in one transaction: it sees one snapshot
+(never half of a batch being written), the query timer stops its queries and no other's, and
+requests read side by side (`Limits.readers` at once, in the order they came) while a post is
+coded and written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hmac
 import json
+import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -30,11 +37,12 @@ from .errors import DyadError, InputError
 from .query import PERIODS, places, top_actors, top_dyads, trend
 from .store import Store
 from .types import MODALITIES
-from .web import add_pages
+from .web import LAST_OFFSET, add_pages
 
 __all__ = ["Limits", "create_app"]
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 # what ids look like; any other path is a 404 before the database is asked
 EVENT_ID = re.compile(r"^u?[0-9a-f]{16}$")
 ARTICLE_ID = re.compile(r"^[\w.:-]{1,200}$")
@@ -46,6 +54,59 @@ class Limits:
     body: int = 5_000_000  # bytes one POST may carry
     articles: int = 100  # articles one POST may carry
     query_s: float = 10.0  # a query running longer is stopped
+    readers: int = 4  # requests querying at once; DuckDB already spreads each over the cores
+
+
+class _Turns:
+    """Lets `n` threads in at once, in the order they came. (A threading.Semaphore lets a newcomer
+    overtake a thread that waits, which stretches the slowest answers.)"""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.taken, self.left = n, 0, 0
+        self.changed = threading.Condition()
+
+    def __enter__(self) -> None:
+        with self.changed:
+            ticket = self.taken
+            self.taken += 1
+            self.changed.wait_for(lambda: ticket < self.left + self.n)
+
+    def __exit__(self, *exc: object) -> None:
+        with self.changed:
+            self.left += 1
+            self.changed.notify_all()
+
+
+class _Connections:
+    """Stands in for the store's connection. In a thread serving a request it is that request's
+    own connection, which the store's readers also take for their cursors, so one interrupt
+    stops all of the request's queries; in any other thread (the writer) it is the store's."""
+
+    def __init__(self, main: duckdb.DuckDBPyConnection) -> None:
+        self.main = main
+        self.local = threading.local()
+
+    def current(self) -> duckdb.DuckDBPyConnection:
+        own: duckdb.DuckDBPyConnection | None = getattr(self.local, "db", None)
+        return own if own is not None else self.main
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        current = self.current()
+        return current if current is not self.main else self.main.cursor()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.current(), name)
+
+    @contextlib.contextmanager
+    def request(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        own = self.main.cursor()
+        self.local.db = own
+        try:
+            own.execute("BEGIN TRANSACTION")  # one snapshot for all the request's queries
+            yield own
+        finally:
+            self.local.db = None
+            own.close()
 
 
 class ApiError(Exception):
@@ -60,16 +121,21 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
     and POST /api/articles codes articles with `pipeline()` (default: a `Pipeline`, loaded on
     the first post)."""
     limits = limits or Limits()
+    token = token or None  # an empty token would let an empty header in
     store = Store(db, read_only=token is None)
-    lock = threading.Lock()  # one DuckDB connection, one query at a time
-    coding = threading.Lock()
+    connections = _Connections(store.db)
+    store.db = connections  # type: ignore[assignment]  # it forwards all a connection does
+    readers = _Turns(limits.readers)
+    coding = threading.Lock()  # one pipeline, one writer
     coder: list[Any] = []
-    app = FastAPI(title="Dyad", version="1", description="Political event data coded from news, with its evidence.")
+    # no /docs or /redoc: FastAPI's pages load their JavaScript from a CDN, and Dyad runs offline
+    app = FastAPI(title="Dyad", version="1", description="Political event data coded from news, with its evidence.",
+                  docs_url=None, redoc_url=None)
 
     def run(work: Callable[[], T]) -> T:
-        """Run a query on the store, stopping it after `limits.query_s`."""
-        with lock:
-            timer = threading.Timer(limits.query_s, store.db.interrupt)
+        """Run a request's queries on its own connection, stopping them after `limits.query_s`."""
+        with readers, connections.request() as own:
+            timer = threading.Timer(limits.query_s, own.interrupt)
             timer.start()
             try:
                 return work()
@@ -117,7 +183,7 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
                type: str | None = Query(None, description="PLOVER event type"),
                since: dt.date | None = None, until: dt.date | None = None,
                modality: Annotated[list[str] | None, Query()] = None, limit: int = Query(100, ge=1),
-               offset: int = Query(0, ge=0), min_confidence: float | None = Query(None, ge=0.0, le=1.0),
+               offset: int = Query(0, ge=0, le=LAST_OFFSET), min_confidence: float | None = Query(None, ge=0.0, le=1.0),
                either_way: bool = False) -> dict[str, Any]:
         """Events (reports), newest first, with the filters of `dyad events`; page with offset.
         With `either_way`, `actor` and `recipient` match in either role."""
@@ -157,7 +223,7 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
                      type: str | None = Query(None, description="PLOVER event type"),
                      since: dt.date | None = None, until: dt.date | None = None,
                      modality: Annotated[list[str] | None, Query()] = None, limit: int = Query(100, ge=1),
-                     offset: int = Query(0, ge=0)) -> dict[str, Any]:
+                     offset: int = Query(0, ge=0, le=LAST_OFFSET)) -> dict[str, Any]:
         """Real-world events, each with every report of it, newest first."""
         size = page_size(limit)
         rows = run(lambda: store.deduplicated(**filters(actor, recipient, type, modality), since=since, until=until,
@@ -207,16 +273,18 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
         if not given.startswith("Bearer ") or not hmac.compare_digest(given[7:].encode(), token.encode()):
             raise ApiError(401, "a valid 'Authorization: Bearer <token>' header is needed")
         declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limits.body):
+        if declared is not None and not (declared.isascii() and declared.isdigit()):
+            raise ApiError(400, "the Content-Length header is not a number")
+        if declared is not None and int(declared) > limits.body:
             raise ApiError(413, f"the body is over {limits.body} bytes")
-        body = b""
+        body = bytearray()  # bytes += bytes would copy the whole body for each small chunk
         async for chunk in request.stream():
             body += chunk
             if len(body) > limits.body:
                 raise ApiError(413, f"the body is over {limits.body} bytes")
         try:
             payload = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        except (ValueError, RecursionError) as err:  # also bad UTF-8, too many digits, too deep
             raise ApiError(400, f"the body is not JSON: {err}") from None
         records = payload if isinstance(payload, list) else [payload]
         if not records or len(records) > limits.articles:
@@ -224,9 +292,7 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
         return await _code(records)
 
     async def _code(records: list[Any]) -> dict[str, Any]:
-        from .ingest import read_record
-
-        items = [read_record(r, f"item {i}") for i, r in enumerate(records)]
+        items = [_read(r, f"item {i}") for i, r in enumerate(records)]
         errors = [i for i in items if isinstance(i, InputError)]
         articles = [i for i in items if not isinstance(i, InputError)]
 
@@ -237,16 +303,27 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
 
                     coder.append(pipeline() if pipeline else Pipeline())
                 coded = coder[0].pipe(articles)
-                with lock:
-                    store.write(coded, errors)
+                store.write(coded, errors)
             return {"articles": [a.id for a in coded], "events": sum(len(a.events) for a in coded),
                     "errors": [{"item": e.where, "reason": e.reason} for e in errors]}
 
         try:
             return await run_in_threadpool(work)
-        except DyadError as err:
-            raise ApiError(500, str(err)) from None
+        except DyadError as err:  # its message may name the server's files
+            log.error("coding posted articles failed: %s", err)
+            raise ApiError(500, "the articles could not be coded and stored; the server's log says why") from None
 
     add_pages(app, store, run, page=50)
     app.state.store = store
     return app
+
+
+def _read(record: Any, where: str) -> Any:
+    """One posted item as an `Article`, or the reason it is not one."""
+    from .ingest import read_record
+
+    try:  # a lone surrogate escape ("\\ud800") is valid JSON but no text DuckDB can store
+        json.dumps(record, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return InputError(where, "a string in it is not valid Unicode (a lone surrogate)")
+    return read_record(record, where)

@@ -26,9 +26,11 @@ from .codebook import PLOVER_TYPES, default_codebook
 from .query import PERIODS, evidence_in_sentence, places, top_actors, top_dyads, trend
 from .store import Store
 
-__all__ = ["add_pages", "map_svg", "network_svg", "segments", "trend_svg"]
+__all__ = ["LAST_OFFSET", "add_pages", "map_svg", "network_svg", "segments", "trend_svg"]
 
 HERE = Path(__file__).parent
+LAST_OFFSET = 2**63 - 1  # DuckDB's OFFSET is a BIGINT
+OFFSET = re.compile(r"[0-9]{1,19}")  # str.isdigit() also takes "²", which int() refuses
 EVENT_ID = re.compile(r"^[0-9a-f]{16}$")
 QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 QUAD_COLOURS = {1: "#8fc1e3", 2: "#2b7bba", 3: "#f4a582", 4: "#ca0020"}
@@ -170,7 +172,7 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
         f = _page_filters(query)
         if f["error"]:
             raise HTTPException(422, f["error"])
-        offset = _int(query.get("offset"), 0)
+        offset = f["offset"]
         rows = run(lambda: store.events(actor=f["actor"], recipient=f["recipient"], event_type=f["type"],
                                         since=f["since"], until=f["until"], min_confidence=f["min_confidence"],
                                         either_way=bool(query.get("either_way")), limit=page + 1, offset=offset))
@@ -196,7 +198,7 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
 
     @app.get("/dyads/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
     def dyad_page(a: str, b: str, by: str = "month") -> HTMLResponse:
-        if not (len(a) == len(b) == 3 and a.isalpha() and b.isalpha()) or by not in PERIODS:
+        if not (_iso3(a) and _iso3(b)) or by not in PERIODS:
             raise HTTPException(404, "no such dyad page; /dyads/AAA/BBB with ISO3 codes")
         a, b = a.upper(), b.upper()
         rows = run(lambda: trend(store, a, b, by))
@@ -213,10 +215,10 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
 def _page_filters(query: dict[str, str]) -> dict[str, Any]:
     """The events page's filters, checked; a bad one is named in "error"."""
     out: dict[str, Any] = {"actor": None, "recipient": None, "type": None, "since": None, "until": None,
-                           "min_confidence": None, "error": None}
+                           "min_confidence": None, "offset": 0, "error": None}
     for key in ("actor", "recipient"):
         value = query.get(key)
-        if value and not (len(value) == 3 and value.isalpha()):
+        if value and not _iso3(value):
             out["error"] = f"{key} must be an ISO3 country code"
         out[key] = value.upper() if value else None
     if query.get("type"):
@@ -231,14 +233,23 @@ def _page_filters(query: dict[str, str]) -> dict[str, Any]:
                 out["error"] = f"{key} must be a date, YYYY-MM-DD"
     if query.get("min_confidence"):
         try:
-            out["min_confidence"] = float(query["min_confidence"])
+            confidence = float(query["min_confidence"])
         except ValueError:
-            out["error"] = "min_confidence must be a number"
+            confidence = math.nan
+        if 0 <= confidence <= 1:  # not nan, not inf
+            out["min_confidence"] = confidence
+        else:
+            out["error"] = "min_confidence must be a number from 0 to 1"
+    if query.get("offset"):
+        if OFFSET.fullmatch(query["offset"]) and int(query["offset"]) <= LAST_OFFSET:
+            out["offset"] = int(query["offset"])
+        else:
+            out["error"] = f"offset must be a whole number from 0 to {LAST_OFFSET}"
     return out
 
 
-def _int(value: str | None, default: int) -> int:
-    return int(value) if value and value.isdigit() else default
+def _iso3(value: str) -> bool:
+    return len(value) == 3 and value.isascii() and value.isalpha()
 
 
 def _period_end(start: dt.date, by: str) -> dt.date:
