@@ -430,7 +430,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .server import create_app
 
     app = create_app(args.db, token=args.token or os.environ.get("DYAD_TOKEN") or None)
-    print(f"serving {args.db} at http://{args.host}:{args.port}/ (API docs at /docs; Ctrl-C stops)")
+    print(f"serving {args.db} at http://{args.host}:{args.port}/ (API schema at /openapi.json; Ctrl-C stops)")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 

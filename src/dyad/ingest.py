@@ -262,6 +262,10 @@ def _from_fields(record: dict[str, Any], where: str, options: Options) -> Articl
     unknown_types = [k for k in FIELDS if record.get(k) is not None and not isinstance(record[k], str)]
     if unknown_types:
         raise InputError(where, f"field {unknown_types[0]!r} must be a string")
+    for key in FIELDS:  # JSON may carry lone surrogates ("\ud800"): no text a database can store
+        value = record.get(key)
+        if isinstance(value, str) and not _encodable(value):
+            raise InputError(where, f"field {key!r} is not valid Unicode (it has a lone surrogate)")
     fields = {k: (record.get(k) or None) for k in FIELDS}
     text = record.get("text")  # "" is an empty article, not a missing field
     if not text and fields["html"] is not None:
@@ -275,6 +279,14 @@ def _from_fields(record: dict[str, Any], where: str, options: Options) -> Articl
     if not isinstance(text, str):
         raise InputError(where, "field 'text' must be a string")
     return _build(text, where, fields, options)
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _extract_html(html: str, where: str) -> tuple[str, dict[str, str | None]]:

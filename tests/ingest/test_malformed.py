@@ -90,11 +90,13 @@ def corpus(folder: Path) -> tuple[set[str], dict[str, str]]:
         {"id": "html-field", "html": f"<html><body><p>{GOOD}</p></body></html>"},
         {"id": "html-broken", "html": "<<<>>><p"},
         "",
+        {"id": "surrogate", "text": "Peru \ud800 accused Chile."},
+        {"id": "surrogate-title", "title": "\udfff", "text": GOOD},
     ]
     lines.write_bytes(_jsonl(*records))
     expect = {1: None, 2: "malformed JSON", 3: None, 4: "JSON object", 5: "string", 6: "no 'text'", 7: "date",
               8: "date", 9: "future", 10: None, 11: "binary", 12: "duplicate", 13: "JSON", 14: "UTF-8", 15: None,
-              16: "over the", 17: None, 18: "HTML", 19: "JSON object"}
+              16: "over the", 17: None, 18: "HTML", 19: "JSON object", 20: "surrogate", 21: "surrogate"}
     for number, outcome in expect.items():
         (coded.add(f"{lines}:{number}") if outcome is None else refused.__setitem__(f"{lines}:{number}", outcome))
     # CSV files
