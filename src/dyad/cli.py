@@ -254,8 +254,17 @@ def _code_on_server(args: argparse.Namespace) -> int:
     from .client import post_articles
     from .ingest import read
 
+    bar: Any = None
+    if not args.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        from .ingest import estimate
+
+        bar = tqdm(desc="posting", unit=" articles", total=estimate(args.paths), file=sys.stderr)
     report = post_articles(read(args.paths, args.date, args.source, args.max_chars), args.server,
-                           args.token or os.environ.get("DYAD_TOKEN"))
+                           args.token or os.environ.get("DYAD_TOKEN"), progress=bar.update if bar is not None else None)
+    if bar is not None:
+        bar.close()
     for error in report.errors:
         print(f"dyad: skipped {error}", file=sys.stderr)
     if not args.quiet:
