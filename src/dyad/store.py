@@ -394,8 +394,18 @@ class Store:
         sql, params = self.event_query(actor=actor, recipient=recipient, event_type=event_type, since=since,
                                        until=until, article_id=article_id, modality=modality, event_id=event_id,
                                        dedup_id=dedup_id, limit=limit, offset=offset, either_way=either_way,
-                                       min_confidence=min_confidence)
-        return list(map(_event_dict, self._stream(sql, params)))
+                                       min_confidence=min_confidence, counts=not limit)
+        if not limit:
+            return list(map(_event_dict, self._stream(sql, params)))
+        # a page: its events, then their deduplicated events' counts by id (a join scans them all)
+        rows = list(self._stream(sql, params))
+        ids = sorted({r["dedup_id"] for r in rows})
+        counts = {i: (n, m) for i, n, m in self.db.cursor().execute(
+            f"SELECT id, sources, mentions FROM deduplicated_events WHERE id IN ({', '.join('?' * len(ids))})",
+            ids).fetchall()} if ids else {}
+        for row in rows:
+            row["sources_n"], row["mentions_n"] = counts[row["dedup_id"]]
+        return list(map(_event_dict, rows))
 
     def iter_events(self, **filters: Any) -> Iterator[dict[str, Any]]:
         """The same as `events`, streamed in chunks and with no limit."""
@@ -416,10 +426,11 @@ class Store:
                     since: dt.date | None = None, until: dt.date | None = None, article_id: str | None = None,
                     modality: Sequence[str] | None = None, event_id: str | None = None, dedup_id: str | None = None,
                     limit: int | None = None, ordered: bool = True, offset: int = 0, either_way: bool = False,
-                    min_confidence: float | None = None) -> tuple[str, list[Any]]:
-        """The SQL (and its parameters) selecting events, newest first, with the `sources` and
-        `mentions` of their deduplicated event (as `sources_n` and `mentions_n`). Unordered
-        (`ordered=False`), the rows stream in bounded memory: exports want that."""
+                    min_confidence: float | None = None, counts: bool = True) -> tuple[str, list[Any]]:
+        """The SQL (and its parameters) selecting events, newest first, with (unless `counts`
+        is False) the `sources` and `mentions` of their deduplicated event (as `sources_n` and
+        `mentions_n`). Unordered (`ordered=False`), the rows stream in bounded memory: exports
+        want that."""
         pair = None
         if either_way and actor and recipient:
             pair = [actor.upper(), recipient.upper(), recipient.upper(), actor.upper()]
@@ -441,6 +452,8 @@ class Store:
         if limit:  # the page first, then its counts: a join over every event would be slower
             where += " " + order + " LIMIT ? OFFSET ?"
             params += [limit, offset]
+        if not counts:
+            return f"SELECT * FROM events {where}{' ' + order if ordered and not limit else ''}", params
         sql = f"""SELECT e.*, d.sources AS sources_n, d.mentions AS mentions_n
                   FROM (SELECT * FROM events {where}) e
                   LEFT JOIN (SELECT id, sources, mentions FROM deduplicated_events) d ON d.id = e.dedup_id

@@ -186,3 +186,12 @@ def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, monkey
         assert db.execute("SELECT value FROM dyad_meta WHERE key = 'schema_version'").fetchall() == [("7",)]
         assert db.execute("SELECT data_type FROM information_schema.columns WHERE table_name = 'article_bands' "
                           "AND column_name = 'band_key'").fetchall() == [("VARCHAR",)]
+
+
+def test_a_page_of_events_has_the_counts_a_full_listing_has(tmp_path: Path) -> None:
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([_on("a1", 0), _on("a2", 0), _on("a3", 1), _on("a4", 2), _on("a5", 2)])  # type: ignore[list-item]
+        everything = store.events(limit=None)
+        pages = [store.events(limit=2, offset=offset) for offset in (0, 2, 4)]
+    assert [e for page in pages for e in page] == everything
+    assert [e["sources"] for e in everything] == [2, 2, 1, 2, 2]
