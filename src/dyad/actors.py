@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,7 +27,7 @@ from .data import data_path, read_tsv, read_yaml
 from .errors import DataFileError
 from .types import Actor, Article, Mention
 
-__all__ = ["ActorDictionary", "ActorTagger", "Country", "Person", "Role", "compose", "default_dictionary"]
+__all__ = ["ActorDictionary", "ActorTagger", "Country", "Person", "Role", "compose", "default_dictionary", "env_actor_paths"]
 
 # Where two matches overlap and are as long, the earlier kind in this list wins.
 ROLE_KINDS = ("head_of_state", "head_of_government", "foreign_minister", "defence_minister", "minister",
@@ -398,6 +399,11 @@ def _date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
+def env_actor_paths() -> list[str]:
+    """The user's actor files or folders from DYAD_ACTORS (separated like PATH)."""
+    return [p for p in os.environ.get("DYAD_ACTORS", "").split(os.pathsep) if p]
+
+
 @lru_cache(maxsize=1)
 def default_dictionary() -> ActorDictionary:
     return ActorDictionary.load()
@@ -459,11 +465,18 @@ class ActorTagger:
         return article
 
     def _dictionary_matches(self, doc: Any) -> list[Match]:
+        """The dictionary's matches in a doc, kept on the doc: the pre-pass matches each block
+        and this stage then reads the unparsed sentences' matches from it."""
+        cached = doc.user_data.get("dyad.matches")
+        if cached is not None and cached[0] == id(self):
+            return list(cached[1])
         spans: list[Match] = []
         for label_id, s, e in [*self.exact(doc), *self.folded(doc)]:
             kind, key = self.labels[doc.vocab.strings[label_id]]
             spans.append((kind, key, s, e, {}))
-        return _longest(spans, self.dictionary.preferred)
+        found = _longest(spans, self.dictionary.preferred)
+        doc.user_data["dyad.matches"] = (id(self), tuple(found))
+        return found
 
     def _unknown_people(self, span: Any, found: list[Match]) -> list[Match]:
         """A PERSON entity after a title in its noun phrase is an actor too: "Japan's Chief

@@ -216,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _code(args: argparse.Namespace) -> int:
-    from .ingest import estimate
+    from .actors import env_actor_paths
     from .pipeline import Pipeline, code_paths
 
     if args.workers < 1:
@@ -225,13 +225,8 @@ def _code(args: argparse.Namespace) -> int:
         return _code_on_dask(args)
     if args.server:
         return _code_on_server(args)
-    show = not args.quiet and sys.stderr.isatty()
-    bar: Any = None
-    if show:
-        from tqdm import tqdm
-
-        bar = tqdm(desc="coding", unit=" articles", total=estimate(args.paths), file=sys.stderr)
-    actors = [*args.actors, *[p for p in os.environ.get("DYAD_ACTORS", "").split(os.pathsep) if p]]
+    bar = _progress_bar(args, "coding")
+    actors = [*args.actors, *env_actor_paths()]
     pipeline = Pipeline(actors=actors, parse_all=args.parse_all, max_sentence_tokens=args.max_sentence_tokens)
     with Store(args.db) as store:
         report = code_paths(args.paths, store, pipeline, default_date=args.date, source=args.source,
@@ -250,17 +245,22 @@ def _code(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
+def _progress_bar(args: argparse.Namespace, what: str) -> Any:
+    """A progress bar with an ETA on a terminal, None otherwise (or with --quiet)."""
+    if args.quiet or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    from .ingest import estimate
+
+    return tqdm(desc=what, unit=" articles", total=estimate(args.paths), file=sys.stderr)
+
+
 def _code_on_server(args: argparse.Namespace) -> int:
     from .client import post_articles
     from .ingest import read
 
-    bar: Any = None
-    if not args.quiet and sys.stderr.isatty():
-        from tqdm import tqdm
-
-        from .ingest import estimate
-
-        bar = tqdm(desc="posting", unit=" articles", total=estimate(args.paths), file=sys.stderr)
+    bar = _progress_bar(args, "posting")
     report = post_articles(read(args.paths, args.date, args.source, args.max_chars), args.server,
                            args.token or os.environ.get("DYAD_TOKEN"), progress=bar.update if bar is not None else None)
     if bar is not None:
@@ -277,12 +277,13 @@ def _code_on_server(args: argparse.Namespace) -> int:
 def _code_on_dask(args: argparse.Namespace) -> int:
     import time
 
+    from .actors import env_actor_paths
     from .cluster import code_on_dask, load_parquet
     from .pipeline import RunReport
 
     if args.out is None:
         raise DyadError("--dask needs --out DIR, a folder the workers can write to and this machine can read")
-    actors = [*args.actors, *[p for p in os.environ.get("DYAD_ACTORS", "").split(os.pathsep) if p]]
+    actors = [*args.actors, *env_actor_paths()]
     started = time.perf_counter()
     totals = code_on_dask(args.paths, args.out, args.dask, args.workers, args.partition_size, actors, args.date,
                           args.source, args.parse_all, args.max_sentence_tokens, args.max_chars)

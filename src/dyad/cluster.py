@@ -90,7 +90,9 @@ def _pipeline(actors: Sequence[str], parse_all: bool, max_tokens: int = MAX_SENT
 def dask_setup(worker: Any = None) -> None:
     """Load the pipeline when a worker starts, before any task: `dask worker SCHEDULER
     --nthreads 1 --preload dyad.cluster`. Actors from DYAD_ACTORS, as `dyad code` reads them."""
-    _pipeline([p for p in os.environ.get("DYAD_ACTORS", "").split(os.pathsep) if p], False)
+    from .actors import env_actor_paths
+
+    _pipeline(env_actor_paths(), False)
 
 
 def code_partition(part: Partition, out: str, actors: Sequence[str] = (), default_date: dt.date | None = None,

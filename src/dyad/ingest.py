@@ -111,7 +111,7 @@ def _read_stdin(options: Options) -> Iterator[Article | InputError]:
     if head == "{":
         yield from _read_jsonl(io.StringIO(text), "-", options)
     else:
-        yield _guard(lambda: _from_fields({"html": text}, "-", options) if head == "<" else _from_txt(text, "-", options), "-")
+        yield _one_article("html" if head == "<" else "txt", text, "-", options)
 
 
 def _read_file(path: Path, options: Options) -> Iterator[Article | InputError]:
@@ -143,10 +143,14 @@ def _read_file(path: Path, options: Options) -> Iterator[Article | InputError]:
     except InputError as err:
         yield err
         return
+    yield _one_article(kind, text, where, options)
+
+
+def _one_article(kind: str, text: str, where: str, options: Options) -> Article | InputError:
+    """A whole text or HTML file (or stdin) as one article."""
     if kind == "html":
-        yield _guard(lambda: _from_fields({"html": text}, where, options), where)
-    else:
-        yield _guard(lambda: _from_txt(text, where, options), where)
+        return _guard(lambda: _from_fields({"html": text}, where, options), where)
+    return _guard(lambda: _from_txt(text, where, options), where)
 
 
 def _decode(data: bytes, where: str, boms: bool = True) -> str:
