@@ -29,7 +29,8 @@ from typing import IO, Any
 from .errors import InputError
 from .types import Article
 
-__all__ = ["MAX_CHARS", "MAX_FUTURE_DAYS", "SUFFIXES", "Options", "article_id", "parse_date", "read", "read_text_item"]
+__all__ = ["MAX_CHARS", "MAX_FUTURE_DAYS", "SUFFIXES", "Options", "article_id", "load_json", "parse_date", "read",
+           "read_text_item"]
 
 SUFFIXES = {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".html": "html", ".htm": "html"}
 # An article longer than this is almost certainly a concatenated dump, not one article.
@@ -177,6 +178,20 @@ def _guard(make: Any, where: str) -> Article | InputError:
     return result
 
 
+def load_json(text: str | bytes | bytearray) -> Any:
+    """`json.loads`, except that an integer longer than Python converts (4,300 digits) is read as
+    a float (infinite) instead of failing the whole document: a JSON line or a posted body with
+    one absurd number still parses, and the field holding it is refused on its own."""
+    return json.loads(text, parse_int=_int)
+
+
+def _int(digits: str) -> int | float:
+    try:
+        return int(digits)
+    except ValueError:  # over sys.get_int_max_str_digits()
+        return float(digits)
+
+
 def read_jsonl_range(path: str, first: int, last: int, default_date: dt.date | None = None,
                      source: str | None = None, max_chars: int = MAX_CHARS) -> Iterator[Article | InputError]:
     """The articles on lines [first, last) (counted from 0) of a JSON-lines file, each item
@@ -209,7 +224,7 @@ def _read_jsonl(lines: Iterable[bytes | str], where: str, options: Options,
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = load_json(line)
         except json.JSONDecodeError as err:
             yield InputError(item, f"malformed JSON ({err.msg} at column {err.colno})")
             continue
