@@ -97,9 +97,18 @@ def _gold_triples(record: dict[str, Any], kind: str) -> set[tuple[str | None, st
     roles: "Jordan and Britain agreed") are reciprocal, which Dyad codes as one event each way:
     each source with each other source as target."""
     sources = _sides(record.get("source"))
-    if "SRC/TAR" in record.get("textInfo", {}).get("markup", "") and len(sources - {None}) > 1:
+    if "SRC/TAR" in _markup(record) and len(sources - {None}) > 1:
         return {(a, b, kind) for a in sources for b in sources if a != b}
     return {(s, t, kind) for s in sources for t in _sides(record.get("target"))}
+
+
+def _markup(record: dict[str, Any]) -> str:
+    """A record's actor markup: PLOVER gold gives `textInfo` as an object with `markup`, or
+    as the marked-up text itself."""
+    info = record.get("textInfo")
+    if isinstance(info, dict):
+        info = info.get("markup")
+    return info if isinstance(info, str) else ""
 
 
 def _sides(actors: Any) -> set[str | None]:
