@@ -40,6 +40,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .codebook import PLOVER_TYPES
@@ -325,10 +326,13 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
         if declared is not None and int(declared) > limits.body:
             raise ApiError(413, f"the body is over {limits.body} bytes")
         body = bytearray()  # bytes += bytes would copy the whole body for each small chunk
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > limits.body:
-                raise ApiError(413, f"the body is over {limits.body} bytes")
+        try:
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limits.body:
+                    raise ApiError(413, f"the body is over {limits.body} bytes")
+        except ClientDisconnect:  # gone, or cut off by the body timeout: no one to answer, nothing to log
+            raise ApiError(400, "the connection closed before the whole body came") from None
         try:  # load_json: a number too long for Python is one field's problem, not the body's
             payload = load_json(body)
         except (ValueError, RecursionError) as err:  # also bad UTF-8, too deep
