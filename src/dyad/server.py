@@ -434,7 +434,7 @@ def allowed_hosts(bound: str, extra: Iterable[str] = ()) -> frozenset[str]:
     """The Host names a server bound to `bound` answers: that address, this machine's loopback
     names when it listens on loopback (or on every address), and `extra` (--allowed-host, the
     names a reverse proxy or the network reaches it by)."""
-    hosts = {_host_name(h) for h in [bound, *extra]}
+    hosts = {_host_name(bound)} | {_name_in_host_header(_host_name(h)) or _host_name(h) for h in extra}  # a port is dropped
     try:
         address = ipaddress.ip_address(_host_name(bound))
         local = address.is_loopback or address.is_unspecified

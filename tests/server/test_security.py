@@ -149,7 +149,7 @@ def test_allowed_hosts_follow_what_the_server_listens_on(db: Path) -> None:
     assert allowed_hosts("::1") == frozenset(LOOPBACK_HOSTS)
     assert allowed_hosts("0.0.0.0", ["Dyad.Example.org"]) == frozenset([*LOOPBACK_HOSTS, "dyad.example.org"])
     assert allowed_hosts("10.0.0.5") == frozenset(["10.0.0.5"])
-    assert allowed_hosts("[fe80::1]", ["proxy.example"]) == frozenset(["fe80::1", "proxy.example"])
+    assert allowed_hosts("[fe80::1]", ["proxy.example:443", "[fe80::2]:80"]) == frozenset(["fe80::1", "proxy.example", "fe80::2"])
     app = create_app(db, hosts=allowed_hosts("10.0.0.5", ["dyad.example.org"]))
     try:
         assert call(app, "GET", "/api/events", headers={"Host": "dyad.example.org:443"}).status_code == 200
