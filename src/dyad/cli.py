@@ -161,6 +161,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--token", help="allow POST /api/articles with 'Authorization: Bearer TOKEN' "
                                        "(also: DYAD_TOKEN); without one, the server only reads")
+    serve.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                       help="also answer requests for this Host name (a reverse proxy's, or this machine's name "
+                            "on the network); repeatable. Any other Host is refused")
+    serve.add_argument("--header-timeout", type=_positive_seconds, default=10.0, metavar="S",
+                       help="close a connection whose request line and headers take longer (default: %(default)g)")
+    serve.add_argument("--body-timeout", type=_positive_seconds, default=60.0, metavar="S",
+                       help="answer 408 and close when a request body takes longer (default: %(default)g)")
+    serve.add_argument("--max-connections", type=int, default=100, metavar="N",
+                       help="open connections at once; more are answered 503 (default: %(default)s)")
 
     regroup = sub.add_parser("regroup", help="set the deduplication window and regroup stored reports")
     regroup.add_argument("--window", type=int, required=True, metavar="DAYS",
@@ -435,14 +444,28 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from .server import Timeouts, allowed_hosts, create_app, serve
 
-    from .server import create_app
-
-    app = create_app(args.db, token=args.token or os.environ.get("DYAD_TOKEN") or None)
-    print(f"serving {args.db} at http://{args.host}:{args.port}/ (API schema at /openapi.json; Ctrl-C stops)")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    if args.max_connections < 1:
+        raise DyadError("--max-connections must be at least 1")
+    hosts = allowed_hosts(args.host, args.allowed_host)
+    app = create_app(args.db, token=args.token or os.environ.get("DYAD_TOKEN") or None, hosts=hosts)
+    print(f"serving {args.db} at http://{_url_host(args.host)}:{args.port}/ (API schema at /openapi.json; "
+          f"Ctrl-C stops); answering for {', '.join(sorted(hosts)) or 'no host name: add --allowed-host'}")
+    serve(app, args.host, args.port, Timeouts(header_s=args.header_timeout, body_s=args.body_timeout,
+                                              connections=args.max_connections))
     return 0
+
+
+def _positive_seconds(value: str) -> float:
+    seconds = float(value)
+    if not 0 < seconds < 86_400:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds from 0 to 86400")
+    return seconds
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 def _migrate(args: argparse.Namespace) -> int:

@@ -5,6 +5,12 @@ needs `Authorization: Bearer <token>`. Every request is bounded (`Limits`): page
 size, articles per post and query time. Errors are JSON, `{"error": message}`, with the
 status that fits; no stack trace reaches the client.
 
+Every response carries `SECURITY_HEADERS` (a Content-Security-Policy with no inline script or
+style, nosniff, no framing, no referrer). A request is refused (400) unless its Host header names
+one of the hosts the server was started for, so a DNS-rebinding page cannot read the database
+through a visitor's browser, and when it has two Authorization headers. `serve` runs the app
+under uvicorn with header and body timeouts and a cap on open connections (`Timeouts`).
+
 Each request reads through its own DuckDB connection, in one transaction: it sees one snapshot
 (never half of a batch being written), the query timer stops its queries and no other's, and
 requests read side by side (`Limits.readers` at once, in the order they came) while a post is
@@ -13,39 +19,59 @@ coded and written.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import hmac
+import ipaddress
 import json
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import duckdb
+import h11
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .codebook import PLOVER_TYPES
 from .errors import DyadError, InputError
+from .ingest import load_json, read_record
 from .query import PERIODS, places, top_actors, top_dyads, trend
 from .store import Store
-from .types import MODALITIES
+from .types import MODALITIES, Article
 from .web import LAST_OFFSET, add_pages
 
-__all__ = ["Limits", "create_app"]
+__all__ = ["LOOPBACK_HOSTS", "SECURITY_HEADERS", "Limits", "Timeouts", "allowed_hosts", "create_app", "serve"]
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 # what ids look like; any other path is a 404 before the database is asked
 EVENT_ID = re.compile(r"^u?[0-9a-f]{16}$")
 ARTICLE_ID = re.compile(r"^[\w.:-]{1,200}$")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+# The pages need no inline script or style (their CSS is /static/style.css, their charts inline
+# SVG with presentation attributes), so the policy allows only the server's own files.
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                                 b"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+]
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -55,6 +81,15 @@ class Limits:
     articles: int = 100  # articles one POST may carry
     query_s: float = 10.0  # a query running longer is stopped
     readers: int = 4  # requests querying at once; DuckDB already spreads each over the cores
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """What `dyad serve` allows one connection, so slow or idle clients cannot hold the server."""
+    header_s: float = 10.0  # to send a request's line and headers, from connecting or the last answer
+    body_s: float = 60.0  # to send a request's whole body, once its headers are in
+    keep_alive_s: int = 5  # an idle kept-alive connection is closed after this
+    connections: int = 100  # open connections at once; one more is answered 503 and closed
 
 
 class _Turns:
@@ -115,11 +150,23 @@ class ApiError(Exception):
         self.status, self.message = status, message
 
 
+class _GuardedApp(FastAPI):
+    """FastAPI with `_Gate` outside all of its middleware, its error handlers included, so even
+    a 500 answer carries the security headers."""
+
+    hosts: frozenset[str] = frozenset(LOOPBACK_HOSTS)
+
+    def build_middleware_stack(self) -> Any:
+        return _Gate(super().build_middleware_stack(), self.hosts)
+
+
 def create_app(db: str | Path, token: str | None = None, limits: Limits | None = None,
-               pipeline: Callable[[], Any] | None = None) -> Any:
+               pipeline: Callable[[], Any] | None = None,
+               hosts: Collection[str] = LOOPBACK_HOSTS) -> Any:
     """The API over the database at `db`. With a `token` the database is opened for writing
     and POST /api/articles codes articles with `pipeline()` (default: a `Pipeline`, loaded on
-    the first post)."""
+    the first post). Requests are answered only when their Host header names one of `hosts`
+    (see `allowed_hosts`; the default is this machine's loopback names)."""
     limits = limits or Limits()
     token = token or None  # an empty token would let an empty header in
     store = Store(db, read_only=token is None)
@@ -129,8 +176,9 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
     coding = threading.Lock()  # one pipeline, one writer
     coder: list[Any] = []
     # no /docs or /redoc: FastAPI's pages load their JavaScript from a CDN, and Dyad runs offline
-    app = FastAPI(title="Dyad", version="1", description="Political event data coded from news, with its evidence.",
-                  docs_url=None, redoc_url=None)
+    app = _GuardedApp(title="Dyad", version="1", description="Political event data coded from news, with its evidence.",
+                      docs_url=None, redoc_url=None)
+    app.hosts = frozenset(_host_name(h) for h in hosts)
 
     def run(work: Callable[[], T]) -> T:
         """Run a request's queries on its own connection, stopping them after `limits.query_s`."""
@@ -269,7 +317,7 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
         (`text` or `html`; `id`, `date`, `title`, `source`, `url`)."""
         if token is None:
             raise ApiError(403, "posting articles is off; start the server with --token (or DYAD_TOKEN)")
-        given = request.headers.get("authorization", "")
+        given = request.headers.get("authorization", "")  # _Gate refused two of them
         if not given.startswith("Bearer ") or not hmac.compare_digest(given[7:].encode(), token.encode()):
             raise ApiError(401, "a valid 'Authorization: Bearer <token>' header is needed")
         declared = request.headers.get("content-length")
@@ -278,13 +326,16 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
         if declared is not None and int(declared) > limits.body:
             raise ApiError(413, f"the body is over {limits.body} bytes")
         body = bytearray()  # bytes += bytes would copy the whole body for each small chunk
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > limits.body:
-                raise ApiError(413, f"the body is over {limits.body} bytes")
         try:
-            payload = json.loads(body)
-        except (ValueError, RecursionError) as err:  # also bad UTF-8, too many digits, too deep
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limits.body:
+                    raise ApiError(413, f"the body is over {limits.body} bytes")
+        except ClientDisconnect:  # gone, or cut off by the body timeout: no one to answer, nothing to log
+            raise ApiError(400, "the connection closed before the whole body came") from None
+        try:  # load_json: a number too long for Python is one field's problem, not the body's
+            payload = load_json(body)
+        except (ValueError, RecursionError) as err:  # also bad UTF-8, too deep
             raise ApiError(400, f"the body is not JSON: {err}") from None
         records = payload if isinstance(payload, list) else [payload]
         if not records or len(records) > limits.articles:
@@ -292,20 +343,22 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
         return await _code(records)
 
     async def _code(records: list[Any]) -> dict[str, Any]:
-        items = [_read(r, f"item {i}") for i, r in enumerate(records)]
-        errors = [i for i in items if isinstance(i, InputError)]
-        articles = [i for i in items if not isinstance(i, InputError)]
+        articles, errors = _first_of_each_id([_read(r, f"item {i}") for i, r in enumerate(records)])
 
         def work() -> dict[str, Any]:
+            from .pipeline import _code_safely
+
             with coding:  # one pipeline, one batch at a time; readers go on meanwhile
                 if not coder:
                     from .pipeline import Pipeline
 
                     coder.append(pipeline() if pipeline else Pipeline())
-                coded = coder[0].pipe(articles)
-                store.write(coded, errors)
-            return {"articles": [a.id for a in coded], "events": sum(len(a.events) for a in coded),
-                    "errors": [{"item": e.where, "reason": e.reason} for e in errors]}
+                coded, failed = _code_safely(coder[0], articles)  # an article that breaks a stage is its own error
+                items = {a.id: a.origin for a in articles}  # what the pipeline returns may not say
+                stored, refused = _write_each(store, coded, [*errors, *failed], items)
+            reported = sorted([*errors, *failed, *refused], key=_item_number)
+            return {"articles": [a.id for a in stored], "events": sum(len(a.events) for a in stored),
+                    "errors": [{"item": e.where, "reason": e.reason} for e in reported]}
 
         try:
             return await run_in_threadpool(work)
@@ -318,12 +371,227 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
     return app
 
 
-def _read(record: Any, where: str) -> Any:
+def _read(record: Any, where: str) -> Article | InputError:
     """One posted item as an `Article`, or the reason it is not one."""
-    from .ingest import read_record
-
     try:  # a lone surrogate escape ("\\ud800") is valid JSON but no text DuckDB can store
         json.dumps(record, ensure_ascii=False).encode()
     except UnicodeEncodeError:
         return InputError(where, "a string in it is not valid Unicode (a lone surrogate)")
     return read_record(record, where)
+
+
+def _item_number(error: InputError) -> int:
+    """The posted item an error is about: its `where` is "item N"."""
+    number = error.where.rpartition(" ")[2]
+    return int(number) if number.isdigit() else -1
+
+
+def _first_of_each_id(items: Iterable[Article | InputError]) -> tuple[list[Article], list[InputError]]:
+    """The post's articles, the first of each id only (as in one local run: two identical
+    articles without ids have the same content id), and its errors, later copies included."""
+    articles: dict[str, Article] = {}
+    errors: list[InputError] = []
+    for item in items:
+        if isinstance(item, InputError):
+            errors.append(item)
+        elif item.id in articles:
+            errors.append(InputError(item.origin or item.id, f"duplicate article id {item.id!r} in this post "
+                                                              f"({articles[item.id].origin}); the first one was kept"))
+        else:
+            articles[item.id] = item
+    return list(articles.values()), errors
+
+
+def _write_each(store: Store, coded: list[Article], errors: list[InputError],
+                items: dict[str, str | None]) -> tuple[list[Article], list[InputError]]:
+    """Store the batch in one transaction; if the store refuses it, store its articles one by
+    one, so an article it cannot hold (say, a date out of its range) is that item's error and
+    the others are kept. `items` says which posted item each article id is. Returns what was
+    stored and what was refused."""
+    try:
+        store.write(coded, errors)
+        return coded, []
+    except DyadError as err:
+        log.warning("a posted batch could not be stored whole; storing it article by article: %s", err)
+    stored: list[Article] = []
+    refused: list[InputError] = []
+    for article in coded:
+        try:
+            store.write([article])
+            stored.append(article)
+        except DyadError as err:
+            cause = err.__cause__ or err  # the store's message names its file; the client need not see it
+            where = items.get(article.id) or article.id
+            log.warning("posted %s was not stored: %s", where, err)
+            refused.append(InputError(where,
+                                      f"the database could not store it ({type(cause).__name__}: "
+                                      f"{str(cause).replace(str(store.path), 'the database')})"))
+    store.write([], [*errors, *refused])  # if even this fails, the database itself is broken: a 500
+    return stored, refused
+
+
+def allowed_hosts(bound: str, extra: Iterable[str] = ()) -> frozenset[str]:
+    """The Host names a server bound to `bound` answers: that address, this machine's loopback
+    names when it listens on loopback (or on every address), and `extra` (--allowed-host, the
+    names a reverse proxy or the network reaches it by)."""
+    hosts = {_host_name(bound)} | {_name_in_host_header(_host_name(h)) or _host_name(h) for h in extra}  # a port is dropped
+    try:
+        address = ipaddress.ip_address(_host_name(bound))
+        local = address.is_loopback or address.is_unspecified
+        if address.is_unspecified:  # 0.0.0.0 or :: is no name a client sends
+            hosts.discard(str(address))
+    except ValueError:
+        local = _host_name(bound) == "localhost"
+    return frozenset(hosts | set(LOOPBACK_HOSTS) if local else hosts)
+
+
+def _host_name(host: str) -> str:
+    """A host as the Host header's name part: lower case, an IPv6 address without brackets."""
+    host = host.strip().lower()
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
+def _name_in_host_header(value: str) -> str | None:
+    """The name a Host header gives, without its port; None if the header is malformed."""
+    if value.startswith("["):  # [IPv6]:port
+        name, bracket, after = value[1:].partition("]")
+        port: str | None = after[1:] if after.startswith(":") else ("" if bracket and not after else None)
+    else:
+        name, colon, port = value.partition(":")
+        port = port if colon else ""
+    if port is None or (port and not (port.isascii() and port.isdigit() and len(port) <= 5)):
+        return None
+    return name.lower()
+
+
+class _Gate:
+    """The app's outermost layer: refuses a request whose Host is not one of `hosts` (DNS
+    rebinding: an attacker's name resolving to this machine) or that has two Authorization
+    headers (which one counts would depend on the code reading it), and adds
+    `SECURITY_HEADERS` to every answer."""
+
+    def __init__(self, app: ASGIApp, hosts: frozenset[str]) -> None:
+        self.app, self.hosts = app, hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def secured(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *SECURITY_HEADERS]}
+            await send(message)
+
+        refusal = self.refusal(scope["headers"])
+        if refusal is not None:
+            await JSONResponse({"error": refusal}, status_code=400)(scope, receive, secured)
+            return
+        await self.app(scope, receive, secured)
+
+    def refusal(self, headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+        hosts = [v for k, v in headers if k.lower() == b"host"]
+        if sum(1 for k, _ in headers if k.lower() == b"authorization") > 1:
+            return "the request has more than one Authorization header; send one"
+        if len(hosts) != 1:
+            return "the request needs one Host header"
+        name = _name_in_host_header(hosts[0].decode("latin-1"))
+        if name not in self.hosts:
+            return ("this server does not answer for that Host; use the address it was started on, or start it "
+                    "with --allowed-host NAME for each name it is reached by")
+        return None
+
+
+def _raw_answer(status: int, reason: str, message: str) -> bytes:
+    """A whole HTTP answer, JSON error and security headers, for the connection layer to write
+    when no app is there to answer (timeouts, too many connections, bad HTTP); it closes."""
+    body = json.dumps({"error": message}).encode()
+    head = [f"HTTP/1.1 {status} {reason}".encode(), b"content-type: application/json",
+            b"content-length: " + str(len(body)).encode(), b"connection: close",
+            *(name + b": " + value for name, value in SECURITY_HEADERS)]
+    return b"\r\n".join(head) + b"\r\n\r\n" + body
+
+
+class _TimedH11(H11Protocol):
+    """uvicorn's HTTP/1.1 connection, timed: uvicorn has no timeout for a request's headers
+    or body, so a client sending them a byte at a time holds a connection (and, with enough
+    of them, the server) forever. A timer runs while the client owes us headers (from connecting
+    or from our last answer) and another while it owes a body; either closes the connection,
+    after a 408 when the client had sent part of its request. Connections over the cap are
+    answered 503 at once."""
+
+    timeouts: ClassVar[Timeouts] = Timeouts()
+    _timer: asyncio.TimerHandle | None = None
+    _phase: str | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        if len(self.connections) > self.timeouts.connections:
+            transport.write(_raw_answer(503, "Service Unavailable", "the server has too many connections open; "
+                                                                   "try again shortly"))
+            transport.close()
+            return
+        self._follow()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_timer()
+        super().connection_lost(exc)
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        self._follow()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._follow()
+
+    def send_400_response(self, msg: str) -> None:
+        self._stop_timer()
+        self.transport.write(_raw_answer(400, "Bad Request", "the request is not valid HTTP/1.1 (or its headers "
+                                                             "are too long)"))
+        self.transport.close()
+
+    def _follow(self) -> None:
+        """Time what the client owes now: headers, a body, or nothing (we owe the answer)."""
+        if self.transport.is_closing():
+            self._stop_timer()
+            return
+        state = self.conn.their_state
+        phase = "headers" if state is h11.IDLE else "body" if state is h11.SEND_BODY else None
+        if phase == self._phase:
+            return
+        self._stop_timer()
+        self._phase = phase
+        if phase is not None:
+            seconds = self.timeouts.header_s if phase == "headers" else self.timeouts.body_s
+            self._timer = self.loop.call_later(seconds, self._time_out)
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer, self._phase = None, None
+
+    def _time_out(self) -> None:
+        phase, self._timer, self._phase = self._phase, None, None
+        if self.transport.is_closing():
+            return
+        answered = self.cycle is not None and self.cycle.response_started and phase == "body"
+        if phase == "body" and not answered:
+            self.transport.write(_raw_answer(408, "Request Timeout", f"the request body took over "
+                                                                     f"{self.timeouts.body_s:g} s; send it faster "
+                                                                     "or in smaller posts"))
+        elif phase == "headers" and self.conn.trailing_data[0]:  # a request begun, never finished
+            self.transport.write(_raw_answer(408, "Request Timeout", f"the request headers took over "
+                                                                     f"{self.timeouts.header_s:g} s"))
+        if self.cycle is not None and phase == "body":
+            self.cycle.disconnected = True  # the app waiting for the body gets a disconnect
+            self.cycle.message_event.set()
+        self.transport.close()
+
+
+def serve(app: Any, host: str, port: int, timeouts: Timeouts = Timeouts()) -> None:
+    """Run `app` under uvicorn on `host`:`port` until Ctrl-C, with `timeouts`."""
+    import uvicorn
+
+    protocol = type("TimedH11", (_TimedH11,), {"timeouts": timeouts})
+    uvicorn.run(app, host=host, port=port, log_level="warning", http=protocol, timeout_keep_alive=timeouts.keep_alive_s)

@@ -1,6 +1,7 @@
 """The web pages of `dyad serve`: overview, events table, event with its evidence, and a dyad's
 trend. Server-rendered with autoescaping (article text is untrusted), no JavaScript, and each
-page links its JSON twin in the API.
+page links its JSON twin in the API. A stored URL becomes a link only when it is http(s)
+(`web_link`); anything else (`javascript:`, `data:`, ...) is shown as text.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
 from fastapi import FastAPI, Request
@@ -26,7 +27,7 @@ from .codebook import PLOVER_TYPES, default_codebook
 from .query import PERIODS, evidence_in_sentence, places, top_actors, top_dyads, trend
 from .store import Store
 
-__all__ = ["LAST_OFFSET", "add_pages", "map_svg", "network_svg", "segments", "trend_svg"]
+__all__ = ["LAST_OFFSET", "add_pages", "map_svg", "network_svg", "segments", "trend_svg", "web_link"]
 
 HERE = Path(__file__).parent
 LAST_OFFSET = 2**63 - 1  # DuckDB's OFFSET is a BIGINT
@@ -35,6 +36,24 @@ EVENT_ID = re.compile(r"^[0-9a-f]{16}$")
 QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 QUAD_COLOURS = {1: "#8fc1e3", 2: "#2b7bba", 3: "#f4a582", 4: "#ca0020"}
 QUAD_KEYS = {1: "verbal_cooperation", 2: "material_cooperation", 3: "verbal_conflict", 4: "material_conflict"}
+# what a browser strips from a URL before reading its scheme: C0 controls and space at the ends,
+# tabs and newlines anywhere ("java\tscript:" is javascript:)
+URL_ENDS = "".join(chr(c) for c in range(0x21))
+URL_NOISE = re.compile("[\t\n\r]")
+LINK_SCHEMES = ("http", "https")
+
+
+def web_link(url: object) -> str | None:
+    """`url` as a browser would follow it, if that is an http(s) URL; None for anything else
+    (javascript:, data:, vbscript:, a relative path, garbage), which a page shows as text."""
+    if not isinstance(url, str):
+        return None
+    cleaned = URL_NOISE.sub("", url.strip(URL_ENDS))
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:  # a bad [IPv6] host
+        return None
+    return cleaned if parts.scheme.lower() in LINK_SCHEMES and parts.netloc else None
 
 
 def segments(event: dict[str, Any], text: str) -> tuple[list[tuple[str, str | None]], list[tuple[str, str]]]:
@@ -118,7 +137,7 @@ def network_svg(dyads: list[dict[str, Any]], size: int = 420) -> Markup:
                      f'marker-end="url(#arrow)"><title>{html.escape(d["actor"])} → {html.escape(d["recipient"])}: '
                      f'{d["events"]} events, mean Goldstein {d["mean_goldstein"]:+.2f}</title></line>')
     for n, (x, y) in at.items():
-        parts.append(f'<a href="/events?actor={html.escape(n)}"><circle class="node" cx="{x:.1f}" cy="{y:.1f}" r="13" '
+        parts.append(f'<a href="/events?actor={html.escape(quote(n, safe=""))}"><circle class="node" cx="{x:.1f}" cy="{y:.1f}" r="13" '
                      f'fill="#23395d"/><text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" fill="#fff">'
                      f'{html.escape(n)}</text></a>')
     parts.append("</svg>")
@@ -153,6 +172,7 @@ def map_svg(points: list[dict[str, Any]]) -> Markup:
 def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any], page: int) -> None:
     """Mount the pages and their stylesheet on the API's app."""
     templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
+    templates.filters["web_link"] = web_link
     codebook = default_codebook()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 

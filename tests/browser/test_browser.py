@@ -3,6 +3,7 @@ clicks through, and that a script in an article never runs."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -22,6 +23,7 @@ from tests.server.test_pages import _hostile_article
 from tests.store.test_store import _article
 
 CHROMIUM = os.environ.get("DYAD_CHROMIUM", "/usr/bin/chromium")
+SCRIPT_URL = " JaVaScRiPt:alert('url')"  # the hostile article's URL
 pytestmark = pytest.mark.browser
 
 if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
@@ -33,7 +35,7 @@ playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is no
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("browser") / "pages.duckdb"
     with Store(db) as store:
-        store.write([_article(f"a{i}", day=dt.date(2024, 1 + i, 5)) for i in range(3)] + [_hostile_article()])  # type: ignore[list-item]
+        store.write([_article(f"a{i}", day=dt.date(2024, 1 + i, 5)) for i in range(3)] + [dataclasses.replace(_hostile_article(), url=SCRIPT_URL)])  # type: ignore[list-item,type-var]
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -67,6 +69,8 @@ def page(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     page.dialogs = []  # type: ignore[attr-defined]
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))  # type: ignore[attr-defined]
+    page.violations = []  # type: ignore[attr-defined]
+    page.on("console", lambda m: "Content Security Policy" in m.text and page.violations.append(m.text))  # type: ignore[attr-defined]
     yield page
     context.close()
 
@@ -105,3 +109,24 @@ def test_dyad_chart(server: str, page: Any) -> None:
     page.locator("#periods a").first.click()
     page.wait_for_url("**/events?**either_way=1**")
     assert page.locator("#events tr").count() == 2
+
+
+def test_a_script_url_is_shown_as_text_and_never_followed(server: str, page: Any) -> None:
+    page.goto(server + "/events?since=2024-05-01")
+    page.locator("#events a").first.click()
+    page.wait_for_url("**/events/*")
+    assert page.locator("a[href*='script:' i]").count() == 0
+    shown = page.get_by_text(SCRIPT_URL.strip())
+    shown.click()
+    assert page.dialogs == [] and page.url.startswith(server)  # type: ignore[attr-defined]
+
+
+def test_the_pages_work_under_their_content_security_policy(server: str, page: Any) -> None:
+    for path in ("/", "/events", "/dyads/RUS/JPN?by=month"):
+        page.goto(server + path)
+        injected = page.evaluate("""() => { const s = document.createElement('script');
+            s.textContent = 'window.injected = true'; document.body.appendChild(s); return window.injected === true }""")
+        assert injected is False, path  # an inline script, even one added later, does not run
+    legend = page.locator(".legend mark.q4").evaluate("m => getComputedStyle(m).backgroundColor")
+    assert legend == "rgb(202, 0, 32)"  # the stylesheet's colours apply
+    assert [v for v in page.violations if "inline script" not in v.lower() and "script-src" not in v] == []  # type: ignore[attr-defined]

@@ -164,7 +164,7 @@ def test_a_slow_query_is_stopped_and_holds_up_no_other_reader(db: Path) -> None:
 
     async def go() -> tuple[httpx.Response, float, httpx.Response, float]:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://dyad", timeout=60) as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost", timeout=60) as client:
             started = time.perf_counter()
             slow = asyncio.create_task(client.get("/api/deduplicated"))
             await asyncio.sleep(0.3)

@@ -110,7 +110,7 @@ def _get_all(app: Any, urls: list[str]) -> list[httpx.Response]:
         path, _, query = target.partition("?")
         scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
                  "scheme": "http", "path": unquote(path), "raw_path": path.encode(), "root_path": "",
-                 "query_string": query.encode(), "headers": [(b"host", b"dyad")],
+                 "query_string": query.encode(), "headers": [(b"host", b"localhost")],
                  "client": ("127.0.0.1", 50000), "server": ("dyad", 80)}
         sent: list[dict[str, Any]] = []
         requests = [{"type": "http.request", "body": b"", "more_body": False}]
@@ -250,7 +250,6 @@ async def _chunks(total: int) -> AsyncIterator[bytes]:
     (b"{}", {"Content-Length": "-1"}, 400),
     (b"{}", {"Content-Length": "1e9"}, 400),
     (b"[" * 5000 + b"]" * 5000, {}, 400),  # deeper than Python's recursion limit
-    (b'{"text": ' + b"1" * 5000 + b"}", {}, 400),  # an integer of more digits than Python converts
     (b"\xff\xfe{}", {}, 400),
     (b'{"text": "unterminated', {}, 400),
     (b"", {}, 400),
