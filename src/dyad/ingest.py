@@ -338,7 +338,12 @@ def _read_whole(f: IO[bytes], kind: str, where: str, options: Options) -> Iterat
         yield err
         return
     if kind == "unicode":
-        kind = "html" if text.lstrip("\ufeff \t\r\n").startswith("<") else "txt"
+        start = text.lstrip("\ufeff \t\r\n")[:1]
+        if start in ("{", "["):
+            yield InputError(where, "JSON must be UTF-8 and this is UTF-16 or UTF-32; re-encode it: "
+                                    "iconv -f utf-16 -t utf-8")
+            return
+        kind = "html" if start == "<" else "txt"
     if not text.strip():
         yield InputError(where, "empty file")
     elif kind == "json":

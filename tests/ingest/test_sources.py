@@ -260,6 +260,15 @@ def test_stdin_is_sniffed_like_a_file(monkeypatch: pytest.MonkeyPatch, kind: str
         assert all(a.text.startswith(GOOD) for a in articles)
 
 
+@pytest.mark.parametrize(("text", "outcome"), [(f"<html><body><article><p>{GOOD}</p></article></body></html>", GOOD),
+                                             (GOOD, GOOD), (json.dumps({"text": GOOD}), "UTF-8")])
+def test_utf16_stdin_is_text_or_html_and_utf16_json_is_refused(monkeypatch: pytest.MonkeyPatch, text: str,
+                                                                outcome: str) -> None:
+    _stdin(monkeypatch, b"\xff\xfe" + text.encode("utf-16-le"))
+    articles, errors = _read("-")
+    assert (articles[0].text.strip() if articles else errors["-"]).count(outcome) == 1
+
+
 def test_a_broken_gzip_stdin_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     _stdin(monkeypatch, gzip.compress(_jsonl({"text": GOOD}).encode())[:-12])
     _, errors = _read("-")
