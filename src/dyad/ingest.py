@@ -317,7 +317,7 @@ def _read_stream(raw: IO[bytes], where: str, options: Options, unzipped: bool = 
 
 def _reading(f: IO[bytes], kind: str, where: str, options: Options) -> Iterator[Article | InputError]:
     if kind == "jsonl":
-        yield from _read_jsonl(f, where, options)
+        yield from _read_jsonl(_lines(f, options.max_bytes), where, options)
     elif kind == "csv":
         yield from _read_csv(f, where, options)
     else:
@@ -328,7 +328,8 @@ def _read_whole(f: IO[bytes], kind: str, where: str, options: Options) -> Iterat
     limit = max(MAX_JSON_BYTES, options.max_bytes) if kind == "json" else options.max_bytes
     data = _read_up_to(f, limit + 1)
     if len(data) > limit:
-        yield InputError(where, f"over {limit:,} bytes, the limit for one article" if kind != "json" else
+        yield InputError(where, f"over {limit:,} bytes, more than the limit for one article "
+                                f"({options.max_chars:,} characters)" if kind != "json" else
                          f"JSON file over {limit:,} bytes; it is parsed whole: write it as JSON lines "
                          "(.jsonl, one article per line), which are read as a stream")
         return
@@ -506,15 +507,32 @@ def read_jsonl_range(path: str, first: int, last: int, default_date: dt.date | N
                      source: str | None = None, max_chars: int = MAX_CHARS) -> Iterator[Article | InputError]:
     """The articles on lines [first, last) (counted from 0) of a JSON-lines file, each item
     named by its line in the whole file: one partition of a Dask run."""
+    return _read_jsonl_range(path, first, last, Options(default_date, source, max_chars))
+
+
+def _read_jsonl_range(path: str, first: int, last: int, options: Options) -> Iterator[Article | InputError]:
     try:
         with open(path, "rb") as f:
-            yield from _read_jsonl(itertools.islice(f, first, last), path, Options(default_date, source, max_chars),
-                                   start=first + 1)
+            lines = itertools.islice(_lines(f, options.max_bytes), first, last)
+            yield from _read_jsonl(lines, path, options, start=first + 1)
     except OSError as err:
         yield InputError(path, f"cannot read file: {err.strerror or err}")
 
 
-def _read_jsonl(lines: Iterable[bytes | str], where: str, options: Options,
+def _lines(f: IO[bytes], limit: int) -> Iterator[bytes | int]:
+    """The lines of a binary stream; a line longer than `limit` comes as its length instead,
+    read past in pieces, so that one absurd line (or a gzip bomb) never sits in memory."""
+    while line := f.readline(limit + 1):
+        if len(line) <= limit:
+            yield line
+            continue
+        size = len(line)
+        while not line.endswith(b"\n") and (line := f.readline(1 << 20)):
+            size += len(line)
+        yield size
+
+
+def _read_jsonl(lines: Iterable[bytes | str | int], where: str, options: Options,
                 start: int = 1) -> Iterator[Article | InputError]:
     for number, raw in enumerate(lines, start=start):
         item = f"{where}:{number}"
@@ -522,8 +540,9 @@ def _read_jsonl(lines: Iterable[bytes | str], where: str, options: Options,
             yield InputError(where, "JSON lines must be UTF-8 and this file is UTF-16 or UTF-32; re-encode it: "
                                     "iconv -f utf-16 -t utf-8")
             return
-        if len(raw) > options.max_bytes:
-            yield InputError(item, f"line is {len(raw):,} bytes, over the limit for one article "
+        size = raw if isinstance(raw, int) else len(raw)
+        if isinstance(raw, int) or size > options.max_bytes:
+            yield InputError(item, f"line is {size:,} bytes, over the limit for one article "
                                    f"({options.max_chars:,} characters)")
             continue
         try:

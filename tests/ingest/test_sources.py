@@ -129,6 +129,23 @@ def test_a_broken_gzip_stream_is_a_clear_error_after_the_items_before_it(tmp_pat
         assert 0 < len(articles) < 2_000  # what came before the break is read
 
 
+def test_an_absurdly_long_gzipped_line_is_refused_without_holding_it_in_memory(tmp_path: Path) -> None:
+    import tracemalloc
+
+    path = tmp_path / "bomb.jsonl.gz"
+    line = b'{"text": "' + b" " * 50_000_000 + b'"}\n'
+    path.write_bytes(gzip.compress(line + _jsonl({"id": "after", "text": GOOD}).encode(), compresslevel=1))
+    tracemalloc.start()
+    try:
+        articles, errors = _read(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [a.id for a in articles] == ["after"]
+    assert "line is 50,000,013 bytes, over the limit" in errors[f"{path}:1"]
+    assert peak < 20_000_000  # the 50 MB line was read past in pieces
+
+
 # Directories: nothing skipped silently -------------------------------------------------------
 
 
