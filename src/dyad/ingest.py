@@ -55,7 +55,7 @@ MAX_FUTURE_DAYS = 2
 # window computed from it off the calendar.
 MIN_DATE = dt.date(1800, 1, 1)
 # A `.json` file is parsed whole (JSON lines are streamed): past this, ask for JSON lines.
-MAX_JSON_BYTES = 256 * 1024 * 1024
+MAX_JSON_BYTES = 100 * 1024 * 1024
 FIELDS = ("id", "date", "title", "source", "url", "text", "html")
 _BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"),
          (b"\xfe\xff", "utf-16-be"))
@@ -129,7 +129,7 @@ def _count(path: Path) -> int:
             if kind == "json":
                 doc = load_json(f.read(MAX_JSON_BYTES + 1))
                 return len(doc) if isinstance(doc, list) and doc else 1
-            lines = sum(1 for line in f if line.strip())
+            lines = sum(1 for line in _lines(f, 1 << 20) if not isinstance(line, bytes) or line.strip())
     except (OSError, ValueError, RecursionError, *_GZIP_ERRORS):
         return 1
     return max(lines - (kind == "csv"), 1)
@@ -330,8 +330,8 @@ def _read_whole(f: IO[bytes], kind: str, where: str, options: Options) -> Iterat
     if len(data) > limit:
         yield InputError(where, f"over {limit:,} bytes, more than the limit for one article "
                                 f"({options.max_chars:,} characters)" if kind != "json" else
-                         f"JSON file over {limit:,} bytes; it is parsed whole: write it as JSON lines "
-                         "(.jsonl, one article per line), which are read as a stream")
+                         f"JSON file over {limit:,} bytes; it is parsed whole: write it as JSON lines, "
+                         "which are read as a stream (jq -c '.[]' FILE.json > FILE.jsonl)")
         return
     try:
         text = _decode_html(data, where) if kind == "html" else _decode(data, where)
@@ -445,8 +445,10 @@ def _decode(data: bytes, where: str, boms: bool = True) -> str:
                                 "Latin-1 or Windows-1252, re-encode it: iconv -f cp1252 -t utf-8") from None
 
 
-# <meta charset="x"> or <meta http-equiv="Content-Type" content="text/html; charset=x">
-_META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+# <meta charset="x">, <meta http-equiv="Content-Type" content="text/html; charset=x">, or the
+# XML declaration of an XHTML page: <?xml version="1.0" encoding="x"?>
+_META_CHARSET = re.compile(rb"""<(?:meta\b[^>]*?charset|\?xml\b[^>]*?encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""",
+                           re.IGNORECASE)
 # Browsers read these labels as other encodings (the WHATWG Encoding standard): pages labelled
 # Latin-1 are in practice Windows-1252, and a UTF-16 label on a page without a BOM is wrong.
 _CHARSET_ALIASES = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",

@@ -340,6 +340,8 @@ FRENCH = "Le Pérou a accusé le Chili d'espionnage lundi, a déclaré le minist
     ('<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">', "latin-1", FRENCH),
     ("<META HTTP-EQUIV='content-type' CONTENT='text/html;charset=Windows-1252'>", "cp1252", FRENCH + " “Non”."),
     ('<meta charset="utf-8">', "utf-8", RUSSIAN),
+    ("<meta name='viewport' content='width=device-width'><meta content='text/html; charset=ISO-8859-2' "
+     "http-equiv='Content-Type'>", "iso-8859-2", "Polska oskarżyła Czechy o szpiegostwo w poniedziałek."),
 ])
 def test_html_is_decoded_by_its_declared_charset(tmp_path: Path, meta: str, encoding: str, text: str) -> None:
     page = f"<html><head>{meta}<title>T</title></head><body><article><p>{text}</p><p>{text}</p></article></body></html>"
@@ -348,6 +350,15 @@ def test_html_is_decoded_by_its_declared_charset(tmp_path: Path, meta: str, enco
     articles, errors = _read(path)
     assert not errors
     assert text in articles[0].text
+
+
+def test_an_xhtml_page_is_decoded_by_its_xml_declaration(tmp_path: Path) -> None:
+    page = (f'<?xml version="1.0" encoding="windows-1251"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+            f"<title>T</title></head><body><article><p>{RUSSIAN}</p></article></body></html>")
+    path = tmp_path / "page.html"
+    path.write_bytes(page.encode("cp1251"))
+    articles, errors = _read(path)
+    assert not errors and RUSSIAN in articles[0].text
 
 
 @pytest.mark.parametrize("charset", ["klingon-1", "rot13", "base64"])
