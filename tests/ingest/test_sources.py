@@ -161,6 +161,19 @@ def test_files_dyad_does_not_read_are_reported(tmp_path: Path) -> None:
     assert estimate([str(tmp_path)]) == 6
 
 
+def test_estimate_counts_what_read_yields(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text(_jsonl({"text": GOOD}, "", {"text": GOOD + " 2."}, "{broken"))
+    (tmp_path / "b.csv.gz").write_bytes(gzip.compress(f'id,text\nb1,"{GOOD}"\nb2,"{GOOD} 2."\n'.encode()))
+    (tmp_path / "c.json").write_text(json.dumps([{"text": GOOD}, 1, {"text": GOOD + " 3."}]))
+    (tmp_path / "d.txt").write_text(GOOD)
+    (tmp_path / "e.xml").write_text("<rss/>")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "loop").symlink_to(tmp_path)
+    (tmp_path / "sub" / "gone.txt").symlink_to(tmp_path / "nowhere")
+    items = list(read([str(tmp_path), str(tmp_path / "missing")]))
+    assert estimate([str(tmp_path), str(tmp_path / "missing")]) == len(items) == 3 + 2 + 3 + 1 + 1 + 2 + 1
+
+
 def test_hidden_files_and_directories_are_passed_over(tmp_path: Path) -> None:
     (tmp_path / ".DS_Store").write_bytes(b"\x00\x01")
     (tmp_path / ".git").mkdir()
