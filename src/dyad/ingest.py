@@ -84,9 +84,10 @@ class Options:
 
 def read(paths: Iterable[str], default_date: dt.date | None = None, source: str | None = None,
          max_chars: int = MAX_CHARS) -> Iterator[Article | InputError]:
-    """Yield every article found under `paths` ("-" is stdin), in a stable order. JSON-lines
-    and CSV files are streamed, so memory does not grow with the file. A default date outside
-    the accepted range raises `InputError` here, before anything is read."""
+    """Yield every article found under `paths` ("-" is stdin; a FIFO or /dev/stdin is read as
+    a stream too), and an `InputError` for every item that cannot be read, in a stable order.
+    JSON-lines and CSV files are streamed, so memory does not grow with the file. A default
+    date outside the accepted range raises `InputError` here, before anything is read."""
     return _read_all(paths, Options(default_date, source, max_chars))
 
 
@@ -278,8 +279,9 @@ def _read_file(path: Path, options: Options) -> Iterator[Article | InputError]:
 
 def _broken_gzip(where: str, err: BaseException) -> InputError:
     detail = str(err) or type(err).__name__
-    return InputError(where, f"broken gzip stream ({detail}); the items before this point were read, the rest "
-                             "could not be: check the download (gzip -t) or compress the file again")
+    return InputError(where, f"broken gzip stream ({detail}): truncated or corrupt, so nothing after the break "
+                             "could be read (items before it were); check it with gzip -t and fetch or compress "
+                             "it again")
 
 
 def _read_stream_path(path: Path, options: Options) -> Iterator[Article | InputError]:
