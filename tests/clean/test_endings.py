@@ -4,15 +4,20 @@ heading or title is that text, not a page of furniture."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import unicodedata
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dyad.clean import clean
+from dyad.ingest import read
 from dyad.types import Article
+from tests.conftest import triples
 
 SENTENCE = "Peru accused Chile of spying on Monday."
 # Every invisible format character Unicode has (zero-width space, directional marks and
@@ -71,3 +76,18 @@ def test_the_title_repeated_above_the_text_is_still_removed() -> None:
 
 def test_page_furniture_alone_is_still_removed() -> None:
     assert _kept("Advertisement\n\nShare this article") == []
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("ending", ["\u200b", "\u200f", "\u2069", "\ufeff", "\u00a0", "🙂", "🇵🇪"])
+def test_the_events_of_a_paragraph_ending_in_an_invisible_character_or_emoji_are_coded(code: Any,
+                                                                                       ending: str) -> None:
+    article = code(f"Lima said the talks would go on despite the row.\n\n{SENTENCE}{ending}\n\nChile denied it.")
+    assert ("PER", "ACCUSE", "CHL") in triples(article)
+
+
+@pytest.mark.model
+def test_the_events_of_a_one_line_txt_file_are_coded(pipeline: Any, tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text(f"{SENTENCE}\n")
+    [article] = pipeline.pipe(read([str(tmp_path / "one.txt")], default_date=dt.date(2024, 3, 6)))
+    assert ("PER", "ACCUSE", "CHL") in triples(article)
