@@ -7,22 +7,26 @@ is removed, with a reason recorded on the article, when it is:
 - ``caption``: it reads like a photo caption ("(L)", "(R)", "Photo:");
 - ``credit``: a bare credit or agency line ("Reuters", "AFP Photo");
 - ``title``: the headline repeated at the top of the text;
-- ``heading``: a short line with no sentence punctuation (section headings);
+- ``heading``: a short line that does not end a sentence (section headings); a full stop
+  followed by emoji, symbols, closing quotes or invisible characters (a zero-width space, a
+  directional mark) still ends one;
 - ``fragment``: trailing page furniture ("Advertisement", "Share this article");
 - ``dateline``: the place-and-date prefix of a wire story ("KYIV, Aug 18 (Reuters) -"),
   cut off the front of the first paragraph so it is not read as part of the first sentence.
 
-The text itself is never rewritten; later stages parse only the kept blocks.
+A title, heading or short trailing block is kept after all when nothing else would be: an
+article of one line is that line, not a headline over nothing. The text itself is never rewritten; later stages parse only the kept blocks.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
 from .types import Article, Block
 
-__all__ = ["clean", "split_blocks"]
+__all__ = ["clean", "ends_sentence", "split_blocks"]
 
 _CREDIT = re.compile(
     r"^(?:(?:photo|image|file photo|picture|credit|source)s?\s*[:/]\s*.*"
@@ -44,7 +48,18 @@ _DATELINE = re.compile(
     r"(?P<agency>\s*\([A-Za-z .]+\))?"
     r"\s*[-–—]+\s+"
 )
-_SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*$""")
+# What ends a sentence, in the scripts news comes in: . ! ? … and their CJK, Arabic and
+# Devanagari forms.
+_TERMINALS = frozenset(".!?…‼⁇⁈⁉。！？｡؟।॥")
+# What may follow the full stop without making the block a heading: invisible format
+# characters (zero-width space, directional marks, BOM, word joiner: category Cf), spaces of
+# every kind, emoji and other symbols (So, Sk: 🙂, ©, skin tones), the combining marks and
+# enclosing keycaps that emoji sequences carry (Mn, Me), and closing quotes and brackets.
+_TRAILING = frozenset({"Cf", "Zs", "Zl", "Zp", "Cc", "So", "Sk", "Mn", "Me", "Co", "Pe", "Pf", "Pi"})
+_KEYCAP = re.compile("[0-9#*]\ufe0f?\u20e3")  # the emoji 1️⃣: a digit, then the keycap around it
+# Reasons guessed from a block's shape and place alone: a title or heading heads something, and
+# an article all of whose blocks look like that is text, not boilerplate.
+_SHAPE_REASONS = frozenset({"title", "heading", "short"})
 _HEADING_MAX_WORDS = 14
 
 
@@ -69,7 +84,7 @@ def _stands_alone(line: str, following: str) -> bool:
     not carry on in lower case (a wrapped sentence does)."""
     line = line.strip()
     following = following.strip()
-    if _SENTENCE_END.search(line):
+    if ends_sentence(line):
         return True
     return len(line.split()) <= _HEADING_MAX_WORDS and not following[:1].islower()
 
@@ -91,15 +106,18 @@ def clean(article: Article) -> Article:
     texts = [article.text[s:e] for s, e in spans]
     counts = Counter(_normal(t) for t in texts)
     title = _normal(article.title) if article.title else None
-    reasons = [_reason(t, counts, title) for t in texts]
+    reasons: list[str | None] = [_reason(t, counts, title) for t in texts]
     # Page furniture trails the article: drop unpunctuated short blocks at the end too.
     for i in range(len(texts) - 1, -1, -1):
         if reasons[i] is not None:
             continue
-        if not _SENTENCE_END.search(texts[i]) and len(texts[i].split()) <= 6:
-            reasons[i] = "fragment"
+        if not ends_sentence(texts[i]) and len(texts[i].split()) <= 6:
+            reasons[i] = "short"
             continue
         break
+    if None not in reasons:  # nothing left: the "headings" are the article itself
+        reasons = [None if r in _SHAPE_REASONS else r for r in reasons]
+    reasons = ["fragment" if r == "short" else r for r in reasons]
     blocks = [Block(s, e, r) for (s, e), r in zip(spans, reasons, strict=True)]
     article.blocks = _cut_dateline(article.text, blocks)
     return article
@@ -131,6 +149,16 @@ def _reason(text: str, counts: Counter[str], title: str | None) -> str | None:
         return "duplicate"
     if _CAPTION.search(text):
         return "caption"
-    if not _SENTENCE_END.search(text) and len(text.split()) <= _HEADING_MAX_WORDS:
+    if not ends_sentence(text) and len(text.split()) <= _HEADING_MAX_WORDS:
         return "heading"
     return None
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether `text` ends a sentence: its last character that is not invisible, a symbol, an
+    emoji or a closing quote or bracket is a full stop, question or exclamation mark."""
+    text = _KEYCAP.sub("", text)
+    end = len(text)
+    while end > 0 and (text[end - 1] in "\"'" or unicodedata.category(text[end - 1]) in _TRAILING):
+        end -= 1
+    return end > 0 and text[end - 1] in _TERMINALS

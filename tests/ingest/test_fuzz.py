@@ -4,6 +4,7 @@ exception but a per-item `InputError`, and every offset inside the text."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
 import json
 from pathlib import Path
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from dyad.clean import clean
 from dyad.dates import resolve
 from dyad.errors import InputError
-from dyad.ingest import _BOMS, Options, _read_csv, _read_jsonl, read
+from dyad.ingest import _BOMS, Options, _read_csv, _read_jsonl, _read_stream, read
 from dyad.types import Article
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -90,12 +91,24 @@ def test_csv_reader_never_raises(data: bytes) -> None:
     _check(list(_read_csv(io.BytesIO(data), "f.csv", Options())))
 
 
+# bytes that look like the start of each format a stream is sniffed as
+HEADS = st.sampled_from([b"", b"\x1f\x8b", b"[", b"{", b"<html>", b"id,text\n", b"\xff\xfe", b"\xef\xbb\xbf{"])
+
+
 @FUZZ
-@given(data=st.binary(max_size=600), suffix=st.sampled_from([".txt", ".html", ".jsonl", ".csv"]))
-def test_file_reader_never_raises(tmp_path: Path, data: bytes, suffix: str) -> None:
-    path = tmp_path / f"item{suffix}"
-    path.write_bytes(data)
+@given(data=st.binary(max_size=600), gzipped=st.booleans(),
+       suffix=st.sampled_from([".txt", ".html", ".jsonl", ".csv", ".json"]))
+def test_file_reader_never_raises(tmp_path: Path, data: bytes, gzipped: bool, suffix: str) -> None:
+    path = tmp_path / f"item{suffix}{'.gz' if gzipped else ''}"
+    path.write_bytes(gzip.compress(data) if gzipped and data[:1] != b"x" else data)  # "x...": a broken gzip file
     _check(list(read([str(path)], max_chars=200)))
+
+
+@FUZZ
+@given(head=HEADS, data=st.binary(max_size=600), gzipped=st.booleans())
+def test_stream_reader_never_raises(head: bytes, data: bytes, gzipped: bool) -> None:
+    raw = head + data
+    _check(list(_read_stream(io.BytesIO(gzip.compress(raw) if gzipped else raw), "-", Options(max_chars=200))))
 
 
 @pytest.mark.model

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dyad.clean import clean
 from dyad.errors import InputError
 from dyad.ingest import MAX_CHARS, article_id, read
 from dyad.types import Article
@@ -35,6 +36,17 @@ def test_txt_without_blank_second_line_has_no_title(tmp_path: Path) -> None:
     path.write_text("Chile and Peru signed a deal.\nThey also met.\n")
     [article], _ = _read(path)
     assert article.title is None
+
+
+@pytest.mark.parametrize("text", ["Peru accused Chile of spying.", "Peru accused Chile of spying.\n",
+                                  "Peru accused Chile of spying.\n\n", "\ufeffPeru accused Chile of spying.\r\n\r\n \n"])
+def test_a_one_line_txt_file_is_its_text_not_a_title_over_nothing(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(text.encode())
+    [article], _ = _read(path)
+    assert article.title is None
+    assert [article.text[b.start : b.end] for b in clean(article).blocks if b.removed is None] == [
+        "Peru accused Chile of spying."]
 
 
 def test_jsonl_fields_and_per_line_errors(tmp_path: Path) -> None:
@@ -104,7 +116,7 @@ def test_bad_files_are_reported_and_the_rest_is_read(tmp_path: Path) -> None:
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02junk")
     (tmp_path / "latin1.txt").write_bytes("Caf\xe9 talks".encode("latin-1"))
     (tmp_path / "empty.txt").write_text("   \n")
-    (tmp_path / "notes.docx").write_text("ignored: not an article file type")
+    (tmp_path / "notes.docx").write_text("not an article file type")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "good.txt").write_text("Ghana thanked Togo on Friday.")
     articles, errors = _read(tmp_path, tmp_path / "missing.jsonl")
@@ -114,7 +126,7 @@ def test_bad_files_are_reported_and_the_rest_is_read(tmp_path: Path) -> None:
     assert "UTF-8" in reasons["latin1.txt"]
     assert "empty" in reasons["empty.txt"]
     assert "no such file" in reasons["missing.jsonl"]
-    assert "notes.docx" not in reasons  # directories are scanned for known types only
+    assert "does not read files of this type (.docx)" in reasons["notes.docx"]  # reported, not skipped silently
 
 
 def test_huge_article_is_refused(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ stored twice, the exit status says that something failed, and no traceback reach
 from __future__ import annotations
 
 import codecs
+import gzip
 import json
 import random
 import subprocess
@@ -57,7 +58,21 @@ def corpus(folder: Path) -> tuple[set[str], dict[str, str]]:
     put("punctuation.txt", "!!! ??? ... --- ;;; " * 50, None)
     put("control-chars.txt", "Peru \x01accused\x02 Chile\x07 of spying.\r\nChile denied it.\rLima said nothing.", None)
     put("non-english.txt", "Россия и Япония подписали соглашение. 中国和日本举行了会谈。", None)
-    put("report.pdf", b"%PDF-1.4 binary", "unsupported")
+    put("feed.xml", b"<rss></rss>", "does not read")  # a type Dyad does not read, inside a directory
+    put("one-line.txt", GOOD + "\n", None)  # its text, not a title over nothing
+    coded.add(put("archive.jsonl.gz", gzip.compress(_jsonl({"id": "gz-1", "text": GOOD})), None) + ":1")
+    coded.remove(str(folder / "archive.jsonl.gz"))
+    put("not-gzip.csv.gz", b"\x1f\x8b\x08 not really gzip", "gzip")
+    put("cp1251.html", f'<html><head><meta charset="windows-1251"></head><body><article><p>{GOOD}</p><p>Россия '
+        "обвинила Японию в шпионаже.</p></article></body></html>".encode("cp1251"), None)
+    put("klingon.html", f'<html><head><meta charset="klingon"></head><body><p>{GOOD}</p></body></html>', "charset")
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")  # hidden: passed over
+    (folder / "loop").symlink_to(folder)
+    refused[str(folder / "loop")] = "already being read"
+    array = folder / "array.json"
+    array.write_text(json.dumps([{"id": "json-1", "text": GOOD}, 5], indent=1))
+    coded.add(f"{array}:#0")
+    refused[f"{array}:#1"] = "JSON object"
     # HTML pages
     put("nested.html", "<html><body>" + "<div>" * 20_000 + GOOD + "</div>" * 20_000 + "</body></html>", "HTML")
     put("broken.html", "<html><head><title>Spying row</title><body><div><p>" + f"{GOOD} " * 5
@@ -92,11 +107,17 @@ def corpus(folder: Path) -> tuple[set[str], dict[str, str]]:
         "",
         {"id": "surrogate", "text": "Peru \ud800 accused Chile."},
         {"id": "surrogate-title", "title": "\udfff", "text": GOOD},
+        f'{{"id": {"9" * 5000}, "text": "{GOOD}"}}'.encode(),  # past Python's int-digit limit
+        f'{{"id": "huge-number", "views": {"9" * 5000}, "text": "{GOOD}"}}'.encode(),
+        {"id": "zero-date", "text": GOOD, "date": "0001-01-01"},
+        {"id": "junk-date", "text": GOOD, "date": "2018-09-12garbage"},
+        {"id": "timestamp", "text": GOOD, "date": "2018-09-12T08:00:00+02:00"},
     ]
     lines.write_bytes(_jsonl(*records))
     expect = {1: None, 2: "malformed JSON", 3: None, 4: "JSON object", 5: "string", 6: "no 'text'", 7: "date",
               8: "date", 9: "future", 10: None, 11: "binary", 12: "duplicate", 13: "JSON", 14: "UTF-8", 15: None,
-              16: "over the", 17: None, 18: "HTML", 19: "JSON object", 20: "surrogate", 21: "surrogate"}
+              16: "over the", 17: None, 18: "HTML", 19: "JSON object", 20: "surrogate", 21: "surrogate",
+              22: "string", 23: None, 24: "1800", 25: "date", 26: None}
     for number, outcome in expect.items():
         (coded.add(f"{lines}:{number}") if outcome is None else refused.__setitem__(f"{lines}:{number}", outcome))
     # CSV files
@@ -107,6 +128,9 @@ def corpus(folder: Path) -> tuple[set[str], dict[str, str]]:
     rows.write_text(f'id,text,date\nr1,"{GOOD}",2024-03-06\nr2,too,many,fields,here\nr3,"Chile denied it.",2024-03-07\n'
                     f'r4,"{GOOD}",2018-02-30\nr5,"never closed quote,2024-03-08\n', encoding="utf-8")
     coded |= {f"{rows}:2", f"{rows}:4"}
+    wide = folder / "wide.csv"  # a field over the csv module's default limit (131,072)
+    wide.write_text(f'id,text\nw1,"{GOOD} {"Rain fell. " * 20_000}"\nw2,"{GOOD}"\n', encoding="utf-8")
+    coded |= {f"{wide}:2", f"{wide}:3"}
     refused |= {f"{rows}:3": "more fields", f"{rows}:5": "date", f"{rows}:6": "CSV"}
     return coded, refused
 
@@ -118,8 +142,11 @@ def test_malformed_inputs_are_reported_and_the_rest_coded(tmp_path: Path) -> Non
     assert len(coded) + len(refused) >= 40
     missing = str(tmp_path / "missing.txt")
     refused[missing] = "no such file"
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4 binary")
+    refused[str(pdf)] = "does not read"
     db = tmp_path / "d.duckdb"
-    run = subprocess.run([sys.executable, "-m", "dyad", "code", str(folder), str(folder / "report.pdf"), missing,
+    run = subprocess.run([sys.executable, "-m", "dyad", "code", str(folder), str(pdf), missing,
                           "--db", str(db), "--workers", "1"], capture_output=True, text=True, timeout=600)
     assert run.returncode == 1, run.stderr[-2000:]  # something failed, the rest was coded
     assert "Traceback" not in run.stderr
