@@ -20,7 +20,7 @@ from typing import Any
 
 from .dedup import THRESHOLD, similarity
 from .errors import DyadError, InputError
-from .ingest import MAX_CHARS, SUFFIXES, read, read_jsonl_range
+from .ingest import MAX_CHARS, Stream, file_kind, listing, read, read_jsonl_range
 from .nlp import MAX_SENTENCE_TOKENS
 from .store import TABLES, Store, _regroup, _unpack, delete_articles
 from .types import Article
@@ -34,41 +34,50 @@ class Partition:
     files: tuple[str, ...]
     first_line: int = 0  # for one JSON-lines file: its lines [first_line, last_line)
     last_line: int | None = None
+    errors: tuple[InputError, ...] = ()  # paths the listing could not read, reported by this partition
 
 
 def partitions(paths: Sequence[str], size: int = 500) -> list[Partition]:
-    """Cut the input into partitions of about `size` articles."""
+    """Cut the input into partitions of about `size` articles. Directories are listed as a
+    local run lists them (`ingest.listing`), and what cannot be read there (an unsupported
+    file, an unreadable directory, a link loop) is reported by a partition of its own."""
     files: list[Path] = []
+    errors: list[InputError] = []
     for raw in paths:
-        if raw == "-":
-            raise DyadError("a Dask run reads files its workers can reach, not stdin")
-        path = Path(raw)
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-        else:
-            files.append(path)
+        for entry in listing(Path(raw)) if raw != "-" else [Stream(Path(raw))]:
+            if isinstance(entry, Stream):
+                raise DyadError(f"a Dask run reads files its workers can reach, not stdin or a stream ({entry.path})")
+            if isinstance(entry, InputError):
+                errors.append(entry)
+            else:
+                files.append(entry)
     out: list[Partition] = []
     loose: list[str] = []
     for file in files:
-        if file.suffix.lower() == ".jsonl" and file.is_file():
+        kind = file_kind(file.name)
+        if kind == ("jsonl", False):  # plain JSON lines can be cut by line; a gzipped file is read whole
             with file.open("rb") as f:
                 lines = sum(1 for _ in f)
             for first in range(0, max(lines, 1), size):
                 out.append(Partition(len(out), (str(file),), first, first + size))
-        elif file.suffix.lower() == ".csv":
+        elif kind is not None and (kind[0] == "csv" or kind[1]):
             out.append(Partition(len(out), (str(file),)))
         else:
             loose.append(str(file))
     for start in range(0, len(loose), size):
         out.append(Partition(len(out), tuple(loose[start : start + size])))
+    if errors:
+        out.append(Partition(len(out), (), errors=tuple(errors)))
     return out
 
 
 def _items(part: Partition, default_date: dt.date | None, source: str | None,
            max_chars: int) -> Iterator[Article | InputError]:
+    yield from part.errors
     if part.last_line is None:
-        return read(part.files, default_date, source, max_chars)
-    return read_jsonl_range(part.files[0], part.first_line, part.last_line, default_date, source, max_chars)
+        yield from read(part.files, default_date, source, max_chars)
+    else:
+        yield from read_jsonl_range(part.files[0], part.first_line, part.last_line, default_date, source, max_chars)
 
 
 _PIPELINE: Any = None  # this worker's Pipeline, with the options it was built for

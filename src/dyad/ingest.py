@@ -39,8 +39,8 @@ from typing import IO, Any, cast
 from .errors import InputError
 from .types import Article
 
-__all__ = ["MAX_CHARS", "MAX_FUTURE_DAYS", "MIN_DATE", "SUFFIXES", "Options", "article_id", "check_date", "estimate",
-           "file_kind", "load_json", "parse_date", "read", "read_text_item"]
+__all__ = ["MAX_CHARS", "MAX_FUTURE_DAYS", "MIN_DATE", "SUFFIXES", "Options", "Stream", "article_id", "check_date",
+           "estimate", "file_kind", "listing", "load_json", "parse_date", "read", "read_text_item"]
 
 SUFFIXES = {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".html": "html",
             ".htm": "html"}
@@ -96,10 +96,10 @@ def _read_all(paths: Iterable[str], options: Options) -> Iterator[Article | Inpu
         if raw == "-":
             yield from _read_stream(sys.stdin.buffer, "-", options)
             continue
-        for entry in _listing(Path(raw)):
+        for entry in listing(Path(raw)):
             if isinstance(entry, InputError):
                 yield entry
-            elif isinstance(entry, _Stream):
+            elif isinstance(entry, Stream):
                 yield from _read_stream_path(entry.path, options)
             else:
                 yield from _read_file(entry, options)
@@ -113,8 +113,8 @@ def estimate(paths: Iterable[str]) -> int | None:
     for raw in paths:
         if raw == "-":
             return None
-        for entry in _listing(Path(raw)):
-            if isinstance(entry, _Stream):
+        for entry in listing(Path(raw)):
+            if isinstance(entry, Stream):
                 return None
             total += 1 if isinstance(entry, InputError) else _count(entry)
     return total
@@ -149,13 +149,13 @@ def file_kind(name: str) -> tuple[str, bool] | None:
 
 
 @dataclass(frozen=True)
-class _Stream:
+class Stream:
     """A path that is read as a stream and sniffed, like stdin: a FIFO, /dev/stdin, a device."""
 
     path: Path
 
 
-def _listing(path: Path) -> Iterator[Path | _Stream | InputError]:
+def listing(path: Path) -> Iterator[Path | Stream | InputError]:
     """What a command-line path stands for: the files to read (a directory's, recursively, in
     name order), a stream, or the reason it cannot be read."""
     where = str(path)
@@ -179,7 +179,7 @@ def _listing(path: Path) -> Iterator[Path | _Stream | InputError]:
         if not found:
             yield InputError(where, f"no article files ({_READABLE}) in this directory")
     elif _is_stream(path, info.st_mode):
-        yield _Stream(path)
+        yield Stream(path)
     elif stat.S_ISREG(info.st_mode):
         yield path
     else:
@@ -204,8 +204,8 @@ def _walk(directory: Path, seen: set[tuple[int, int]]) -> Iterator[Path | InputE
     a link back up the tree, or a second link to the same directory, is reported, not looped
     over or read twice. Hidden entries (".git", ".DS_Store") are not articles and are passed over."""
     try:
-        with os.scandir(directory) as listing:
-            entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+        with os.scandir(directory) as scan:
+            entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
     except PermissionError:
         yield InputError(str(directory), "permission denied: cannot list this directory; give yourself access "
                                          f"(chmod u+rx '{directory}') or run as a user who has it")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
 import pytest
 
 from dyad.cluster import Partition, code_on_dask, load_parquet, partitions
-from dyad.errors import DyadError
+from dyad.errors import DyadError, InputError
+from dyad.ingest import read
 from dyad.pipeline import code_paths
 from dyad.store import Store
 from tests.conftest import EXAMPLES
@@ -29,6 +31,21 @@ def test_partitions_cut_json_lines_by_line_and_keep_csv_whole(tmp_path: Path) ->
     assert [p.files for p in parts][-1] == (str(tmp_path / "c.txt"), str(tmp_path / "d.txt"))
     with pytest.raises(DyadError, match="not stdin"):
         partitions(["-"])
+
+
+def test_partitions_list_directories_as_a_local_run_does(tmp_path: Path) -> None:
+    """Gzipped files are read whole, and what a local run reports (an unsupported file, a link
+    loop) a Dask run reports too, once, instead of skipping it."""
+    with gzip.open(tmp_path / "a.jsonl.gz", "wt") as f:
+        f.write("".join(json.dumps({"text": f"story {i}"}) + "\n" for i in range(5)))
+    (tmp_path / "notes.xml").write_text("<notes/>")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "loop").symlink_to(tmp_path)
+    parts = partitions([str(tmp_path)], size=2)
+    assert [p.files for p in parts if p.files] == [(str(tmp_path / "a.jsonl.gz"),)]
+    reported = [e.where for p in parts for e in p.errors]
+    assert sorted(reported) == sorted([str(tmp_path / "notes.xml"), str(tmp_path / "sub" / "loop")])
+    assert [e.where for p in parts for e in p.errors] == [e.where for e in read([str(tmp_path)]) if isinstance(e, InputError)]
 
 
 def test_a_local_cluster_codes_what_a_plain_run_does(tmp_path: Path) -> None:
