@@ -12,7 +12,8 @@ last character:
 - ``punct``: one run of N commas;
 - ``quotes``: clauses opened by a quotation mark that is never closed, and quoted names;
 - ``names``: capitalised names only ("Vladimir Putin Emmanuel Macron Tehran ...");
-- ``lines``: short lines of a few words each, one per line (thousands of blocks).
+- ``lines``: short lines of a few words each, one per line;
+- ``sentences``: for comparison, the same clauses as sentences with full stops (all parsed).
 
 The table shows seconds and seconds per 100,000 characters: a linear stage keeps the last
 column flat as N grows. `--cli` also times `dyad code FILE --db TEMP` in a subprocess (model
@@ -76,6 +77,7 @@ VARIANTS: dict[str, Callable[[int], str]] = {
     "quotes": lambda n: " ".join("“" + c for c in clauses(n)),
     "names": _names,
     "lines": lambda n: "\n".join(" ".join(c.split()[:4]) for c in clauses(n)),
+    "sentences": lambda n: " ".join(c[0].upper() + c[1:] + "." for c in clauses(n)),
 }
 
 
