@@ -29,7 +29,7 @@ from .types import Article, Sentence
 if TYPE_CHECKING:
     from .sift import Sifter
 
-__all__ = ["MAX_DOC_TOKENS", "MAX_RUN_CHARS", "MAX_SENTENCE_TOKENS", "MODEL_NAMES", "Parser", "load_model", "tokenise"]
+__all__ = ["MAX_BATCH_TOKENS", "MAX_DOC_TOKENS", "MAX_RUN_CHARS", "MAX_SENTENCE_TOKENS", "MODEL_NAMES", "Parser", "load_model", "tokenise"]
 
 # A longer "sentence" is a table, a list or a run-on scrape, not prose: it is not parsed.
 MAX_SENTENCE_TOKENS = 250
@@ -37,8 +37,9 @@ MAX_SENTENCE_TOKENS = 250
 # of the whitespace-free run: a run of N punctuation marks ("((((", ",,,,", "$$$$") costs N^2.
 # Longer runs (no word or URL of news prose is this long) are tokenised in pieces of this size.
 MAX_RUN_CHARS = 48
-# The tokenizer is handed at most this many characters at a time (cut at a space when there
-# is one), far below spaCy's own limit on the length of a text (`nlp.max_length`).
+# The tokenizer is handed at most this many characters at a time (or `nlp.max_length`, if
+# lower), cut at a space when there is one: spaCy's own limit on the length of a text (E088)
+# never applies, whatever `--max-chars` allows.
 MAX_PIECE_CHARS = 100_000
 # A block of more tokens is handed to the sentence recogniser as several docs, and the
 # recogniser and the parser are given batches of at most MAX_BATCH_TOKENS tokens (or
@@ -169,12 +170,12 @@ def tokenise(nlp: Any, text: str) -> list[tuple[int, Any]]:
     """`text` tokenised as `nlp.make_doc` does, in time and memory linear in the text:
     (offset in `text`, Doc) of each doc, the docs' texts making up `text` exactly.
 
-    The tokenizer is given pieces of at most MAX_PIECE_CHARS, and whitespace-free runs over
-    MAX_RUN_CHARS in pieces of that size; prose tokenises as it would whole. A text of more
-    than MAX_DOC_TOKENS tokens becomes several docs, each cut after a sentence's final mark
-    when one of the last MAX_SENTENCE_TOKENS tokens before the limit is one: the sentence
-    recogniser's memory grows with the length of the doc it is given."""
-    pieces = _pieces(text)
+    The tokenizer is given pieces of at most MAX_PIECE_CHARS (and `nlp.max_length`), and
+    whitespace-free runs over MAX_RUN_CHARS in pieces of that size; prose tokenises as it
+    would whole. A text of more than MAX_DOC_TOKENS tokens becomes several docs, each cut
+    after a sentence's final mark when one of the last MAX_SENTENCE_TOKENS tokens before the
+    limit is one: the sentence recogniser's memory grows with the length of its docs."""
+    pieces: list[Any] = _pieces(text, min(MAX_PIECE_CHARS, nlp.max_length))
     if len(pieces) == 1:
         doc = nlp.make_doc(text)
         if len(doc) <= MAX_DOC_TOKENS:
@@ -213,26 +214,27 @@ def _cut(words: list[str]) -> int:
     return len(words)
 
 
-def _pieces(text: str) -> list[str]:
-    """`text` cut into the pieces `tokenise` hands the tokenizer, in order."""
+def _pieces(text: str, limit: int) -> list[str]:
+    """`text` cut into the pieces `tokenise` hands the tokenizer, in order: none over `limit`
+    characters, and no whitespace-free run in one over MAX_RUN_CHARS."""
     pieces: list[str] = []
     done = 0
     for run in _LONG_RUN.finditer(text):
-        pieces += _cut_at_spaces(text[done : run.start()])
+        pieces += _cut_at_spaces(text[done : run.start()], limit)
         pieces += [text[i : min(i + MAX_RUN_CHARS, run.end())] for i in range(run.start(), run.end(), MAX_RUN_CHARS)]
         done = run.end()
-    pieces += _cut_at_spaces(text[done:])
+    pieces += _cut_at_spaces(text[done:], limit)
     return pieces or [text]
 
 
-def _cut_at_spaces(text: str) -> list[str]:
-    """Pieces of at most MAX_PIECE_CHARS, each ending at a space where there is one (its runs
-    are short, so there is one near every cut)."""
+def _cut_at_spaces(text: str, limit: int) -> list[str]:
+    """Pieces of at most `limit` characters, each ending at a space where there is one (its
+    runs are short, so there is one near every cut)."""
     pieces: list[str] = []
     start = 0
-    while len(text) - start > MAX_PIECE_CHARS:
-        space = text.rfind(" ", start, start + MAX_PIECE_CHARS)
-        end = space + 1 if space > start else start + MAX_PIECE_CHARS
+    while len(text) - start > limit:
+        space = text.rfind(" ", start, start + limit)
+        end = space + 1 if space > start else start + limit
         pieces.append(text[start:end])
         start = end
     if start < len(text):
