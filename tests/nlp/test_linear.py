@@ -8,6 +8,7 @@ checks that it grows at most linearly, or stays bounded.
 from __future__ import annotations
 
 import cProfile
+import functools
 import pstats
 import random
 import subprocess
@@ -104,7 +105,7 @@ def longest_run(texts: Iterable[str]) -> int:
 def test_coding_a_paragraph_without_full_stops_is_linear_work(pipeline: Any, opener: str) -> None:
     small, large = run_on(4_000, 1, opener), run_on(16_000, 2, opener)
     pipeline.code_text(run_on(1_000, 3, opener), date="2024-03-06")  # first use: lazy loading is not the text's
-    work = [calls(lambda text=text: pipeline.code_text(text, date="2024-03-06")) for text in (small, large)]
+    work = [calls(functools.partial(pipeline.code_text, text, date="2024-03-06")) for text in (small, large)]
     assert work[1] <= 5 * work[0], work  # 4x the text, 4x the work (quadratic: 16x)
     article = pipeline.code_text(large, date="2024-03-06")
     assert len(article.mentions) > 500
@@ -171,7 +172,7 @@ def test_linking_quotes_and_events_is_linear_in_the_article(pipeline: Any) -> No
         assert len(quotes) == sentences
         article.events = [SimpleNamespace(trigger=(q.start, q.start + 2), sentence=q.sentence, quote=None)
                           for q in quotes]
-        work.append(lines_in(source, lambda article=article: finder(article)))
+        work.append(lines_in(source, functools.partial(finder, article)))
         assert [e.quote for e in article.events] == [q.id for q in article.quotes]
     assert work[1] <= 5 * work[0], work
 
