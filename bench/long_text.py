@@ -17,7 +17,7 @@ last character:
 
 The table shows seconds and seconds per 100,000 characters: a linear stage keeps the last
 column flat as N grows. `--cli` also times `dyad code FILE --db TEMP` in a subprocess (model
-load and store write included) for each size of the first variant.
+load and store write included, `--workers 1`) for each size of the first variant.
 """
 
 from __future__ import annotations
@@ -94,15 +94,16 @@ def time_pipeline(pipeline: Pipeline, text: str) -> tuple[float, int, int]:
     return time.perf_counter() - started, len(article.sentences), len(article.events)
 
 
-def time_cli(text: str) -> float:
-    """Seconds for a whole `dyad code` run on one file holding `text`."""
+def time_cli(text: str) -> tuple[float, int]:
+    """Seconds for a whole `dyad code` run on one file holding `text`, and its exit status."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "long.txt"
         path.write_text("Title\n\n" + text, encoding="utf-8")
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "dyad", "code", str(path), "--db", str(Path(tmp) / "db.duckdb"),
-                        "--date", "2024-03-06"], check=False, capture_output=True, env=os.environ.copy())
-        return time.perf_counter() - started
+        done = subprocess.run([sys.executable, "-m", "dyad", "code", str(path), "--db", str(Path(tmp) / "db.duckdb"),
+                               "--date", "2024-03-06", "--workers", "1", "--quiet", "--max-chars", str(2 * len(text))],
+                              check=False, capture_output=True, env=os.environ.copy())
+        return time.perf_counter() - started, done.returncode
 
 
 def main() -> None:
@@ -123,11 +124,11 @@ def main() -> None:
             print(f"| {variant} | {size:,} | {sentences:,} | {events:,} | {seconds:.2f} | {seconds / size * 1e5:.3f} |",
                   flush=True)
     if args.cli:
-        print("\n| `dyad code`, variant | characters | seconds | s per 100k chars |")
-        print("|---|---|---|---|")
+        print("\n| `dyad code`, variant | characters | exit status | seconds | s per 100k chars |")
+        print("|---|---|---|---|---|")
         for size in sizes:
-            seconds = time_cli(text_of(variants[0], size))
-            print(f"| {variants[0]} | {size:,} | {seconds:.2f} | {seconds / size * 1e5:.3f} |", flush=True)
+            seconds, status = time_cli(text_of(variants[0], size))
+            print(f"| {variants[0]} | {size:,} | {status} | {seconds:.2f} | {seconds / size * 1e5:.3f} |", flush=True)
 
 
 if __name__ == "__main__":
