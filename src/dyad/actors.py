@@ -455,9 +455,10 @@ class ActorTagger:
             found += self._surnames(span, found, known, sentence.parsed)
             found += self._titled_surnames(span, found, article.date, sentence.parsed)
             for kind, key, s, e, fields in sorted(found, key=lambda m: m[2]):
+                # the match's own text: `doc.text` would join the whole block for every mention
                 start, end = span.doc[s].idx, span.doc[e - 1].idx + len(span.doc[e - 1])
                 article.mentions.append(Mention(
-                    start=start + sentence.offset, end=end + sentence.offset, text=span.doc.text[start:end],
+                    start=start + sentence.offset, end=end + sentence.offset, text=span.doc[s:e].text,
                     kind=kind, key=key, sentence=sentence.index, **fields,
                 ))
                 if kind == "person" and " " in key:

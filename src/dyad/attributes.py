@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -173,10 +174,11 @@ def _trigger_token(sentence: Sentence, event: Event) -> Any:
 
 
 def _token_at(sentence: Sentence, start: int) -> Any:
-    for token in sentence.span:
-        if token.idx + sentence.offset == start:
-            return token
-    return None
+    """The token starting at offset `start` of the article, found by bisection: a scan of the
+    sentence per mention is quadratic in a long unparsed sentence full of places."""
+    span = sentence.span
+    i = bisect.bisect_left(span, start - sentence.offset, key=lambda token: token.idx)
+    return span[i] if i < len(span) and span[i].idx + sentence.offset == start else None
 
 
 def _attached(sentence: Sentence, verb: Any, labels: tuple[str, ...]) -> list[Any]:

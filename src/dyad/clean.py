@@ -31,7 +31,10 @@ __all__ = ["clean", "ends_sentence", "split_blocks"]
 _CREDIT = re.compile(
     r"^(?:(?:photo|image|file photo|picture|credit|source)s?\s*[:/]\s*.*"
     r"|(?:reuters|afp|ap|associated press|getty images|epa|xinhua|tass|yonhap|kyodo|anadolu|bloomberg|efe|ansa|dpa|upi)"
-    r"(?:\s*(?:/|photo|file|pool|via getty images|images)\s*\w*)*)$",
+    # after the agency: credit words, each maybe followed by one other word; that word may
+    # not start with a credit word nor stop inside a word, so the line splits one way only
+    # (else "Reuters file file file ..." backtracks exponentially)
+    r"(?:\s*(?:/|photo|file|pool|via getty images|images)(?:\s*(?!/|photo|file|pool|via getty images|images)\w+\b)?)*)$",
     re.IGNORECASE,
 )
 _CAPTION = re.compile(r"\((?:L|R|C|\d(?:st|nd|rd|th) [LR]|left|right|centre|center|file|file photo)\)", re.IGNORECASE)
@@ -42,7 +45,9 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 _DATELINE = re.compile(
-    r"(?P<place>[A-Z][A-Z.'’/-]*(?:[ /][A-Z][A-Z.'’/-]*)*)"  # PLACE or PLACE/PLACE, in capitals
+    # PLACE or PLACE/PLACE, in capitals; "/" only between words, so that "A/B/C..." splits
+    # one way (it could be a word's or a separator's: exponential backtracking)
+    r"(?P<place>[A-Z][A-Z.'’-]*(?:[ /][A-Z][A-Z.'’-]*)*)"
     r"(?:,\s*[A-Z][a-z]+\.?)?"  # an optional region: ", Calif."
     r"(?P<date>,?\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?"
     r"(?P<agency>\s*\([A-Za-z .]+\))?"

@@ -46,15 +46,17 @@ class QuoteFinder:
 
     def __call__(self, article: Article) -> Article:
         quotes: list[Quote] = []
+        by_sentence: dict[int, list[Quote]] = {}  # a quote lies inside its sentence
         last_speaker: tuple[Actor | None, str | None] = (None, None)
         for sentence in article.sentences:
             ctx = _context(article, sentence)
             quoted = [(sentence.start + m.start(), sentence.start + m.end()) for m in _QUOTED.finditer(sentence.text)]
             speaker = self._speaker(sentence.span, ctx, quoted) if sentence.parsed else (None, None)
+            here = by_sentence.setdefault(sentence.index, [])
             for match in _QUOTED.finditer(sentence.text):
                 start, end = sentence.start + match.start(1), sentence.start + match.end(1)
                 who = speaker if speaker != (None, None) else last_speaker
-                quotes.append(_quote(article.id, start, end, article.text[start:end], "direct", who, sentence.index))
+                here.append(_quote(article.id, start, end, article.text[start:end], "direct", who, sentence.index))
             if speaker != (None, None):
                 last_speaker = speaker
             for token in sentence.span if sentence.parsed else ():
@@ -63,13 +65,15 @@ class QuoteFinder:
                     clause = list(token.subtree)
                     start = clause[0].idx + sentence.offset
                     end = clause[-1].idx + len(clause[-1]) + sentence.offset
-                    if any(q.start <= start and end <= q.end for q in quotes):
+                    if any(q.start <= start and end <= q.end for q in here):
                         continue  # already inside a direct quote
                     who = self._who(token.head, ctx)
-                    quotes.append(_quote(article.id, start, end, article.text[start:end], "indirect", who, sentence.index))
+                    here.append(_quote(article.id, start, end, article.text[start:end], "indirect", who, sentence.index))
+            quotes += here
         article.quotes = quotes
-        for event in article.events:
-            inside = [q for q in quotes if q.start <= event.trigger[0] and event.trigger[1] <= q.end]
+        for event in article.events:  # only its own sentence's quotes: linear in a long article
+            inside = [q for q in by_sentence.get(event.sentence, ())
+                      if q.start <= event.trigger[0] and event.trigger[1] <= q.end]
             if inside:
                 event.quote = min(inside, key=lambda q: q.end - q.start).id
         return article
