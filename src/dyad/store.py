@@ -1,7 +1,9 @@
 """Stage 7, store: articles and events in DuckDB, one transaction per batch.
 
 Re-coding an article replaces its earlier rows, so running ``dyad code`` twice on the same
-input leaves the database as one run would.
+input leaves the database as one run would. An article the database cannot take is found by
+writing its batch in parts, and recorded as an input error; a failure of the machine (a full
+disk, say) stops the write instead, with a message from `errors.environment_problem`.
 
 Two tables of events: `events` holds every report (one row per sentence that states an
 event) and `deduplicated_events` one row per real-world event. Reports are the same event when

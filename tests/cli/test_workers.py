@@ -58,6 +58,15 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")  # a zombie has exited; only its parent's wait is missing
 
 
+def _survivors(pids: set[int]) -> list[int]:
+    """The processes among `pids` still running, killed so that a failing test leaves none."""
+    alive = [pid for pid in pids if _alive(pid)]
+    for pid in alive:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return alive
+
+
 def _start(corpus: Path, db: Path) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "dyad", "code", str(corpus), "--db", str(db), "--workers", "2", "--quiet"]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
@@ -83,11 +92,13 @@ def _finish(process: subprocess.Popen[bytes], seen: set[int]) -> int:
             time.sleep(0.05)
         return process.wait(timeout=1)
     finally:
-        if process.poll() is None:
-            for child in seen | _children(process.pid):
-                os.kill(child, signal.SIGKILL)
+        if process.poll() is None:  # hung: leave nothing behind
+            children = seen | _children(process.pid)
             process.kill()
             process.wait()
+            for child in children:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child, signal.SIGKILL)
 
 
 def test_a_killed_worker_has_its_batch_coded_again(tmp_path: Path) -> None:
@@ -104,8 +115,8 @@ def test_a_killed_worker_has_its_batch_coded_again(tmp_path: Path) -> None:
         reported = [row[0] for row in con.execute("SELECT item FROM input_errors").fetchall()]
     lines = [ids[int(item.rsplit(":", 1)[1]) - 1] for item in reported]  # reported as corpus.jsonl:LINE
     assert sorted(stored + lines) == sorted(ids)  # each article stored or reported, once
+    assert not _survivors(seen)
     assert status == (1 if reported else 0), process.stderr.read() if process.stderr else ""
-    assert not [pid for pid in seen if _alive(pid)]
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
@@ -117,9 +128,9 @@ def test_stopping_the_run_leaves_no_worker_behind(tmp_path: Path, stop: signal.S
     assert seen, "the run started no workers"
     process.send_signal(stop)
     status = _finish(process, seen)
-    assert status == (130 if stop == signal.SIGINT else 143)
     time.sleep(0.5)  # an orphan would still be running now; a stopped worker is gone
-    assert not [pid for pid in seen if _alive(pid)]
+    assert not _survivors(seen)
+    assert status == (130 if stop == signal.SIGINT else 143)
 
 
 @contextlib.contextmanager
@@ -155,4 +166,4 @@ def test_an_article_that_kills_its_worker_every_time_is_reported(pipeline: Any, 
     assert [e.where for e in report.errors] == ["in:5"]
     assert "SIGKILL" in report.errors[0].reason
     assert report.articles == 8
-    assert not [pid for pid in _children(os.getpid()) if _alive(pid)]
+    assert not _survivors(_children(os.getpid()))
