@@ -53,6 +53,8 @@ def export(store: Store, out: Path, fmt: str, force: bool = False, by_month: boo
         raise DyadError(f"{fmt} records are one per report; --dedup exports parquet, csv or jsonl")
     if not out.parent.is_dir():
         raise DyadError(f"the folder {out.parent} does not exist; create it first, or name a file in another folder")
+    if out.is_dir() and not by_month:  # --force replaces a file, never a folder of the user's
+        raise DyadError(f"{out} is a folder; name a file (only --by-month writes a folder)")
     try:
         return _export(store, out, fmt, by_month, dedup, filters)
     except (OSError, _duckdb_error()) as err:

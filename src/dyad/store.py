@@ -784,9 +784,9 @@ def _describe(err: BaseException) -> str:
     return _printable(f"{type(err).__name__}: {text}" if text else type(err).__name__)
 
 
-def _printable(text: str) -> str:
+def _printable(text: object) -> str:
     """`text` as the database can store it: a lone surrogate (from a broken escape) becomes \\udXXX."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return str(text).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 # schema version -> the step that upgrades it to the next version, in place

@@ -175,3 +175,14 @@ def test_a_database_a_reading_server_holds_can_be_read(db: Path, capsys: pytest.
         assert "30 articles" in capsys.readouterr().out
         err = _fails(["regroup", "--window", "2", "--db", str(db)], capsys)
         assert "held open by `dyad serve`" in err
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl", "plover", "gdelt"])
+def test_an_export_over_a_folder_keeps_the_folder(fmt: str, db: Path, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("mine")
+    err = _fails(["export", "--db", str(db), "--format", fmt, "--out", str(folder), "--force"], capsys)
+    assert "is a folder" in err
+    assert (folder / "keep.txt").read_text() == "mine"

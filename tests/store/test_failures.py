@@ -42,7 +42,20 @@ def _no_text() -> Any:
     return article
 
 
-@pytest.mark.parametrize("bad", [_unstorable_text, _no_text], ids=["lone-surrogate", "no-text"])
+def _offset_past_integer() -> Any:
+    article = _article("bad")
+    article.sentences[0].end = 2**40  # no INTEGER holds it
+    return article
+
+
+def _bad_sentence_index() -> Any:
+    article = _article("bad")
+    article.events[0].sentence = 7  # a sentence it does not have
+    return article
+
+
+@pytest.mark.parametrize("bad", [_unstorable_text, _no_text, _offset_past_integer, _bad_sentence_index],
+                         ids=["lone-surrogate", "no-text", "offset", "sentence-index"])
 def test_an_article_the_store_cannot_take_is_an_input_error_and_the_rest_is_stored(tmp_path: Path, bad: Any) -> None:
     batch = [_article("a1"), _article("a2"), bad(), _article("a3"), _article("a4")]
     with Store(tmp_path / "d.duckdb") as store:
