@@ -458,6 +458,8 @@ MARKS = {"actor": ("[", "]ACTOR"), "recipient": ("[", "]RECIPIENT"), "event": ("
 def _query(args: argparse.Namespace) -> int:
     from . import query
 
+    if getattr(args, "plot", None):  # before the query: a bad path fails at once
+        query.check_plot_path(args.plot)
     with Store(args.db, read_only=True) as store:
         if args.command == "trend":
             rows = query.trend(store, args.actor, args.recipient, args.by, args.directed, args.min_confidence)

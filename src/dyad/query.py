@@ -13,7 +13,7 @@ from .errors import DyadError
 from .store import Store
 from .types import FACTUAL
 
-__all__ = ["PERIODS", "evidence_in_sentence", "load", "places", "plot_trend", "search", "top_actors", "top_dyads", "trend"]
+__all__ = ["PERIODS", "check_plot_path", "evidence_in_sentence", "load", "places", "plot_trend", "search", "top_actors", "top_dyads", "trend"]
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 
@@ -58,11 +58,25 @@ def trend(store: Store, actor: str, recipient: str, by: str = "month", directed:
     return [dict(zip(columns, row, strict=True)) for row in rows.fetchall()]
 
 
-def plot_trend(rows: list[dict[str, Any]], title: str, out: Path) -> None:
-    """Stacked QuadClass counts and the mean Goldstein line, as PNG or SVG (by `out`'s suffix)."""
+def check_plot_path(out: Path) -> None:
+    """A DyadError unless `out` names a file of a format the plot can be drawn in, in a folder
+    that exists."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display needed
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if out.suffix.lower().lstrip(".") not in formats:
+        raise DyadError(f"cannot draw a plot as {out.suffix or 'a file without a suffix'}; name a .png or .svg "
+                        f"file (or {', '.join('.' + f for f in sorted(formats) if f not in ('png', 'svg'))})")
+    if not out.parent.is_dir():
+        raise DyadError(f"the folder {out.parent} does not exist; create it first")
+
+
+def plot_trend(rows: list[dict[str, Any]], title: str, out: Path) -> None:
+    """Stacked QuadClass counts and the mean Goldstein line, as PNG or SVG (by `out`'s suffix)."""
+    check_plot_path(out)
     import matplotlib.pyplot as plt
 
     periods = [str(r["period"])[:10] for r in rows]

@@ -59,3 +59,9 @@ def test_load_gives_a_dataframe(store: Store, tmp_path: Path) -> None:
 def test_bad_numbers_are_named_errors(tmp_path: Path, call: Any, bad: int) -> None:
     with Store(tmp_path / "d.duckdb") as store, pytest.raises(DyadError, match=r"(top|limit|min_confidence) is"):
         call(store, bad)
+
+
+@pytest.mark.parametrize("name", ["trend.txt", "trend", "no/such/folder/trend.png"])
+def test_a_plot_path_that_cannot_be_drawn_is_named(store: Store, tmp_path: Path, name: str) -> None:
+    with pytest.raises(DyadError, match="cannot draw a plot as|does not exist"):
+        plot_trend(trend(store, "RUS", "JPN"), "RUS <-> JPN", tmp_path / name)
