@@ -28,6 +28,8 @@ from .types import MODALITIES
 __all__ = ["main"]
 
 DEFAULT_GOLD = Path("..") / "shared" / "gold"
+MAX_WORKERS = 256  # each worker holds a model; more would only exhaust memory
+MAX_ROWS = 2**63 - 1  # the largest LIMIT DuckDB takes
 
 
 def _positive(value: str) -> int:
@@ -98,8 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--actors", action="append", default=[], metavar="PATH",
                       help="your own actor file or folder of .yaml files, added to the built-in knowledge base and "
                            "winning over it; repeatable (also: DYAD_ACTORS, paths separated by ':')")
-    code.add_argument("--workers", type=_whole(1), default=os.cpu_count() or 1,
-                      help="processes coding at once, each with its own model (default: all %(default)s cores)")
+    code.add_argument("--workers", type=_whole(1, MAX_WORKERS), default=min(os.cpu_count() or 1, MAX_WORKERS),
+                      help="processes coding at once, each with its own model, 1 to 256 (default: all %(default)s "
+                           "cores)")
     code.add_argument("--dask", metavar="SCHEDULER",
                       help="code on a Dask cluster: its scheduler's address, or 'local' for one on this machine "
                            "with --workers processes; needs --out")
@@ -128,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--until", type=_date)
     events.add_argument("--modality", action="append", choices=MODALITIES,
                         help="only events stated so; repeatable (default: all, negated and hypothetical too)")
-    events.add_argument("--limit", type=_whole(0), default=100, help="at most this many (0: all; default %(default)s)")
+    events.add_argument("--limit", type=_whole(0, MAX_ROWS), default=100, help="at most this many (0: all; default %(default)s)")
     events.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
     events.add_argument("--dedup", action="store_true",
                         help="one row per real-world event, with its sources, mentions and reporting sentences")
@@ -166,12 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
     for name, what in (("actors", "the most active actors"), ("dyads", "the most active dyads")):
         listing = sub.add_parser(name, help=what)
         listing.add_argument("--db", default="dyad.duckdb")
-        listing.add_argument("--top", type=_whole(1), default=20)
+        listing.add_argument("--top", type=_whole(1, MAX_ROWS), default=20)
 
     search = sub.add_parser("search", help="sentences containing every word of TEXT, with their events")
     search.add_argument("text")
     search.add_argument("--db", default="dyad.duckdb")
-    search.add_argument("--limit", type=_whole(1), default=20)
+    search.add_argument("--limit", type=_whole(1, MAX_ROWS), default=20)
 
     show = sub.add_parser("show", help="one event, with its evidence marked in the article's sentence")
     show.add_argument("event_id", metavar="EVENT_ID")

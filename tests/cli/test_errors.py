@@ -50,7 +50,8 @@ def _fails(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
 @pytest.mark.parametrize("argv", [
     ["events", "--limit", "-1"], ["actors", "--top", "-5"], ["dyads", "--top", "0"], ["search", "x", "--limit", "-3"],
     ["regroup", "--window", "1000000"], ["regroup", "--window", "0"], ["trend", "RUS", "JPN", "--min-confidence", "2"],
-    ["code", "x.txt", "--workers", "0"], ["code", "x.txt", "--partition-size", "-1", "--dask", "local"],
+    ["code", "x.txt", "--workers", "0"], ["code", "x.txt", "--workers", "100000"],
+    ["events", "--limit", str(10**30)], ["actors", "--top", str(2**63)], ["code", "x.txt", "--partition-size", "-1", "--dask", "local"],
 ])
 def test_bad_numbers_are_refused_naming_the_option(argv: list[str], db: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
