@@ -80,6 +80,7 @@ def test_any_date_python_has_is_stored_and_grouped(tmp_path: Path, day: dt.date)
         store.set_dedup_window(3650)
         store.write([_article("a1"), edge, _article("a2")])
         store.write([_article("edge", day=day)])  # re-coding it refreshes the window around the date
+        store.set_dedup_window(7)  # and regrouping regroups it
         stored = _stored(store)
         [event] = store.events(article_id="edge")
     assert [row[0] for row in stored["articles"]] == ["a1", "a2", "edge"]
