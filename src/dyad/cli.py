@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import json
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .codebook import PLOVER_TYPES
-from .errors import DyadError
+from .errors import DyadError, environment_problem
 from .export import FORMATS
 from .ingest import MAX_CHARS
 from .nlp import MAX_SENTENCE_TOKENS
 from .query import PERIODS
-from .store import EVENT_FIELDS, Store
+from .store import DEDUP_WINDOW_RANGE, EVENT_FIELDS, Store
 from .types import MODALITIES
 
 __all__ = ["main"]
 
 DEFAULT_GOLD = Path("..") / "shared" / "gold"
+MAX_WORKERS = 256  # each worker holds a model; more would only exhaust memory
+MAX_ROWS = 2**63 - 1  # the largest LIMIT DuckDB takes
 
 
 def _positive(value: str) -> int:
@@ -34,6 +39,32 @@ def _positive(value: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
     if number < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _whole(low: int, high: int | None = None) -> Any:
+    """An argparse type: a whole number from `low` to `high` (no upper bound when None)."""
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+        if number < low or (high is not None and number > high):
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, not {number}" if high is not None
+                                             else f"must be at least {low}, not {number}")
+        return number
+
+    parse.__name__ = "whole number"  # what argparse calls the type in its messages
+    return parse
+
+
+def _fraction(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {value!r}") from None
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1, not {value}")
     return number
 
 
@@ -69,8 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--actors", action="append", default=[], metavar="PATH",
                       help="your own actor file or folder of .yaml files, added to the built-in knowledge base and "
                            "winning over it; repeatable (also: DYAD_ACTORS, paths separated by ':')")
-    code.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                      help="processes coding at once, each with its own model (default: all %(default)s cores)")
+    code.add_argument("--workers", type=_whole(1, MAX_WORKERS), default=min(os.cpu_count() or 1, MAX_WORKERS),
+                      help="processes coding at once, each with its own model, 1 to 256 (default: all %(default)s "
+                           "cores)")
     code.add_argument("--dask", metavar="SCHEDULER",
                       help="code on a Dask cluster: its scheduler's address, or 'local' for one on this machine "
                            "with --workers processes; needs --out")
@@ -79,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="code into the database a running `dyad serve --token` holds, by posting the articles "
                            "to it (e.g. http://127.0.0.1:8000); needs --token")
     code.add_argument("--token", help="with --server: the server's token (also: DYAD_TOKEN)")
-    code.add_argument("--partition-size", type=int, default=500, help="with --dask: articles a task codes")
+    code.add_argument("--partition-size", type=_whole(1), default=500, help="with --dask: articles a task codes")
     code.add_argument("--parse-all", action="store_true",
                       help="parse every sentence; by default only those naming an actor with a word that can "
                            "trigger an event are parsed (see the README's 'Speed')")
@@ -99,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--until", type=_date)
     events.add_argument("--modality", action="append", choices=MODALITIES,
                         help="only events stated so; repeatable (default: all, negated and hypothetical too)")
-    events.add_argument("--limit", type=int, default=100, help="at most this many (0: all; default %(default)s)")
+    events.add_argument("--limit", type=_whole(0, MAX_ROWS), default=100, help="at most this many (0: all; default %(default)s)")
     events.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
     events.add_argument("--dedup", action="store_true",
                         help="one row per real-world event, with its sources, mentions and reporting sentences")
@@ -131,18 +163,18 @@ def build_parser() -> argparse.ArgumentParser:
     trend.add_argument("--db", default="dyad.duckdb")
     trend.add_argument("--by", choices=PERIODS, default="month")
     trend.add_argument("--directed", action="store_true", help="only actor -> recipient, not both ways")
-    trend.add_argument("--min-confidence", type=float, default=0.0)
+    trend.add_argument("--min-confidence", type=_fraction, default=0.0)
     trend.add_argument("--plot", type=Path, help="also draw it to this .png or .svg file")
 
     for name, what in (("actors", "the most active actors"), ("dyads", "the most active dyads")):
         listing = sub.add_parser(name, help=what)
         listing.add_argument("--db", default="dyad.duckdb")
-        listing.add_argument("--top", type=int, default=20)
+        listing.add_argument("--top", type=_whole(1, MAX_ROWS), default=20)
 
     search = sub.add_parser("search", help="sentences containing every word of TEXT, with their events")
     search.add_argument("text")
     search.add_argument("--db", default="dyad.duckdb")
-    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--limit", type=_whole(1, MAX_ROWS), default=20)
 
     show = sub.add_parser("show", help="one event, with its evidence marked in the article's sentence")
     show.add_argument("event_id", metavar="EVENT_ID")
@@ -172,8 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="open connections at once; more are answered 503 (default: %(default)s)")
 
     regroup = sub.add_parser("regroup", help="set the deduplication window and regroup stored reports")
-    regroup.add_argument("--window", type=int, required=True, metavar="DAYS",
-                         help="reports in the same block of DAYS days are one event (default when coding: 1)")
+    regroup.add_argument("--window", type=_whole(*DEDUP_WINDOW_RANGE), required=True, metavar="DAYS",
+                         help="reports in the same block of DAYS days (1 to 3650) are one event (default when "
+                              "coding: 1)")
     regroup.add_argument("--db", default="dyad.duckdb")
 
     summary = sub.add_parser("summary", help="articles, events by type and top dyads in a database")
@@ -182,11 +215,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C (a BaseException, so no `except Exception` that
+    reports an item swallows it), stopping the workers and closing the database."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "code":
-            return _code(args)
+            with _on_sigterm(_terminate):
+                return _code(args)
         if args.command == "events":
             return _events(args)
         if args.command == "eval":
@@ -216,42 +259,69 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("dyad: interrupted; what was written before stays, and running the same command again "
               "finishes the job", file=sys.stderr)
         return 130
-    except Exception as err:  # a bug: one line for the user, the traceback on request
-        if os.environ.get("DYAD_DEBUG"):
+    except Terminated:
+        print("dyad: stopped (SIGTERM); what was written before stays, and running the same command again "
+              "finishes the job", file=sys.stderr)
+        return 143
+    except Exception as err:
+        cause = environment_problem(err, getattr(args, "db", None) or "the file")
+        if cause is not None:  # the machine's fault (a full disk, say), not a bug
+            print(f"dyad: error: {cause}", file=sys.stderr)
+            return 2
+        if os.environ.get("DYAD_DEBUG"):  # a bug: one line for the user, the traceback on request
             raise
         print(f"dyad: internal error ({type(err).__name__}: {err}); set DYAD_DEBUG=1 to see where",
               file=sys.stderr)
         return 2
 
 
+@contextlib.contextmanager
+def _on_sigterm(handler: Any) -> Iterator[None]:
+    """`handler` for SIGTERM inside the block (only the main thread may set one)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _code(args: argparse.Namespace) -> int:
     from .actors import env_actor_paths
     from .pipeline import Pipeline, code_paths
 
-    if args.workers < 1:
-        raise DyadError("--workers is at least 1")
     if args.dask:
         return _code_on_dask(args)
     if args.server:
         return _code_on_server(args)
-    bar = _progress_bar(args, "coding")
-    actors = [*args.actors, *env_actor_paths()]
-    pipeline = Pipeline(actors=actors, parse_all=args.parse_all, max_sentence_tokens=args.max_sentence_tokens)
-    with Store(args.db) as store:
+    with Store(args.db) as store:  # before the model loads: a database that cannot be used fails at once
+        bar = _progress_bar(args, "coding")
+        actors = [*args.actors, *env_actor_paths()]
+        pipeline = Pipeline(actors=actors, parse_all=args.parse_all, max_sentence_tokens=args.max_sentence_tokens)
         report = code_paths(args.paths, store, pipeline, default_date=args.date, source=args.source,
                             progress=bar.update if bar is not None else None, workers=args.workers,
                             max_chars=args.max_chars)
         summary = store.summary()
     if bar is not None:
         bar.close()
-    for error in report.errors:
-        print(f"dyad: skipped {error}", file=sys.stderr)
+    _print_problems(report)
     if not args.quiet:
         print(f"coded {report.articles} articles, {report.events} events into {args.db}"
               f" ({len(report.errors)} items skipped)")
         _print_summary(summary)
         print(f"throughput: {report.throughput()}, {args.workers} worker(s)", file=sys.stderr)
     return 1 if report.errors else 0
+
+
+def _print_problems(report: Any) -> None:
+    """The items a run skipped, and the stored articles it replaced with another text."""
+    for error in report.errors:
+        print(f"dyad: skipped {error}", file=sys.stderr)
+    if report.replaced:
+        print(f"dyad: replaced {report.replaced} stored article(s) that had the same id and a different text",
+              file=sys.stderr)
 
 
 def _progress_bar(args: argparse.Namespace, what: str) -> Any:
@@ -274,8 +344,7 @@ def _code_on_server(args: argparse.Namespace) -> int:
                            args.token or os.environ.get("DYAD_TOKEN"), progress=bar.update if bar is not None else None)
     if bar is not None:
         bar.close()
-    for error in report.errors:
-        print(f"dyad: skipped {error}", file=sys.stderr)
+    _print_problems(report)
     if not args.quiet:
         print(f"coded {report.articles} articles, {report.events} events on {args.server}"
               f" ({len(report.errors)} items skipped)")
@@ -401,6 +470,8 @@ MARKS = {"actor": ("[", "]ACTOR"), "recipient": ("[", "]RECIPIENT"), "event": ("
 def _query(args: argparse.Namespace) -> int:
     from . import query
 
+    if getattr(args, "plot", None):  # before the query: a bad path fails at once
+        query.check_plot_path(args.plot)
     with Store(args.db, read_only=True) as store:
         if args.command == "trend":
             rows = query.trend(store, args.actor, args.recipient, args.by, args.directed, args.min_confidence)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .errors import DyadError
+from .errors import DyadError, StoreError, environment_problem
 from .store import Store
 
 __all__ = ["FORMATS", "GDELT_COLUMNS", "export"]
@@ -51,6 +51,34 @@ def export(store: Store, out: Path, fmt: str, force: bool = False, by_month: boo
         raise DyadError("--by-month partitions Parquet exports only")
     if dedup and fmt not in ("parquet", "csv", "jsonl"):
         raise DyadError(f"{fmt} records are one per report; --dedup exports parquet, csv or jsonl")
+    if not out.parent.is_dir():
+        raise DyadError(f"the folder {out.parent} does not exist; create it first, or name a file in another folder")
+    if out.is_dir() and not by_month:  # --force replaces a file, never a folder of the user's
+        raise DyadError(f"{out} is a folder; name a file (only --by-month writes a folder)")
+    try:
+        return _export(store, out, fmt, by_month, dedup, filters)
+    except (OSError, _duckdb_error()) as err:
+        _remove(out)  # a half-written export is worse than none
+        raise StoreError(environment_problem(err, out) or f"could not write {out}: {type(err).__name__}: {err}") from err
+
+
+def _duckdb_error() -> type[Exception]:
+    import duckdb
+
+    return duckdb.Error
+
+
+def _remove(out: Path) -> None:
+    try:
+        if out.is_dir():
+            shutil.rmtree(out)
+        elif out.exists():
+            out.unlink()
+    except OSError:  # what cannot be removed stays; the error says why the export failed
+        pass
+
+
+def _export(store: Store, out: Path, fmt: str, by_month: bool, dedup: bool, filters: dict[str, Any]) -> int:
     filters["ordered"] = False  # streamed in bounded memory; a sort would hold every row
     if dedup:
         filters.pop("article_id", None)
@@ -104,10 +132,7 @@ def _copy(store: Store, out: Path, fmt: str, filters: dict[str, Any], by_month: 
 def _write(store: Store, out: Path, fmt: str, sql: str, params: list[Any], by_month: bool) -> int:
     count = store.db.cursor().execute(f"SELECT count(*) FROM ({sql})", params).fetchone()
     relation = store.db.cursor().sql(sql, params=params)
-    if out.is_dir():
-        shutil.rmtree(out)
-    elif out.exists():
-        out.unlink()
+    _remove(out)
     if fmt == "parquet":
         relation.write_parquet(str(out), partition_by=["month"] if by_month else None)
     else:

@@ -8,10 +8,10 @@ at once (spaCy is much faster on batches).
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
-import multiprocessing
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from .sift import Sifter
 from .store import Store
 from .types import Article
 
-__all__ = ["Pipeline", "RunReport", "code_articles", "code_paths"]
+__all__ = ["Pipeline", "RunReport", "code_articles", "code_paths", "code_safely"]
 
 Stage = Callable[[Article], Article]
 WRITE_SIZE = 256  # articles per store transaction: a write costs about 70 ms whatever its size
@@ -37,11 +37,15 @@ WRITE_SIZE = 256  # articles per store transaction: a write costs about 70 ms wh
 
 @dataclass
 class RunReport:
+    """What a run stored. `replaced`: stored articles it replaced with another text under the
+    same id (re-coding an article with the same text replaces nothing worth counting)."""
+
     articles: int = 0
     events: int = 0
     errors: list[InputError] = field(default_factory=list)
     words: int = 0
     seconds: float = 0.0
+    replaced: int = 0
 
     def throughput(self) -> str:
         """The run's one-line summary of speed."""
@@ -156,60 +160,50 @@ def code_articles(items: Iterable[Article | InputError], store: Store, pipeline:
             yield articles
 
     unwritten: tuple[list[Article], list[InputError]] = ([], [])
-    for coded, failed in _coded(jobs(), pipeline, workers):
-        size, errors = pending.popleft()
-        errors = errors + failed
-        unwritten[0].extend(coded)
-        unwritten[1].extend(errors)
-        if len(unwritten[0]) + len(unwritten[1]) >= write_size:
-            store.write(*unwritten)
-            unwritten = ([], [])
-        report.articles += len(coded)
-        report.events += sum(len(a.events) for a in coded)
-        report.words += sum(len(a.text.split()) for a in coded)
-        report.errors.extend(errors)
-        if progress is not None:
-            progress(size)
+    with contextlib.closing(_coded(jobs(), pipeline, workers)) as results:  # closing stops the workers
+        for coded, failed in results:
+            size, errors = pending.popleft()
+            unwritten[0].extend(coded)
+            unwritten[1].extend(errors + failed)
+            if len(unwritten[0]) + len(unwritten[1]) >= write_size:
+                _write(store, *unwritten, report)
+                unwritten = ([], [])
+            if progress is not None:
+                progress(size)
     if unwritten != ([], []):
-        store.write(*unwritten)
+        _write(store, *unwritten, report)
     store.finish_run(run_id, report.articles, report.events, len(report.errors))
     report.seconds = time.perf_counter() - started
     return report
 
 
+def _write(store: Store, articles: list[Article], errors: list[InputError], report: RunReport) -> None:
+    """Write coded articles and input errors, and count in `report` what was stored: an article
+    the store could not take is an input error, like the others."""
+    written = store.write(articles, errors)
+    stored = [a for a in articles if a.id not in written.failed_ids] if written.failed_ids else articles
+    report.articles += len(stored)
+    report.events += sum(len(a.events) for a in stored)
+    report.words += sum(len(a.text.split()) for a in stored)
+    report.errors.extend([*errors, *written.failed])
+    report.replaced += written.replaced
+
+
 def _coded(jobs: Iterator[list[Article]], pipeline: Pipeline,
-           workers: int) -> Iterator[tuple[list[Article], list[InputError]]]:
+           workers: int) -> Generator[tuple[list[Article], list[InputError]], None, None]:
     """Each batch of articles coded, and the articles that could not be, in order: here, or by
-    `workers` processes."""
+    `workers` processes (`workers.py`)."""
     if workers <= 1:
         for articles in jobs:
-            yield _code_safely(pipeline, articles)
+            yield code_safely(pipeline, articles)
         return
-    global _WORKER_PIPELINE
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if fork else "spawn")
-    if fork:  # the children start with this process's pipeline, model loaded: no second load
-        _WORKER_PIPELINE = pipeline
-    with context.Pool(workers, initializer=None if fork else _start_worker, initargs=() if fork else
-                      (pipeline.actor_paths, pipeline.parse_all, pipeline.max_sentence_tokens)) as pool:
-        yield from pool.imap(_code_batch, jobs)
+    from .workers import WorkerPool
+
+    with WorkerPool(pipeline, workers) as pool:
+        yield from pool.code(jobs)
 
 
-_WORKER_PIPELINE: Pipeline | None = None
-
-
-def _start_worker(actor_paths: list[str | Path], parse_all: bool, max_sentence_tokens: int) -> None:
-    global _WORKER_PIPELINE
-    _WORKER_PIPELINE = Pipeline(actors=actor_paths, parse_all=parse_all, max_sentence_tokens=max_sentence_tokens)
-
-
-def _code_batch(articles: list[Article]) -> tuple[list[Article], list[InputError]]:
-    """A worker's job: code a batch and send it back without its spaCy objects."""
-    assert _WORKER_PIPELINE is not None
-    return _code_safely(_WORKER_PIPELINE, articles)
-
-
-def _code_safely(pipeline: Pipeline, articles: list[Article]) -> tuple[list[Article], list[InputError]]:
+def code_safely(pipeline: Pipeline, articles: list[Article]) -> tuple[list[Article], list[InputError]]:
     """Code a batch; if that fails, code its articles one by one, so one article that breaks a
     stage is reported as an input error and the rest of the batch is still coded."""
     try:

@@ -13,7 +13,7 @@ from .errors import DyadError
 from .store import Store
 from .types import FACTUAL
 
-__all__ = ["PERIODS", "evidence_in_sentence", "load", "places", "plot_trend", "search", "top_actors", "top_dyads", "trend"]
+__all__ = ["PERIODS", "check_plot_path", "evidence_in_sentence", "load", "places", "plot_trend", "search", "top_actors", "top_dyads", "trend"]
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 
@@ -36,6 +36,8 @@ def trend(store: Store, actor: str, recipient: str, by: str = "month", directed:
     (either way round unless `directed`)."""
     if by not in PERIODS:
         raise DyadError(f"unknown period {by!r}; one of {', '.join(PERIODS)}")
+    if not 0.0 <= min_confidence <= 1.0:
+        raise DyadError(f"min_confidence is from 0 to 1, not {min_confidence!r}")
     pair = "(actor_country = ? AND recipient_country = ?)"
     dyad = pair if directed else f"({pair} OR (actor_country = ? AND recipient_country = ?))"
     params: list[Any] = [actor, recipient] if directed else [actor, recipient, recipient, actor]
@@ -56,11 +58,25 @@ def trend(store: Store, actor: str, recipient: str, by: str = "month", directed:
     return [dict(zip(columns, row, strict=True)) for row in rows.fetchall()]
 
 
-def plot_trend(rows: list[dict[str, Any]], title: str, out: Path) -> None:
-    """Stacked QuadClass counts and the mean Goldstein line, as PNG or SVG (by `out`'s suffix)."""
+def check_plot_path(out: Path) -> None:
+    """A DyadError unless `out` names a file of a format the plot can be drawn in, in a folder
+    that exists."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display needed
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if out.suffix.lower().lstrip(".") not in formats:
+        raise DyadError(f"cannot draw a plot as {out.suffix or 'a file without a suffix'}; name a .png or .svg "
+                        f"file (or {', '.join('.' + f for f in sorted(formats) if f not in ('png', 'svg'))})")
+    if not out.parent.is_dir():
+        raise DyadError(f"the folder {out.parent} does not exist; create it first")
+
+
+def plot_trend(rows: list[dict[str, Any]], title: str, out: Path) -> None:
+    """Stacked QuadClass counts and the mean Goldstein line, as PNG or SVG (by `out`'s suffix)."""
+    check_plot_path(out)
     import matplotlib.pyplot as plt
 
     periods = [str(r["period"])[:10] for r in rows]
@@ -84,7 +100,15 @@ def plot_trend(rows: list[dict[str, Any]], title: str, out: Path) -> None:
     plt.close(fig)
 
 
+def _count(name: str, value: int) -> int:
+    """`value` if it is a whole number of at least 1, for a LIMIT; else a DyadError naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise DyadError(f"{name} is a whole number of at least 1, not {value!r}")
+    return value
+
+
 def top_actors(store: Store, top: int = 20) -> list[dict[str, Any]]:
+    _count("top", top)
     rows = store.db.execute(
         """SELECT actor_code AS code, any_value(actor_name) AS name, count(*) AS events,
                   round(avg(goldstein), 2) AS mean_goldstein
@@ -95,12 +119,14 @@ def top_actors(store: Store, top: int = 20) -> list[dict[str, Any]]:
 
 
 def top_dyads(store: Store, top: int = 20) -> list[dict[str, Any]]:
+    _count("top", top)
     return list(store.summary(top=top)["top_dyads"])
 
 
 def search(store: Store, text: str, limit: int = 20) -> list[dict[str, Any]]:
     """Sentences containing every word of `text` (case-insensitive), newest first, each with
     its article and the ids of the events coded from it."""
+    _count("limit", limit)
     words = [w for w in text.lower().split() if w]
     if not words:
         raise DyadError("search for at least one word")
@@ -117,6 +143,7 @@ def search(store: Store, text: str, limit: int = 20) -> list[dict[str, Any]]:
 
 def places(store: Store, top: int = 500) -> list[dict[str, Any]]:
     """The places events happened in, busiest first, with their coordinates and event counts."""
+    _count("top", top)
     cursor = store.db.cursor().execute(
         """SELECT location_name AS name, location_country AS country, location_lat AS lat, location_lon AS lon,
                   count(*) AS events, round(avg(goldstein), 2) AS mean_goldstein

@@ -1,7 +1,9 @@
 """Stage 7, store: articles and events in DuckDB, one transaction per batch.
 
 Re-coding an article replaces its earlier rows, so running ``dyad code`` twice on the same
-input leaves the database as one run would.
+input leaves the database as one run would. An article the database cannot take is found by
+writing its batch in parts, and recorded as an input error; a failure of the machine (a full
+disk, say) stops the write instead, with a message from `errors.environment_problem`.
 
 Two tables of events: `events` holds every report (one row per sentence that states an
 event) and `deduplicated_events` one row per real-world event. Reports are the same event when
@@ -19,14 +21,15 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .dedup import BANDS, THRESHOLD, band_keys, signature, similarity
-from .errors import InputError, StoreError
+from .errors import DyadError, InputError, StoreError, environment_problem
 from .types import FACTUAL, Actor, Article, Event, Location
 
-__all__ = ["EVENT_FIELDS", "SCHEMA_VERSION", "Store", "event_id"]
+__all__ = ["DEDUP_WINDOW_RANGE", "EVENT_FIELDS", "SCHEMA_VERSION", "Store", "Written", "event_id"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -192,6 +195,8 @@ SCHEMA_VERSION = "8"
 # the tables a batch writes rows to (deduplicated_events is derived from events)
 TABLES = ("articles", "article_bands", "sentences", "mentions", "events", "quotes", "input_errors")
 DEDUP_WINDOW_DAYS = 1
+# the windows a database may be set to: a day to ten years
+DEDUP_WINDOW_RANGE = (1, 3650)
 CHECKPOINT_MB = 256
 # Articles compared per shared LSH band, earliest first. A band common to many articles is
 # boilerplate, not a copy; an original is found through the bands it shares with few others.
@@ -201,6 +206,17 @@ CANDIDATES_PER_BAND = 20
 def event_id(article_id: str, event: Event) -> str:
     key = f"{article_id}|{event.trigger[0]}|{event.actor.code}|{event.recipient.code if event.recipient else ''}|{event.cameo}"
     return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+@dataclass
+class Written:
+    """What a write did beyond storing its batch: the articles that could not be stored (each
+    recorded as an input error), and how many stored articles it replaced with a different
+    text under the same id (re-coding an article with the same text is not counted)."""
+
+    failed: list[InputError] = field(default_factory=list)
+    failed_ids: set[str] = field(default_factory=set)
+    replaced: int = 0
 
 
 class Store:
@@ -223,9 +239,7 @@ class Store:
                 self.db.execute("COMMIT")
                 version = SCHEMA_VERSION
         except duckdb.Error as err:
-            hint = ("; another process (dyad code or dyad serve) has it open. Wait for it, or stop it; to add "
-                    "articles while serving, POST them to the server's /api/articles") if "lock" in str(err) else ""
-            raise StoreError(f"cannot open {self.path}: {err}{hint}") from None
+            raise StoreError(environment_problem(err, self.path) or f"cannot open {self.path}: {_describe(err)}") from None
         if version is None:
             self.db.close()
             raise StoreError(f"{self.path} holds no Dyad data yet; run `dyad code` first")
@@ -239,28 +253,89 @@ class Store:
             self.db.execute(f"SET checkpoint_threshold = '{CHECKPOINT_MB}MB'")
 
     def close(self) -> None:
-        self.db.close()
+        """Close the database; DuckDB folds its write-ahead log into the file (a checkpoint)."""
+        try:
+            self.db.close()
+        except Exception as err:
+            cause = environment_problem(err, self.path) or _describe(err)
+            raise StoreError(f"could not finish writing {self.path} on closing it: {cause}. What was written "
+                             f"before is kept in its write-ahead log ({self.path}.wal), which is applied when the "
+                             f"database is next opened") from err
 
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is None:
+            self.close()
+            return
+        with contextlib.suppress(Exception):  # the error already on its way says more than this one
+            self.close()
 
     # -- writing -------------------------------------------------------------------------
 
-    def write(self, articles: Sequence[Article], errors: Sequence[InputError] = ()) -> None:
+    def write(self, articles: Sequence[Article], errors: Sequence[InputError] = ()) -> Written:
+        """Store a batch in one transaction, with the input errors met on the way. When an
+        article cannot be stored, the batch is split and written in parts until that article
+        is found: it is recorded as an input error (and returned in `Written.failed`), and the
+        rest are stored. A failure that is the machine's, not an article's (a full disk, a
+        read-only file), stops the write with a StoreError and stores nothing."""
+        window = self.dedup_window()  # a bad setting stops the run; it is no article's fault
+        try:
+            return Written(replaced=self._transaction(articles, errors, window))
+        except Exception as err:  # noqa: BLE001 - sorted below: the machine's, or an article's
+            self._stop_unless_per_item(err)
+        written = Written()
+        self._write_parts(list(articles), window, written)
+        try:
+            self._transaction([], [*errors, *written.failed], window)
+        except Exception as err:
+            raise _store_error(err, self.path, "write input errors to") from err
+        return written
+
+    def _write_parts(self, articles: list[Article], window: int, written: Written) -> None:
+        """Write the articles in halves, each its own transaction, down to single articles:
+        those that still fail are the ones to blame."""
+        if len(articles) > 1:
+            half = len(articles) // 2
+            for part in (articles[:half], articles[half:]):
+                try:
+                    written.replaced += self._transaction(part, (), window)
+                except Exception as err:  # noqa: BLE001
+                    self._stop_unless_per_item(err)
+                    self._write_parts(part, window, written)
+            return
+        for article in articles:
+            try:
+                written.replaced += self._transaction([article], (), window)
+            except Exception as err:  # noqa: BLE001
+                self._stop_unless_per_item(err)
+                written.failed_ids.add(article.id)
+                written.failed.append(InputError(_printable(article.origin or article.id),
+                                                 f"could not be stored ({_describe(err)})"))
+
+    def _stop_unless_per_item(self, err: Exception) -> None:
+        """Raise a StoreError when `err` is not an article's fault: a full disk, a read-only
+        or vanished file, a database DuckDB gave up on, running out of memory."""
+        import duckdb
+
+        machine = (OSError, MemoryError, DyadError, duckdb.IOException, duckdb.FatalException,
+                   duckdb.InterruptException, duckdb.OutOfMemoryException)
+        if isinstance(err, machine) or environment_problem(err, self.path):
+            raise _store_error(err, self.path, "write to") from err
+
+    def _transaction(self, articles: Sequence[Article], errors: Sequence[InputError], window: int) -> int:
         """Store a batch in one transaction: all of it or, on failure, none of it. Rows go in
-        as whole tables, not one statement per row."""
+        as whole tables, not one statement per row. Returns how many stored articles it
+        replaced with a different text."""
         import pandas
 
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         try:
             self.db.execute("BEGIN TRANSACTION")
-            affected = self._write_articles(articles, now)
+            affected, replaced = self._write_articles(articles, now)
             # one row per id: an article stating the same event twice in a sentence keeps the last
             events = list({row[0]: row for row in (_event_row(a, e) for a in articles for e in a.events)}.values())
-            window = self.dedup_window()
             if events:
                 with _registered(self.db, "_dyad_batch", pandas.DataFrame(events, columns=_EVENT_COLUMNS)):
                     affected += self.db.execute(f"INSERT INTO events SELECT *, {DEDUP_ID} FROM _dyad_batch "
@@ -268,18 +343,22 @@ class Store:
             if affected:  # recompute them from their reports (dropping those left with none)
                 _refresh(self.db, affected, window)
             self._insert("quotes", list({q.id: _quote_row(a, q) for a in articles for q in a.quotes}.values()))
-            self._insert("input_errors", [(e.where, e.reason, now) for e in errors])
+            self._insert("input_errors", [(_printable(e.where), _printable(e.reason), now) for e in errors])
             self.db.execute("COMMIT")
-        except Exception as err:
-            self.db.execute("ROLLBACK")
-            raise StoreError(f"could not write batch to {self.path}: {err}") from err
+        except BaseException:
+            with contextlib.suppress(Exception):  # after a fatal error there is nothing to roll back
+                self.db.execute("ROLLBACK")
+            raise
+        return replaced
 
-    def _write_articles(self, articles: Sequence[Article], now: dt.datetime) -> list[tuple[str, dt.date | None]]:
+    def _write_articles(self, articles: Sequence[Article],
+                        now: dt.datetime) -> tuple[list[tuple[str, dt.date | None]], int]:
         """Store the articles with their sentences and mentions, replacing earlier copies; return
-        the deduplicated events the replaced reports belonged to, with a date of each."""
+        the deduplicated events the replaced reports belonged to, with a date of each, and how
+        many of the copies had a different text."""
         if not articles:
-            return []
-        affected = self._forget([a.id for a in articles])
+            return [], 0
+        affected, replaced = self._forget(articles)
         signatures = {a.id: a.signature or signature(a.text) for a in articles}
         keys = band_keys([signatures[a.id] for a in articles])
         originals = self._originals(articles, signatures, keys)
@@ -289,39 +368,54 @@ class Store:
         self._insert("sentences", [(a.id, s.index, s.start, s.end, s.text) for a in articles for s in a.sentences])
         self._insert("mentions", [(a.id, m.sentence, m.start, m.end, m.text, m.kind, m.key, m.country, m.sector)
                                   for a in articles for m in a.mentions])
-        return affected
+        return affected, replaced
 
-    def _forget(self, ids: list[str]) -> list[tuple[str, dt.date | None]]:
+    def _forget(self, articles: Sequence[Article]) -> tuple[list[tuple[str, dt.date | None]], int]:
         """Delete what earlier runs stored for these articles, so re-coding replaces it; return
-        the deduplicated events its reports belonged to, with a date of each."""
+        the deduplicated events its reports belonged to, with a date of each, and how many of
+        the stored articles had a different text (another article under the same id)."""
         import pandas
 
-        with _registered(self.db, "_dyad_ids", pandas.DataFrame({"id": ids})):
-            found = self.db.execute("SELECT count(*) FROM articles WHERE id IN (SELECT id FROM _dyad_ids)").fetchall()
+        with _registered(self.db, "_dyad_ids", pandas.DataFrame({"id": [a.id for a in articles],
+                                                                  "text": [a.text for a in articles]})):
+            found = self.db.execute("SELECT count(*), count(*) FILTER (WHERE a.text <> n.text) FROM articles a "
+                                    "JOIN _dyad_ids n ON a.id = n.id").fetchall()
             if not found[0][0]:
-                return []
+                return [], 0
             affected = self.db.execute(
                 "SELECT DISTINCT dedup_id, date FROM events WHERE article_id IN (SELECT id FROM _dyad_ids)").fetchall()
             delete_articles(self.db, "SELECT id FROM _dyad_ids")
-            return affected
+            return affected, int(found[0][1])
 
     def dedup_window(self) -> int:
+        """The deduplication window in days, as set (`set_dedup_window`); a value outside
+        `DEDUP_WINDOW_RANGE` (written by an older Dyad, or by hand) is a StoreError naming the fix."""
         row = self.db.execute("SELECT value FROM dyad_meta WHERE key = 'dedup_window_days'").fetchall()
-        return int(row[0][0]) if row else DEDUP_WINDOW_DAYS
+        if not row:
+            return DEDUP_WINDOW_DAYS
+        value = str(row[0][0])
+        low, high = DEDUP_WINDOW_RANGE
+        if not (value.isascii() and value.isdigit() and low <= int(value) <= high):
+            raise StoreError(f"{self.path} has a deduplication window of {value[:40]!r} days, outside {low} to "
+                             f"{high}; set a valid one with `dyad regroup --window DAYS --db {self.path}`")
+        return int(value)
 
     def set_dedup_window(self, days: int) -> int:
-        """Group reports into blocks of `days` days from now on, and regroup every stored one;
-        return how many deduplicated events there are then."""
-        if days < 1:
-            raise StoreError("the deduplication window is at least 1 day")
+        """Group reports into blocks of `days` days (`DEDUP_WINDOW_RANGE`: 1 to 3650) from now
+        on, and regroup every stored one; return how many deduplicated events there are then."""
+        low, high = DEDUP_WINDOW_RANGE
+        if isinstance(days, bool) or not isinstance(days, int) or not low <= days <= high:
+            raise StoreError(f"the deduplication window is a whole number of days from {low} to {high}, "
+                             f"not {days!r}")
         self.db.execute("BEGIN TRANSACTION")
         try:
             self.db.execute("INSERT OR REPLACE INTO dyad_meta VALUES ('dedup_window_days', ?)", [str(days)])
             _regroup(self.db, days)
             self.db.execute("COMMIT")
         except Exception as err:
-            self.db.execute("ROLLBACK")
-            raise StoreError(f"could not regroup the events of {self.path}: {err}") from err
+            with contextlib.suppress(Exception):
+                self.db.execute("ROLLBACK")
+            raise _store_error(err, self.path, "regroup the events of") from err
         return int(self.db.execute("SELECT count(*) FROM deduplicated_events").fetchall()[0][0])
 
     def _insert(self, table: str, rows: list[tuple[Any, ...]]) -> None:
@@ -510,15 +604,21 @@ class Store:
         from .data import codebook_digest
 
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        run_id = hashlib.sha256(f"{now.isoformat()}|{list(inputs)}".encode()).hexdigest()[:16]
-        self.db.execute("INSERT INTO runs VALUES (?, ?, NULL, ?, ?, ?, ?, 0, 0, 0)",
-                        [run_id, now, __version__, codebook_digest(), model, json.dumps(list(inputs))])
+        run_id = hashlib.sha256(f"{now.isoformat()}|{list(inputs)}".encode("utf-8", "backslashreplace")).hexdigest()[:16]
+        try:
+            self.db.execute("INSERT INTO runs VALUES (?, ?, NULL, ?, ?, ?, ?, 0, 0, 0)",
+                            [run_id, now, __version__, codebook_digest(), model, _printable(json.dumps(list(inputs)))])
+        except Exception as err:
+            raise _store_error(err, self.path, "record the run in") from err
         return run_id
 
     def finish_run(self, run_id: str, articles: int, events: int, errors: int) -> None:
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        self.db.execute("UPDATE runs SET finished_at = ?, articles = ?, events = ?, input_errors = ? WHERE id = ?",
-                        [now, articles, events, errors, run_id])
+        try:
+            self.db.execute("UPDATE runs SET finished_at = ?, articles = ?, events = ?, input_errors = ? WHERE id = ?",
+                            [now, articles, events, errors, run_id])
+        except Exception as err:
+            raise _store_error(err, self.path, "record the run in") from err
 
     def runs(self) -> list[dict[str, Any]]:
         cursor = self.db.cursor().execute("SELECT * FROM runs ORDER BY started_at")
@@ -654,10 +754,39 @@ def _refresh(db: Any, affected: list[tuple[str, dt.date | None]], window: int) -
     params: list[Any] = []
     if dates:
         bounds = "(e.date BETWEEN ? AND ? OR e.date IS NULL)"
-        params = [min(dates) - dt.timedelta(days=window), max(dates) + dt.timedelta(days=window)]
+        params = [_days_after(min(dates), -window), _days_after(max(dates), window)]
     with _registered(db, "_dyad_affected", pandas.DataFrame({"id": sorted({i for i, _ in affected})})):
         db.execute("DELETE FROM deduplicated_events WHERE id IN (SELECT id FROM _dyad_affected)")
         db.execute(_REFRESH.format(dates=bounds), params)
+
+
+def _days_after(day: dt.date, days: int) -> dt.date:
+    """`day` moved by `days`, stopping at the first or last date Python has (a CMS's zero date,
+    0001-01-01, minus a window is no date at all)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.min if days < 0 else dt.date.max
+
+
+def _store_error(err: BaseException, path: str, doing: str) -> StoreError:
+    """The StoreError to raise when `doing` something to the database at `path` failed: the
+    machine's cause in plain words when it is one (`errors.environment_problem`)."""
+    if isinstance(err, StoreError):
+        return err
+    return StoreError(environment_problem(err, path) or f"could not {doing} {path}: {_describe(err)}")
+
+
+def _describe(err: BaseException) -> str:
+    """An exception in one short line, for a message."""
+    text = " ".join(str(err).split())
+    text = text if len(text) <= 300 else text[:299] + "…"
+    return _printable(f"{type(err).__name__}: {text}" if text else type(err).__name__)
+
+
+def _printable(text: object) -> str:
+    """`text` as the database can store it: a lone surrogate (from a broken escape) becomes \\udXXX."""
+    return str(text).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 # schema version -> the step that upgrades it to the next version, in place
@@ -716,8 +845,11 @@ def _registered(db: Any, name: str, frame: Any) -> Iterator[None]:
     db.register(name, frame)
     try:
         yield
-    finally:
-        db.unregister(name)
+    except BaseException:
+        with contextlib.suppress(Exception):  # in an aborted transaction this fails too, hiding the cause
+            db.unregister(name)
+        raise
+    db.unregister(name)
 
 
 def _pack(sig: Sequence[int]) -> bytes:

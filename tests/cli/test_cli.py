@@ -232,8 +232,10 @@ def test_migrate_recodes_stored_articles_into_a_new_database(db: Path, tmp_path:
     assert main(["regroup", "--window", "3650", "--db", str(out)]) == 0
     after = len(_events(out, capsys, "--dedup"))
     assert after < before  # a ten-year window merges reports of one dyad and type across dates
-    assert main(["regroup", "--window", "0", "--db", str(out)]) == 2
-    assert "at least 1 day" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:  # argparse
+        main(["regroup", "--window", "0", "--db", str(out)])
+    assert refused.value.code == 2
+    assert "must be from 1 to 3650" in capsys.readouterr().err
 
 
 def test_two_workers_code_what_one_does(db: Path, tmp_path: Path) -> None:

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from dyad import load
+from dyad import load, query
 from dyad.errors import DyadError
 from dyad.query import plot_trend, search, top_actors, trend
 from dyad.store import Store
@@ -50,3 +51,17 @@ def test_load_gives_a_dataframe(store: Store, tmp_path: Path) -> None:
     real = load(tmp_path / "d.duckdb", deduplicated=True)
     assert list(real["sources"]) == [1, 1, 1]  # three dates, so three real-world events
     assert [[r["article_id"] for r in reports] for reports in real["reported_by"]] == [["a1"], ["a2"], ["a3"]]
+
+
+@pytest.mark.parametrize(("call", "bad"), [(query.top_actors, -5), (query.top_dyads, 0), (query.places, -1),
+                                           (lambda store, n: query.search(store, "Russia", n), -3),
+                                           (lambda store, n: query.trend(store, "RUS", "JPN", min_confidence=n), 2)])
+def test_bad_numbers_are_named_errors(tmp_path: Path, call: Any, bad: int) -> None:
+    with Store(tmp_path / "d.duckdb") as store, pytest.raises(DyadError, match=r"(top|limit|min_confidence) is"):
+        call(store, bad)
+
+
+@pytest.mark.parametrize("name", ["trend.txt", "trend", "no/such/folder/trend.png"])
+def test_a_plot_path_that_cannot_be_drawn_is_named(store: Store, tmp_path: Path, name: str) -> None:
+    with pytest.raises(DyadError, match="cannot draw a plot as|does not exist"):
+        plot_trend(trend(store, "RUS", "JPN"), "RUS <-> JPN", tmp_path / name)

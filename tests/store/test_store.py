@@ -84,13 +84,13 @@ def test_read_only_on_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
         Store(tmp_path / "missing.duckdb", read_only=True)
 
 
-def test_a_failed_batch_writes_nothing(tmp_path: Path) -> None:
+def test_a_failed_transaction_writes_nothing(tmp_path: Path) -> None:
     bad = _article("bad")
-    bad.text = None  # type: ignore[assignment]  # violates NOT NULL inside the transaction
+    bad.text = None  # type: ignore[assignment]  # fails inside the transaction, after the first rows
     with Store(tmp_path / "d.duckdb") as store:
         store.write([_article("good")])
-        with pytest.raises(StoreError, match="could not write batch"):
-            store.write([_article("good", cameo="166"), _article("other"), bad])
+        with pytest.raises(AttributeError):  # the signature of no text
+            store._transaction([_article("good", cameo="166"), _article("other"), bad], (), 1)
         assert [(r["article_id"], r["cameo"]) for r in store.events()] == [("good", "161")]
         assert store.summary()["articles"] == 1
 
