@@ -48,6 +48,7 @@ def post_articles(items: Iterable[Article | InputError], url: str, token: str | 
             else:
                 report.articles += len(answer["articles"])
                 report.events += answer["events"]
+                report.replaced += answer.get("replaced", 0)
                 stored = set(answer["articles"])
                 report.words += sum(len(a.text.split()) for a in batch if a.id in stored)
                 report.errors.extend(InputError(_origin(batch, e["item"]), e["reason"]) for e in answer["errors"])

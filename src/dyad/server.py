@@ -346,19 +346,19 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
         articles, errors = _first_of_each_id([_read(r, f"item {i}") for i, r in enumerate(records)])
 
         def work() -> dict[str, Any]:
-            from .pipeline import _code_safely
+            from .pipeline import code_safely
 
             with coding:  # one pipeline, one batch at a time; readers go on meanwhile
                 if not coder:
                     from .pipeline import Pipeline
 
                     coder.append(pipeline() if pipeline else Pipeline())
-                coded, failed = _code_safely(coder[0], articles)  # an article that breaks a stage is its own error
-                items = {a.id: a.origin for a in articles}  # what the pipeline returns may not say
-                stored, refused = _write_each(store, coded, [*errors, *failed], items)
-            reported = sorted([*errors, *failed, *refused], key=_item_number)
+                coded, failed = code_safely(coder[0], articles)  # an article that breaks a stage is its own error
+                written = store.write(coded, [*errors, *failed])  # and so is one the store cannot hold
+            stored = [a for a in coded if a.id not in written.failed_ids]
+            reported = sorted([*errors, *failed, *written.failed], key=_item_number)
             return {"articles": [a.id for a in stored], "events": sum(len(a.events) for a in stored),
-                    "errors": [{"item": e.where, "reason": e.reason} for e in reported]}
+                    "replaced": written.replaced, "errors": [{"item": e.where, "reason": e.reason} for e in reported]}
 
         try:
             return await run_in_threadpool(work)
@@ -400,34 +400,6 @@ def _first_of_each_id(items: Iterable[Article | InputError]) -> tuple[list[Artic
         else:
             articles[item.id] = item
     return list(articles.values()), errors
-
-
-def _write_each(store: Store, coded: list[Article], errors: list[InputError],
-                items: dict[str, str | None]) -> tuple[list[Article], list[InputError]]:
-    """Store the batch in one transaction; if the store refuses it, store its articles one by
-    one, so an article it cannot hold (say, a date out of its range) is that item's error and
-    the others are kept. `items` says which posted item each article id is. Returns what was
-    stored and what was refused."""
-    try:
-        store.write(coded, errors)
-        return coded, []
-    except DyadError as err:
-        log.warning("a posted batch could not be stored whole; storing it article by article: %s", err)
-    stored: list[Article] = []
-    refused: list[InputError] = []
-    for article in coded:
-        try:
-            store.write([article])
-            stored.append(article)
-        except DyadError as err:
-            cause = err.__cause__ or err  # the store's message names its file; the client need not see it
-            where = items.get(article.id) or article.id
-            log.warning("posted %s was not stored: %s", where, err)
-            refused.append(InputError(where,
-                                      f"the database could not store it ({type(cause).__name__}: "
-                                      f"{str(cause).replace(str(store.path), 'the database')})"))
-    store.write([], [*errors, *refused])  # if even this fails, the database itself is broken: a 500
-    return stored, refused
 
 
 def allowed_hosts(bound: str, extra: Iterable[str] = ()) -> frozenset[str]:

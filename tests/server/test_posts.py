@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 import uvicorn
 
 from dyad.client import post_articles
-from dyad.errors import InputError, StoreError
+from dyad.errors import InputError
 from dyad.server import Limits, create_app
 from dyad.store import Store
 from dyad.types import Article
@@ -38,7 +39,7 @@ class _Coder:
             if "boom" in a.text:
                 raise RuntimeError("a stage broke")
             event = _article(a.id, text=a.text, day=a.date or dt.date(2024, 3, 4))
-            event.date, event.title = a.date, a.title
+            event.date, event.title, event.origin = a.date, a.title, a.origin
             coded.append(event)
         return coded
 
@@ -97,20 +98,27 @@ def test_an_article_that_breaks_a_stage_is_its_items_error(app: Any) -> None:
 
 def test_an_article_the_store_refuses_is_its_items_error(app: Any) -> None:
     store = app.state.store
-    write = store.write
+    transaction = store._transaction
 
-    def refusing(articles: list[Article], errors: Any = ()) -> None:
-        if any(a.id == "poison" for a in articles):
-            raise StoreError(f"could not write batch to {store.path}: Conversion Error: out of range")
-        write(articles, errors)
+    def refusing(articles: list[Article], errors: Any, window: int) -> int:
+        if any(a.id == "poison" for a in articles):  # what DuckDB raises for a value it cannot hold
+            raise duckdb.ConversionException("Conversion Error: out of range")
+        result: int = transaction(articles, errors, window)
+        return result
 
-    store.write = refusing
+    store._transaction = refusing
     answer = _post(app, [{"id": "a", "text": "Russia expelled diplomats."}, {"id": "poison", "text": "Fine text."},
                          {"id": "c", "text": "Japan protested."}, 42])
     assert answer["articles"] == ["a", "c"] and set(_stored(app)) == {"a", "c"}
     assert [e["item"] for e in answer["errors"]] == ["item 1", "item 3"]
     assert "out of range" in answer["errors"][0]["reason"] and str(store.path) not in answer["errors"][0]["reason"]
     assert store.db.execute("SELECT count(*) FROM input_errors").fetchone() == (2,)
+
+
+def test_a_post_says_how_many_stored_articles_it_replaced(app: Any) -> None:
+    assert _post(app, [{"id": "a", "text": "Russia expelled diplomats."}])["replaced"] == 0
+    assert _post(app, [{"id": "a", "text": "Russia expelled diplomats."}])["replaced"] == 0  # the same text again
+    assert _post(app, [{"id": "a", "text": "Japan protested."}])["replaced"] == 1
 
 
 @pytest.mark.parametrize("bad", [
@@ -184,3 +192,11 @@ def test_code_on_a_server_keeps_the_runs_first_copy_and_goes_on_after_a_refused_
     assert "(413)" in skipped["input.jsonl:110"]
     expected = {a.id for a in items if isinstance(a, Article)} - {"big"}
     assert set(stored) == expected and report.articles == len(expected)
+
+
+def test_a_run_on_a_server_counts_the_stored_articles_it_replaced(served: tuple[str, Any]) -> None:
+    url, _ = served
+    first = post_articles([_item("a", "Russia expelled diplomats.", 1), _item("b", "Japan protested.", 2)], url, TOKEN)
+    again = post_articles([_item("a", "Russia expelled diplomats.", 1), _item("b", "Japan protested loudly.", 2)],
+                          url, TOKEN)
+    assert (first.replaced, again.replaced) == (0, 1)
