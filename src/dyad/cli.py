@@ -17,9 +17,9 @@ from typing import Any
 
 from . import __version__
 from .codebook import PLOVER_TYPES
-from .errors import DyadError, environment_problem
+from .errors import DyadError, InputError, environment_problem
 from .export import FORMATS
-from .ingest import MAX_CHARS
+from .ingest import MAX_CHARS, parse_date
 from .nlp import MAX_SENTENCE_TOKENS
 from .query import PERIODS
 from .store import DEDUP_WINDOW_RANGE, EVENT_FIELDS, Store
@@ -75,6 +75,14 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date: {value!r} (use YYYY-MM-DD)") from None
 
 
+def _publication_date(value: str) -> dt.date:
+    """`--date`: a publication date, held to the same range as the input's own dates."""
+    try:
+        return parse_date(value, "--date")
+    except InputError as err:
+        raise argparse.ArgumentTypeError(err.reason) from None
+
+
 def _country(value: str) -> str:
     if len(value) != 3 or not value.isalpha():
         raise argparse.ArgumentTypeError(f"not an ISO 3166-1 alpha-3 code: {value!r} (e.g. RUS, JPN)")
@@ -95,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     code = sub.add_parser("code", help="code articles and store their events")
     code.add_argument("paths", nargs="+", metavar="PATH", help=".txt .jsonl .csv .html files, directories, or - for stdin")
     code.add_argument("--db", default="dyad.duckdb", help="DuckDB file (default: %(default)s)")
-    code.add_argument("--date", type=_date, help="publication date for articles that have none")
+    code.add_argument("--date", type=_publication_date, help="publication date for articles that have none")
     code.add_argument("--source", help="source name for articles that have none")
     code.add_argument("--actors", action="append", default=[], metavar="PATH",
                       help="your own actor file or folder of .yaml files, added to the built-in knowledge base and "

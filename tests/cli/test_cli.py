@@ -250,3 +250,14 @@ def test_two_workers_code_what_one_does(db: Path, tmp_path: Path) -> None:
         one = {(e["id"], e["cameo"], e["date"], e["sources"]) for e in store.events(limit=None)}
     assert two == one and report.articles == sum(counted) == len(EXAMPLES.read_text().splitlines())
     assert report.words > 0 and "articles/s" in report.throughput()
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "2018-09-12junk", "3025-01-01"])
+def test_the_default_publication_date_is_checked_before_any_run(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """--date is held to the input's own date rules when it is parsed, so a Dask or server run
+    stops before it starts instead of failing in every worker."""
+    from dyad.cli import build_parser
+
+    with pytest.raises(SystemExit) as stopped:
+        build_parser().parse_args(["code", "in.jsonl", "--date", value, "--dask", "local", "--out", "parts"])
+    assert stopped.value.code == 2 and "--date" in capsys.readouterr().err
