@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -15,13 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from dyad.errors import InputError
 from dyad.ingest import read_record
 from dyad.query import trend
 from dyad.server import Limits, create_app
 from dyad.store import Store
+from tests.server.threaded import running
 from tests.store.test_store import _article
 
 TOKEN = "writer-token"
@@ -78,22 +77,9 @@ def served(tmp_path: Path, pipeline: Any) -> Iterator[str]:
     db = tmp_path / "served.duckdb"
     Store(db).close()
     app = create_app(db, token=TOKEN, pipeline=lambda: pipeline)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-        app.state.store.close()
+    with running(app) as url:
+        yield url
+    app.state.store.close()
 
 
 @pytest.mark.model

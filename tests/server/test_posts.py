@@ -6,16 +6,12 @@ its posts, and a post the server refuses whole costs that post's articles, not t
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
-import uvicorn
 
 from dyad.client import post_articles
 from dyad.errors import InputError
@@ -23,6 +19,7 @@ from dyad.server import Limits, create_app
 from dyad.store import Store
 from dyad.types import Article
 from tests.server.test_api import call
+from tests.server.threaded import running
 from tests.store.test_store import _article
 
 TOKEN = "s3cret-token"
@@ -150,22 +147,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Any]]:
     db = tmp_path / "served.duckdb"
     Store(db).close()
     app = create_app(db, token=TOKEN, pipeline=_Coder, limits=Limits(body=8_000))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}", app
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-        app.state.store.close()
+    with running(app) as url:
+        yield url, app
+    app.state.store.close()
 
 
 def _item(article_id: str, text: str, line: int) -> Article:
