@@ -141,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="only events stated so; repeatable (default: all, negated and hypothetical too)")
     events.add_argument("--limit", type=_whole(0, MAX_ROWS), default=100, help="at most this many (0: all; default %(default)s)")
     events.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
+    _statements_flag(events)
     events.add_argument("--dedup", action="store_true",
                         help="one row per real-world event, with its sources, mentions and reporting sentences")
 
@@ -164,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--modality", action="append", choices=MODALITIES)
     export.add_argument("--since", type=_date)
     export.add_argument("--until", type=_date)
+    _statements_flag(export)
 
     trend = sub.add_parser("trend", help="a dyad's events by QuadClass and mean Goldstein over time")
     trend.add_argument("actor", type=_country)
@@ -173,11 +175,13 @@ def build_parser() -> argparse.ArgumentParser:
     trend.add_argument("--directed", action="store_true", help="only actor -> recipient, not both ways")
     trend.add_argument("--min-confidence", type=_fraction, default=0.0)
     trend.add_argument("--plot", type=Path, help="also draw it to this .png or .svg file")
+    _statements_flag(trend)
 
     for name, what in (("actors", "the most active actors"), ("dyads", "the most active dyads")):
         listing = sub.add_parser(name, help=what)
         listing.add_argument("--db", default="dyad.duckdb")
         listing.add_argument("--top", type=_whole(1, MAX_ROWS), default=20)
+        _statements_flag(listing)
 
     search = sub.add_parser("search", help="sentences containing every word of TEXT, with their events")
     search.add_argument("text")
@@ -220,7 +224,14 @@ def build_parser() -> argparse.ArgumentParser:
     summary = sub.add_parser("summary", help="articles, events by type and top dyads in a database")
     summary.add_argument("--db", default="dyad.duckdb")
     summary.add_argument("--json", action="store_true", help="print JSON instead of text")
+    _statements_flag(summary)
     return parser
+
+
+def _statements_flag(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--statements", action="store_true",
+                         help="include statements (CAMEO 01: comments, denials, optimistic and pessimistic remarks), "
+                              "which are left out by default")
 
 
 class Terminated(BaseException):
@@ -386,7 +397,8 @@ def _code_on_dask(args: argparse.Namespace) -> int:
 
 def _events(args: argparse.Namespace) -> int:
     filters = {"actor": args.actor, "recipient": args.recipient, "event_type": args.event_type, "since": args.since,
-               "until": args.until, "limit": args.limit or None, "modality": args.modality}
+               "until": args.until, "limit": args.limit or None, "modality": args.modality,
+               "statements": args.statements}
     with Store(args.db, read_only=True) as store:
         rows = store.deduplicated(**filters) if args.dedup else store.events(**filters)
     out = sys.stdout
@@ -482,16 +494,17 @@ def _query(args: argparse.Namespace) -> int:
         query.check_plot_path(args.plot)
     with Store(args.db, read_only=True) as store:
         if args.command == "trend":
-            rows = query.trend(store, args.actor, args.recipient, args.by, args.directed, args.min_confidence)
+            rows = query.trend(store, args.actor, args.recipient, args.by, args.directed, args.min_confidence,
+                               statements=args.statements)
             _print_rows(rows)
             if args.plot:
                 arrow = "->" if args.directed else "<->"
                 query.plot_trend(rows, f"{args.actor} {arrow} {args.recipient} by {args.by}", args.plot)
                 print(f"plot written to {args.plot}")
         elif args.command == "actors":
-            _print_rows(query.top_actors(store, args.top))
+            _print_rows(query.top_actors(store, args.top, statements=args.statements))
         elif args.command == "dyads":
-            _print_rows(query.top_dyads(store, args.top))
+            _print_rows(query.top_dyads(store, args.top, statements=args.statements))
         else:
             hits = query.search(store, args.text, args.limit)
             lines: list[Sequence[Any]] = [("date", "article", "sentence", "events")]
@@ -517,7 +530,8 @@ def _export(args: argparse.Namespace) -> int:
         count = export(store, args.out, args.fmt, force=args.force, by_month=args.by_month, dedup=args.dedup,
                        actor=args.actor,
                        recipient=args.recipient,
-                       event_type=args.event_type, modality=args.modality, since=args.since, until=args.until)
+                       event_type=args.event_type, modality=args.modality, since=args.since, until=args.until,
+                       statements=args.statements)
     print(f"wrote {count} {'deduplicated ' if args.dedup else ''}events to {args.out} ({args.fmt})")
     return 0
 
@@ -618,7 +632,7 @@ def marked_sentence(row: dict[str, Any], text: str) -> str:
 
 def _summary(args: argparse.Namespace) -> int:
     with Store(args.db, read_only=True) as store:
-        summary = store.summary()
+        summary = store.summary(statements=args.statements)
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
