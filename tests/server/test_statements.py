@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,18 +40,17 @@ def test_a_statement_is_found_by_id(app: object) -> None:
 
 
 def test_trend_actors_dyads_and_places_hide_statements_unless_asked(app: object) -> None:
-    def get(path: str, **params: str) -> dict[str, object]:
-        result: dict[str, object] = call(app, "GET", path, params=params).json()
-        return result
+    def get(path: str, **params: str) -> Any:
+        return call(app, "GET", path, params=params).json()
 
     plain, every = get("/api/trend", a="RUS", b="JPN"), get("/api/trend", a="RUS", b="JPN", statements="true")
-    assert [p["events"] for p in plain["periods"]] == [1, 1]  # type: ignore[attr-defined, index]
-    assert [p["statements"] for p in every["periods"]] == [1, 1]  # type: ignore[attr-defined, index]
-    assert {a["code"] for a in get("/api/actors")["actors"]} == {"RUS"}  # type: ignore[attr-defined]
-    assert {a["code"] for a in get("/api/actors", statements="true")["actors"]} == {"RUS", "JPN"}  # type: ignore[attr-defined]
-    assert len(get("/api/dyads")["dyads"]) == 1 and len(get("/api/dyads", statements="true")["dyads"]) == 2  # type: ignore[arg-type]
-    assert [p["events"] for p in get("/api/places")["places"]] == [2]  # type: ignore[attr-defined]
-    assert [p["events"] for p in get("/api/places", statements="true")["places"]] == [4]  # type: ignore[attr-defined]
+    assert [p["events"] for p in plain["periods"]] == [1, 1]
+    assert [p["statements"] for p in every["periods"]] == [1, 1]
+    assert {a["code"] for a in get("/api/actors")["actors"]} == {"RUS"}
+    assert {a["code"] for a in get("/api/actors", statements="true")["actors"]} == {"RUS", "JPN"}
+    assert len(get("/api/dyads")["dyads"]) == 1 and len(get("/api/dyads", statements="true")["dyads"]) == 2
+    assert [p["events"] for p in get("/api/places")["places"]] == [2]
+    assert [p["events"] for p in get("/api/places", statements="true")["places"]] == [4]
 
 
 def test_the_events_page_has_a_statements_checkbox(app: object) -> None:
