@@ -427,7 +427,7 @@ def _deduplicated(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
         return
     lines = [("date", "actor", "type", "cameo", "recipient", "sources", "mentions", "first report")]
     for r in rows:
-        lines.append((r["date"] or "-", (r["actor"] or {}).get("code") or "-", r["event_type"], r["cameo"],
+        lines.append((r["date"] or "-", (r["actor"] or {}).get("code") or "-", r["event_type"] or STATEMENT, r["cameo"],
                       (r["recipient"] or {}).get("code") or "-", r["sources"], r["mentions"],
                       _clip(r["reports"][0]["sentence"], 50)))
     _columns(lines, out)
@@ -450,11 +450,14 @@ def _table(rows: list[dict[str, Any]], out: Any) -> None:
     for r in rows:
         recipient = (r["recipient"]["code"] or r["recipient"]["text"]) if r["recipient"] else "-"
         ev = r["evidence"]["event"]
-        lines.append((r["date"] or "-", r["actor"]["code"] or r["actor"]["text"], r["event_type"], r["mode"] or "-",
+        lines.append((r["date"] or "-", r["actor"]["code"] or r["actor"]["text"], r["event_type"] or STATEMENT, r["mode"] or "-",
                       r["modality"], r["cameo"],
                       f"{r['goldstein']:+.1f}", recipient, _clip(r["sentence"], 60) if ev else ""))
     _columns(lines, out)
     out.write(f"({len(rows)} events)\n")
+
+
+STATEMENT = "statement"  # what a statement (CAMEO 01, no PLOVER type) shows as its type in tables
 
 
 def _clip(text: str, width: int) -> str:
@@ -590,7 +593,7 @@ def _show(args: argparse.Namespace) -> int:
     row, text = found
     print(marked_sentence(row, text))
     actor, recipient = row["actor"], row["recipient"]
-    print(f"  {row['event_type']} ({row['mode'] or '-'}), CAMEO {row['cameo']}, Goldstein {row['goldstein']:+.1f}, "
+    print(f"  {row['event_type'] or STATEMENT} ({row['mode'] or '-'}), CAMEO {row['cameo']}, Goldstein {row['goldstein']:+.1f}, "
           f"QuadClass {row['quad_class']}, {row['modality']}, confidence {row['confidence']}")
     print(f"  actor      {actor['code'] or '?'}  {actor['name'] or actor['text']}" + (f" ({actor['role']})" if actor["role"] else ""))
     if recipient:

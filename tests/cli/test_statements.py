@@ -63,3 +63,12 @@ def test_actors_dyads_and_export_hide_statements_unless_asked(db: Path, tmp_path
     assert "wrote 2 events" in _run(capsys, "export", "--db", str(db), "--format", "jsonl", "--out", str(tmp_path / "a"))
     assert "wrote 4 events" in _run(capsys, "export", "--db", str(db), "--format", "jsonl", "--out", str(tmp_path / "b"),
                                     "--statements")
+
+
+def test_a_statement_shows_as_statement_in_tables_and_show(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = _run(capsys, "events", "--db", str(db), "--statements")
+    assert "statement" in table and "None" not in table
+    [statement, *_] = [e for e in _jsonl(_run(capsys, "events", "--db", str(db), "--format", "jsonl", "--statements"))
+                       if e["cameo"] == "016"]
+    shown = _run(capsys, "show", statement["id"], "--db", str(db))
+    assert "statement (-), CAMEO 016" in shown and "QuadClass 0" in shown
