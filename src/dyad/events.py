@@ -193,7 +193,7 @@ class EventCoder:
         past form wrongly ("staged" -> "stag"); then the form's own stem is tried, and a "re-"
         verb the patterns do not know is read as its stem ("reimposed" -> "impose")."""
         lemma: str = str(token.lemma_).lower()
-        known = self.patterns.verbs.keys() | self.patterns.light_verbs | self.patterns.statements.keys()
+        known = self.patterns.verbs.keys() | self.patterns.light_verbs | self.patterns.statements.keys() | self.patterns.intent_verbs
         if lemma in known:
             return lemma
         text: str = str(token.lower_)
@@ -268,10 +268,15 @@ class EventCoder:
             targets = self._protested(sources[0], ctx)
             if targets:
                 notes.append("protest with no target named: taken to be against the protesters' own government")
+        statement = code.quad_class == STATEMENT_CLASS
+        if statement:  # said of one's own side is said to no one named
+            targets = [t for t in targets if t is None or t.country is None or t.country not in {s.country for s in sources}]
         inferred = False
         if not targets:
             if len(sources) > 1 and len({s.code for s in sources}) > 1:
                 targets = [None]  # reciprocal: each source acts towards the others below
+            elif statement:
+                targets = [None]  # a statement's recipient is one the sentence names, never inferred
             else:
                 fallback = self._sentence_target(token, ctx, sources)
                 targets = [fallback] if fallback else [None]
@@ -321,7 +326,7 @@ class EventCoder:
             if trigger is not None and (negated or not pattern.negated):
                 return pattern, trigger
         lemma = token.lemma_.lower()
-        if lemma in self.patterns.say_verbs and _reports(token):
+        if lemma in self.patterns.say_verbs and _reports(token, self.patterns.say_verbs):
             return Pattern(ref="say_verbs", lemmas=frozenset([lemma]), cameo=self.patterns.statement_default), [token]
         return None
 
@@ -414,7 +419,7 @@ class EventCoder:
         return self._future(verb) or ((verb.dep_ == "xcomp" or _purpose(verb)) and self._intent_head(verb.head))
 
     def _intent_head(self, token: Any) -> bool:
-        return (token.pos_ == "VERB" and token.lemma_.lower() in self.patterns.intent_verbs) or (
+        return (token.pos_ == "VERB" and self._lemma(token) in self.patterns.intent_verbs) or (
             token.pos_ == "ADJ" and token.lower_ in self.patterns.intent_adjectives)
 
     def _defers_to_complement(self, verb: Any, pattern: Pattern) -> bool:
@@ -459,12 +464,17 @@ class EventCoder:
             return None  # "staged protests to demand reforms": the demand is the protest's purpose
         modality = "asserted"
         node = token
+        # "Beijing did not reject the offer, and both sides said ...": a joined clause with its own
+        # subject does not share the first clause's negation or modals
+        inherits = True
         while True:
-            if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL for c in node.children) or (
-                    node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in node.children)):
+            if inherits and (any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL for c in node.children) or (
+                    node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in node.children))):
                 modality = "hypothetical"
-            elif modality == "asserted" and _negated(node):
+            elif inherits and modality == "asserted" and _negated(node):
                 modality = "negated"
+            if node.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+                inherits = False
             if node.dep_ not in ("ccomp", "xcomp", "conj") or node.head.i == node.i:
                 return modality
             parent = node.head
@@ -725,11 +735,13 @@ def _negated(verb: Any) -> bool:
 SPEECH_NOUNS = {"statement", "remark", "remarks", "comment", "comments", "speech", "address", "interview", "briefing", "post", "message"}
 
 
-def _reports(verb: Any) -> bool:
+def _reports(verb: Any, say_verbs: frozenset[str]) -> bool:
     """A speech verb that reports something: a clause ("said the talks were useful"), a quote
     ("'...,' the minister said"), or a statement ("said in a statement")."""
-    if any(c.dep_ in ("ccomp", "parataxis") for c in verb.children) or verb.dep_ in ("parataxis", "ccomp"):
+    if any(c.dep_ in ("ccomp", "parataxis") for c in verb.children):
         return True
+    if verb.dep_ in ("parataxis", "ccomp") and verb.i > verb.head.i and verb.head.lemma_.lower() not in say_verbs:
+        return True  # "Russian forces attacked the village, officials said"; not "said Tokyo would respond"
     return any(o.lemma_.lower() in SPEECH_NOUNS for p in _children(verb, "prep") for o in _children(p, "pobj")) or any(
         o.lemma_.lower() in SPEECH_NOUNS for o in _children(verb, "dobj"))
 

@@ -108,3 +108,27 @@ def test_statement_entries_only_in_the_statements_list(tmp_path: Path) -> None:
     path.write_text("statement_default: '190'\n")
     with pytest.raises(DataFileError, match="statement_default"):
         Patterns(path)
+
+
+def test_a_statement_about_ones_own_side_or_another_clause_has_no_recipient(code: Any) -> None:
+    """The recipient is the addressee or the actor the statement is about, never guessed from
+    another clause nor one's own side."""
+    found = statements(code("Chile praised Peru for the deal and said the Chilean economy would grow."))
+    assert [(c, a, r) for c, a, r, _ in found] == [("010", "CHL", None)]
+
+
+def test_a_clause_with_its_own_subject_keeps_its_own_modality(code: Any) -> None:
+    found = statements(code("Laos did not reject the offer, and the Lao foreign minister said the talks had been useful."))
+    assert [(c, m) for c, _, _, m in found] == [("010", "asserted")]
+
+
+def test_a_speech_verb_inside_what_is_said_is_not_a_statement_of_its_own(code: Any) -> None:
+    text = "The Danish minister said Copenhagen would respond calmly."
+    found = [e for e in code(text).events if e.statement]
+    assert [(e.cameo, text[e.trigger[0]:e.trigger[1]]) for e in found] == [("010", "said")]
+
+
+def test_a_hope_to_do_something_is_the_intended_event_not_a_statement(code: Any) -> None:
+    article = code("The Mongolian president hopes to visit Kazakhstan next year.")
+    assert [(e.cameo, e.actor.code, e.recipient.code if e.recipient else None, e.modality) for e in article.events] == [
+        ("036", "MNGGOV", "KAZ", "intended")]
