@@ -187,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("text")
     search.add_argument("--db", default="dyad.duckdb")
     search.add_argument("--limit", type=_whole(1, MAX_ROWS), default=20)
+    _statements_flag(search)
 
     show = sub.add_parser("show", help="one event, with its evidence marked in the article's sentence")
     show.add_argument("event_id", metavar="EVENT_ID")
@@ -509,7 +510,7 @@ def _query(args: argparse.Namespace) -> int:
         elif args.command == "dyads":
             _print_rows(query.top_dyads(store, args.top, statements=args.statements))
         else:
-            hits = query.search(store, args.text, args.limit)
+            hits = query.search(store, args.text, args.limit, statements=args.statements)
             lines: list[Sequence[Any]] = [("date", "article", "sentence", "events")]
             lines += [(h["date"] or "-", h["article_id"], _clip(h["text"], 70), ",".join(h["events"]) or "-")
                       for h in hits]

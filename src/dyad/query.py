@@ -131,18 +131,19 @@ def top_dyads(store: Store, top: int = 20, statements: bool = False) -> list[dic
     return list(store.summary(top=top, statements=statements)["top_dyads"])
 
 
-def search(store: Store, text: str, limit: int = 20) -> list[dict[str, Any]]:
+def search(store: Store, text: str, limit: int = 20, statements: bool = False) -> list[dict[str, Any]]:
     """Sentences containing every word of `text` (case-insensitive), newest first, each with
-    its article and the ids of the events coded from it."""
+    its article and the ids of the events (and with `statements`, statements) coded from it."""
     _count("limit", limit)
     words = [w for w in text.lower().split() if w]
     if not words:
         raise DyadError("search for at least one word")
     where = " AND ".join("contains(lower(s.text), ?)" for _ in words)
+    kinds = "" if statements else f" AND e.{NOT_STATEMENT}"  # NOT_STATEMENT names a column of the events table
     cursor = store.db.cursor().execute(
         f"""SELECT s.article_id, a.date, a.title, s.sentence_index, s.start_offset, s.end_offset, s.text,
                    coalesce((SELECT list(e.id ORDER BY e.id) FROM events e
-                             WHERE e.article_id = s.article_id AND e.sentence_index = s.sentence_index), []) AS events
+                             WHERE e.article_id = s.article_id AND e.sentence_index = s.sentence_index{kinds}), []) AS events
             FROM sentences s JOIN articles a ON a.id = s.article_id
             WHERE {where} ORDER BY a.date DESC NULLS LAST, s.article_id, s.sentence_index LIMIT ?""", [*words, limit])
     columns = [d[0] for d in cursor.description]

@@ -359,7 +359,7 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
                 written = store.write(coded, [*errors, *failed])  # and so is one the store cannot hold
             stored = [a for a in coded if a.id not in written.failed_ids]
             reported = sorted([*errors, *failed, *written.failed], key=_item_number)
-            return {"articles": [a.id for a in stored], "events": sum(len(a.events) for a in stored),
+            return {"articles": [a.id for a in stored], "events": sum(not e.statement for a in stored for e in a.events),
                     "replaced": written.replaced, "errors": [{"item": e.where, "reason": e.reason} for e in reported]}
 
         try:

@@ -12,7 +12,7 @@ import pytest
 
 from dyad import load
 from dyad.export import export
-from dyad.query import places, top_actors, top_dyads, trend
+from dyad.query import places, search, top_actors, top_dyads, trend
 from dyad.store import Store
 from dyad.types import Actor, Article
 from tests.store.test_store import _article
@@ -74,6 +74,8 @@ def test_actors_dyads_and_places_leave_statements_out_unless_asked(store: Store)
     assert len(top_dyads(store, statements=True)) == 2
     assert [p["events"] for p in places(store)] == [2]
     assert [p["events"] for p in places(store, statements=True)] == [4]
+    assert [len(h["events"]) for h in search(store, "Russia")] == [1, 1]
+    assert [len(h["events"]) for h in search(store, "Russia", statements=True)] == [2, 2]
 
 
 def test_export_and_load_leave_statements_out_unless_asked(store: Store, tmp_path: Path) -> None:
