@@ -363,9 +363,9 @@ class EventCoder:
         if modality is None:
             return
         notes = []
-        if pattern.negated or (pattern.cameo == "011" and modality in ("negated", "hypothetical")):
-            modality = "asserted"  # "did not respond to requests for comment", "could not be reached for comment"
-            notes.append("a comment not given: CAMEO 011")
+        if pattern.negated:  # "did not respond to requests for comment", "could not be reached for comment"
+            modality = "asserted"
+            notes.append(f"stated in the negative: CAMEO {pattern.cameo}")
         yield from self._emit(token, ctx, pattern, trigger, self.codebook[pattern.cameo], modality, notes)
 
     def _protested(self, source: Actor, ctx: _Context) -> list[Actor | None]:
