@@ -46,8 +46,8 @@ def test_actor_resolution_floor(pipeline: Any) -> None:
 @needs_gold
 def test_pentaclass_floor(pipeline: Any) -> None:
     score = score_pentaclass(GOLD / "conflibert_pentaclass_train.tsv", pipeline_coder(pipeline))
-    assert score.ratio("correct", "total") >= 0.65
-    assert macro_f1(score) >= 0.66
+    assert score.ratio("correct", "total") >= 0.67
+    assert macro_f1(score) >= 0.68
 
 
 @pytest.mark.skipif(not SEED.is_file(), reason=f"no seed article at {SEED}")

@@ -141,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="only events stated so; repeatable (default: all, negated and hypothetical too)")
     events.add_argument("--limit", type=_whole(0, MAX_ROWS), default=100, help="at most this many (0: all; default %(default)s)")
     events.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
+    _statements_flag(events)
     events.add_argument("--dedup", action="store_true",
                         help="one row per real-world event, with its sources, mentions and reporting sentences")
 
@@ -164,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--modality", action="append", choices=MODALITIES)
     export.add_argument("--since", type=_date)
     export.add_argument("--until", type=_date)
+    _statements_flag(export)
 
     trend = sub.add_parser("trend", help="a dyad's events by QuadClass and mean Goldstein over time")
     trend.add_argument("actor", type=_country)
@@ -173,16 +175,19 @@ def build_parser() -> argparse.ArgumentParser:
     trend.add_argument("--directed", action="store_true", help="only actor -> recipient, not both ways")
     trend.add_argument("--min-confidence", type=_fraction, default=0.0)
     trend.add_argument("--plot", type=Path, help="also draw it to this .png or .svg file")
+    _statements_flag(trend)
 
     for name, what in (("actors", "the most active actors"), ("dyads", "the most active dyads")):
         listing = sub.add_parser(name, help=what)
         listing.add_argument("--db", default="dyad.duckdb")
         listing.add_argument("--top", type=_whole(1, MAX_ROWS), default=20)
+        _statements_flag(listing)
 
     search = sub.add_parser("search", help="sentences containing every word of TEXT, with their events")
     search.add_argument("text")
     search.add_argument("--db", default="dyad.duckdb")
     search.add_argument("--limit", type=_whole(1, MAX_ROWS), default=20)
+    _statements_flag(search)
 
     show = sub.add_parser("show", help="one event, with its evidence marked in the article's sentence")
     show.add_argument("event_id", metavar="EVENT_ID")
@@ -220,7 +225,14 @@ def build_parser() -> argparse.ArgumentParser:
     summary = sub.add_parser("summary", help="articles, events by type and top dyads in a database")
     summary.add_argument("--db", default="dyad.duckdb")
     summary.add_argument("--json", action="store_true", help="print JSON instead of text")
+    _statements_flag(summary)
     return parser
+
+
+def _statements_flag(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--statements", action="store_true",
+                         help="include statements (CAMEO 01: comments, denials, optimistic and pessimistic remarks), "
+                              "which are left out by default")
 
 
 class Terminated(BaseException):
@@ -386,7 +398,8 @@ def _code_on_dask(args: argparse.Namespace) -> int:
 
 def _events(args: argparse.Namespace) -> int:
     filters = {"actor": args.actor, "recipient": args.recipient, "event_type": args.event_type, "since": args.since,
-               "until": args.until, "limit": args.limit or None, "modality": args.modality}
+               "until": args.until, "limit": args.limit or None, "modality": args.modality,
+               "statements": args.statements}
     with Store(args.db, read_only=True) as store:
         rows = store.deduplicated(**filters) if args.dedup else store.events(**filters)
     out = sys.stdout
@@ -415,7 +428,7 @@ def _deduplicated(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
         return
     lines = [("date", "actor", "type", "cameo", "recipient", "sources", "mentions", "first report")]
     for r in rows:
-        lines.append((r["date"] or "-", (r["actor"] or {}).get("code") or "-", r["event_type"], r["cameo"],
+        lines.append((r["date"] or "-", (r["actor"] or {}).get("code") or "-", r["event_type"] or STATEMENT, r["cameo"],
                       (r["recipient"] or {}).get("code") or "-", r["sources"], r["mentions"],
                       _clip(r["reports"][0]["sentence"], 50)))
     _columns(lines, out)
@@ -438,11 +451,14 @@ def _table(rows: list[dict[str, Any]], out: Any) -> None:
     for r in rows:
         recipient = (r["recipient"]["code"] or r["recipient"]["text"]) if r["recipient"] else "-"
         ev = r["evidence"]["event"]
-        lines.append((r["date"] or "-", r["actor"]["code"] or r["actor"]["text"], r["event_type"], r["mode"] or "-",
+        lines.append((r["date"] or "-", r["actor"]["code"] or r["actor"]["text"], r["event_type"] or STATEMENT, r["mode"] or "-",
                       r["modality"], r["cameo"],
                       f"{r['goldstein']:+.1f}", recipient, _clip(r["sentence"], 60) if ev else ""))
     _columns(lines, out)
     out.write(f"({len(rows)} events)\n")
+
+
+STATEMENT = "statement"  # what a statement (CAMEO 01, no PLOVER type) shows as its type in tables
 
 
 def _clip(text: str, width: int) -> str:
@@ -482,18 +498,19 @@ def _query(args: argparse.Namespace) -> int:
         query.check_plot_path(args.plot)
     with Store(args.db, read_only=True) as store:
         if args.command == "trend":
-            rows = query.trend(store, args.actor, args.recipient, args.by, args.directed, args.min_confidence)
+            rows = query.trend(store, args.actor, args.recipient, args.by, args.directed, args.min_confidence,
+                               statements=args.statements)
             _print_rows(rows)
             if args.plot:
                 arrow = "->" if args.directed else "<->"
                 query.plot_trend(rows, f"{args.actor} {arrow} {args.recipient} by {args.by}", args.plot)
                 print(f"plot written to {args.plot}")
         elif args.command == "actors":
-            _print_rows(query.top_actors(store, args.top))
+            _print_rows(query.top_actors(store, args.top, statements=args.statements))
         elif args.command == "dyads":
-            _print_rows(query.top_dyads(store, args.top))
+            _print_rows(query.top_dyads(store, args.top, statements=args.statements))
         else:
-            hits = query.search(store, args.text, args.limit)
+            hits = query.search(store, args.text, args.limit, statements=args.statements)
             lines: list[Sequence[Any]] = [("date", "article", "sentence", "events")]
             lines += [(h["date"] or "-", h["article_id"], _clip(h["text"], 70), ",".join(h["events"]) or "-")
                       for h in hits]
@@ -517,7 +534,8 @@ def _export(args: argparse.Namespace) -> int:
         count = export(store, args.out, args.fmt, force=args.force, by_month=args.by_month, dedup=args.dedup,
                        actor=args.actor,
                        recipient=args.recipient,
-                       event_type=args.event_type, modality=args.modality, since=args.since, until=args.until)
+                       event_type=args.event_type, modality=args.modality, since=args.since, until=args.until,
+                       statements=args.statements)
     print(f"wrote {count} {'deduplicated ' if args.dedup else ''}events to {args.out} ({args.fmt})")
     return 0
 
@@ -576,7 +594,7 @@ def _show(args: argparse.Namespace) -> int:
     row, text = found
     print(marked_sentence(row, text))
     actor, recipient = row["actor"], row["recipient"]
-    print(f"  {row['event_type']} ({row['mode'] or '-'}), CAMEO {row['cameo']}, Goldstein {row['goldstein']:+.1f}, "
+    print(f"  {row['event_type'] or STATEMENT} ({row['mode'] or '-'}), CAMEO {row['cameo']}, Goldstein {row['goldstein']:+.1f}, "
           f"QuadClass {row['quad_class']}, {row['modality']}, confidence {row['confidence']}")
     print(f"  actor      {actor['code'] or '?'}  {actor['name'] or actor['text']}" + (f" ({actor['role']})" if actor["role"] else ""))
     if recipient:
@@ -618,7 +636,7 @@ def marked_sentence(row: dict[str, Any], text: str) -> str:
 
 def _summary(args: argparse.Namespace) -> int:
     with Store(args.db, read_only=True) as store:
-        summary = store.summary()
+        summary = store.summary(statements=args.statements)
     if args.json:
         print(json.dumps(summary, indent=2))
     else:

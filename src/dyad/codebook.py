@@ -2,7 +2,9 @@
 
 Read from ``data/cameo.tsv``. CAMEO 14 (protest) is material conflict (QuadClass 4) by default,
 as PLOVER and the ConfliBERT annotators have it; GDELT files it under verbal conflict (3).
-`Codebook(protest_quad_class=3)` follows GDELT instead.
+`Codebook(protest_quad_class=3)` follows GDELT instead. CAMEO 01 (statements: comments,
+denials, optimistic and pessimistic remarks) has no PLOVER type and QuadClass 0, the
+ConfliBERT PentaClass of a statement.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from pathlib import Path
 from .data import data_path, read_tsv
 from .errors import DataFileError
 
-__all__ = ["PLOVER_TYPES", "Code", "Codebook", "penta_class"]
+__all__ = ["PLOVER_TYPES", "STATEMENT_CLASS", "Code", "Codebook", "is_statement", "penta_class"]
+
+STATEMENT_CLASS = 0  # the QuadClass (PentaClass) of a CAMEO 01 statement
 
 PLOVER_TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -31,6 +35,11 @@ class Code:
     plover_type: str | None
     plover_mode: str | None
     plover_context: str | None
+
+
+def is_statement(cameo: str) -> bool:
+    """CAMEO 01: a statement, recorded as an event but left out of event counts by default."""
+    return cameo.startswith("01")
 
 
 def penta_class(code: Code) -> int:
@@ -52,6 +61,8 @@ class Codebook:
                 raise DataFileError(f"{self.path}:{line}", "goldstein must be a number and quad_class 1-4 or empty") from None
             if row["cameo"].startswith("14") and quad is not None:
                 quad = protest_quad_class
+            if is_statement(row["cameo"]):
+                quad = STATEMENT_CLASS
             if row["plover_type"] and row["plover_type"] not in PLOVER_TYPES:
                 raise DataFileError(f"{self.path}:{line}", f"unknown PLOVER type {row['plover_type']!r}")
             self.codes[row["cameo"]] = Code(

@@ -8,7 +8,8 @@ none of it ships with Dyad):
   (precision), and, for the matching events, the source and target countries.
 - ``conflibert_pentaclass_train.tsv``: news sentences labelled 0-4 (statement, verbal
   cooperation, material cooperation, verbal conflict, material conflict). Dyad's class for a
-  sentence is the QuadClass of its most confident event, or 0 when it codes none.
+  sentence is the QuadClass of its most confident event, statements (CAMEO 01, QuadClass 0)
+  included, an event winning a tie; or 0 when it codes none.
 - ``petr2_gsr_silver.xml``: sentences with expected CAMEO codes; scored on the CAMEO root.
 """
 
@@ -50,8 +51,13 @@ class Score:
 
 
 def factual(article: Article) -> list[Event]:
-    """The events stated as happening, intended or past: what gold data codes as events."""
+    """The events and statements stated as happening, intended or past."""
     return [e for e in article.events if e.modality in FACTUAL]
+
+
+def factual_events(article: Article) -> list[Event]:
+    """`factual` without the statements: what PLOVER gold data codes as events."""
+    return [e for e in factual(article) if not e.statement]
 
 
 def _code(coder: Coder, texts: Iterable[tuple[str, dt.date | None]]) -> list[Article]:
@@ -68,7 +74,7 @@ def score_plover(path: Path, coder: Coder) -> Score:
     score = Score("plover_gsr", items=len(records))
     for record, article in zip(records, articles, strict=True):
         gold = OLD_PLOVER.get(record["event"], record["event"])
-        coded = factual(article)
+        coded = factual_events(article)
         matching = [e for e in coded if e.event_type == gold]
         top = max(coded, key=lambda e: e.confidence).event_type if coded else None
         score.counts["gold_events"] += 1
@@ -169,7 +175,8 @@ def score_pentaclass(path: Path, coder: Coder, limit: int | None = None) -> Scor
     score = Score("conflibert_pentaclass", items=len(rows))
     for (_, gold), article in zip(rows, articles, strict=True):
         events = factual(article)
-        predicted = max(events, key=lambda e: e.confidence).quad_class or 0 if events else 0
+        # a statement is class 0 itself; on equal confidence the event wins: it is the news
+        predicted = max(events, key=lambda e: (e.confidence, not e.statement)).quad_class or 0 if events else 0
         score.counts["correct"] += predicted == gold
         score.counts["total"] += 1
         score.confusion[(gold, predicted)] += 1
@@ -396,7 +403,7 @@ def score_sample(path: Path, coder: Coder) -> Score:
     score = Score("gold_sample", items=len(records))
     for record, article in zip(records, articles, strict=True):
         gold = {(e["source"], e.get("target"), e["type"]) for e in record["events"]}
-        coded = {(_side(e.actor), _side(e.recipient), e.event_type) for e in factual(article)}
+        coded = {(_side(e.actor), _side(e.recipient), e.event_type) for e in factual_events(article)}
         score.counts["triple_gold"] += len(gold)
         score.counts["triple_coded"] += len(coded)
         score.counts["triple_hits"] += len(gold & coded)

@@ -14,6 +14,11 @@ For each verb the patterns know, the most specific matching pattern gives the CA
 - not coded: negated verbs, hypothetical modals (would, could, might, may, should),
   conditional clauses (if, unless, before, until), and the content of a proposal or demand
   ("proposed that the two leaders sign" codes the proposal, not a signing).
+
+**Statements** (CAMEO 01, QuadClass 0, no PLOVER type): a speech act whose content holds no
+event ("China said the talks were useful": 010; "Moscow denied the report": 016), from the
+`statements` entries of the patterns. When what a speech verb reports holds an event, that
+event is coded and the speech act is not: one sentence, one account of it.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .actors import ActorDictionary, compose, default_dictionary, is_placed
-from .codebook import Codebook, default_codebook
+from .codebook import STATEMENT_CLASS, Code, Codebook, default_codebook
 from .discourse import antecedent, pair, situate
 from .patterns import Pattern, Patterns, default_patterns
 from .types import Actor, Article, Event, Mention, Sentence
@@ -77,7 +82,7 @@ class EventCoder:
             # unless it is what was agreed or planned ("agreed to work towards an October visit")
             nominal = [e for token in sentence.span for e in self._code_noun(token, ctx)
                        if not verbal or e.modality == "intended"]
-            article.events.extend(verbal + nominal)
+            article.events.extend(verbal + nominal + self._statements(ctx, verbal + nominal))
         return article
 
     # -- nominal events ------------------------------------------------------------------
@@ -188,7 +193,7 @@ class EventCoder:
         past form wrongly ("staged" -> "stag"); then the form's own stem is tried, and a "re-"
         verb the patterns do not know is read as its stem ("reimposed" -> "impose")."""
         lemma: str = str(token.lemma_).lower()
-        known = self.patterns.verbs.keys() | self.patterns.light_verbs
+        known = self.patterns.verbs.keys() | self.patterns.light_verbs | self.patterns.statements.keys() | self.patterns.intent_verbs
         if lemma in known:
             return lemma
         text: str = str(token.lower_)
@@ -221,7 +226,7 @@ class EventCoder:
         if modality is None:
             return
         match = self._match(token)
-        if match is None:
+        if match is None or self._statement_wins(token, match):
             return
         pattern, trigger = match
         if self._defers_to_complement(token, pattern) or self._named_by_governor(token):
@@ -243,7 +248,14 @@ class EventCoder:
         code = self.codebook[cameo]
         if code.plover_type is None:  # statements: the patterns should not point here
             return
+        yield from self._emit(token, ctx, pattern, trigger, code, modality, notes)
+
+    def _emit(self, token: Any, ctx: _Context, pattern: Pattern, trigger: list[Any], code: Code, modality: str,
+              notes: list[str]) -> Iterator[Event]:
+        """The events of one coded verb: one per source and target."""
         sources, pronoun = self._sources(token, ctx)
+        if not sources and code.quad_class == STATEMENT_CLASS:  # "X could not be reached for comment"
+            sources = [a for s in _children(token, "nsubjpass") for a in self._actors(s, ctx)]
         if not sources:
             return
         if pronoun:
@@ -256,10 +268,15 @@ class EventCoder:
             targets = self._protested(sources[0], ctx)
             if targets:
                 notes.append("protest with no target named: taken to be against the protesters' own government")
+        statement = code.quad_class == STATEMENT_CLASS
+        if statement:  # said of one's own side is said to no one named
+            targets = [t for t in targets if t is None or t.country is None or t.country not in {s.country for s in sources}]
         inferred = False
         if not targets:
             if len(sources) > 1 and len({s.code for s in sources}) > 1:
                 targets = [None]  # reciprocal: each source acts towards the others below
+            elif statement:
+                targets = [None]  # a statement's recipient is one the sentence names, never inferred
             else:
                 fallback = self._sentence_target(token, ctx, sources)
                 targets = [fallback] if fallback else [None]
@@ -286,6 +303,8 @@ class EventCoder:
                         placing_notes.append("a country facing its own people or rebels: its government")
                     if recipient is not None and _same_actor(actor, recipient, code.plover_type):
                         recipient, placing_notes = None, []
+                    if recipient is not None and code.quad_class == STATEMENT_CLASS and recipient.country == actor.country:
+                        recipient = None  # "the Kremlin denied that Russian jets ...": about its own, to no one
                     yield Event(
                         sentence=ctx.sentence.index, cameo=code.cameo, event_type=code.plover_type,
                         mode=code.plover_mode, context=code.plover_context, goldstein=code.goldstein,
@@ -293,6 +312,61 @@ class EventCoder:
                         pattern=fired, confidence=round(confidence, 2), modality=modality,
                         notes=notes + placing_notes + list(actor.notes) + list(recipient.notes if recipient else ()),
                     )
+
+    # -- statements (CAMEO 01) --------------------------------------------------------
+
+    def _statement_match(self, token: Any) -> tuple[Pattern, list[Any]] | None:
+        """The most specific `statements` entry whose constraints hold for a verb; for a speech
+        verb that reports something and fires none, the default statement (CAMEO 010)."""
+        if token.pos_ != "VERB":
+            return None
+        negated = _negated(token)
+        for pattern in self.patterns.statements.get(self._lemma(token), []):
+            trigger = _constraints_hold(pattern, token)
+            if trigger is not None and (negated or not pattern.negated):
+                return pattern, trigger
+        lemma = token.lemma_.lower()
+        if lemma in self.patterns.say_verbs and _reports(token, self.patterns.say_verbs):
+            return Pattern(ref="say_verbs", lemmas=frozenset([lemma]), cameo=self.patterns.statement_default), [token]
+        return None
+
+    def _statement_wins(self, token: Any, match: tuple[Pattern, list[Any]]) -> bool:
+        """A statement entry more specific than the verb's event pattern codes the verb:
+        "rejected claims that ..." is a denial, not a rejection."""
+        statement = self._statement_match(token)
+        return statement is not None and statement[0].specificity > match[0].specificity
+
+    def _statements(self, ctx: _Context, events: list[Event]) -> list[Event]:
+        """The sentence's statements: speech acts that report no event. A statement that
+        reports another statement ("X said Y denied it") gives way to it as well."""
+        found: list[tuple[Any, Event]] = []
+        for token in ctx.sentence.span:
+            found += [(token, e) for e in self._code_statement(token, ctx)]
+        kept = []
+        for token, statement in found:
+            content = _content(token, ctx)
+            reported = [e.trigger for e in events if _within(e.trigger, content + _inserted_into(token, ctx))]
+            reported += [e.trigger for t, e in found if t.i != token.i and _within(e.trigger, content)]
+            if not reported:
+                kept.append(statement)
+        return kept
+
+    def _code_statement(self, token: Any, ctx: _Context) -> Iterator[Event]:
+        found = self._statement_match(token)
+        if found is None:
+            return
+        match = self._match(token)
+        if match is not None and match[0].specificity >= found[0].specificity:
+            return  # the verb is an event ("denied access": CAMEO 1245)
+        pattern, trigger = found
+        modality = self._modality(token)
+        if modality is None:
+            return
+        notes = []
+        if pattern.negated:  # "did not respond to requests for comment", "could not be reached for comment"
+            modality = "asserted"
+            notes.append(f"stated in the negative: CAMEO {pattern.cameo}")
+        yield from self._emit(token, ctx, pattern, trigger, self.codebook[pattern.cameo], modality, notes)
 
     def _protested(self, source: Actor, ctx: _Context) -> list[Actor | None]:
         """Protesters who name no target protest against their own government."""
@@ -345,7 +419,7 @@ class EventCoder:
         return self._future(verb) or ((verb.dep_ == "xcomp" or _purpose(verb)) and self._intent_head(verb.head))
 
     def _intent_head(self, token: Any) -> bool:
-        return (token.pos_ == "VERB" and token.lemma_.lower() in self.patterns.intent_verbs) or (
+        return (token.pos_ == "VERB" and self._lemma(token) in self.patterns.intent_verbs) or (
             token.pos_ == "ADJ" and token.lower_ in self.patterns.intent_adjectives)
 
     def _defers_to_complement(self, verb: Any, pattern: Pattern) -> bool:
@@ -390,12 +464,17 @@ class EventCoder:
             return None  # "staged protests to demand reforms": the demand is the protest's purpose
         modality = "asserted"
         node = token
+        # "Beijing did not reject the offer, and both sides said ...": a joined clause with its own
+        # subject does not share the first clause's negation or modals
+        inherits = True
         while True:
-            if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL for c in node.children) or (
-                    node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in node.children)):
+            if inherits and (any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL for c in node.children) or (
+                    node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in node.children))):
                 modality = "hypothetical"
-            elif modality == "asserted" and _negated(node):
+            elif inherits and modality == "asserted" and _negated(node):
                 modality = "negated"
+            if node.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+                inherits = False
             if node.dep_ not in ("ccomp", "xcomp", "conj") or node.head.i == node.i:
                 return modality
             parent = node.head
@@ -651,6 +730,45 @@ def _negated(verb: Any) -> bool:
     """"did not", "never", and "no longer" (whose "no" the parser hangs on "longer")."""
     return any(c.dep_ == "neg" or (c.dep_ == "advmod" and any(g.dep_ == "neg" for g in c.children))
                for c in verb.children)
+
+
+SPEECH_NOUNS = {"statement", "remark", "remarks", "comment", "comments", "speech", "address", "interview", "briefing", "post", "message"}
+
+
+def _reports(verb: Any, say_verbs: frozenset[str]) -> bool:
+    """A speech verb that reports something: a clause ("said the talks were useful"), a quote
+    ("'...,' the minister said"), or a statement ("said in a statement")."""
+    if any(c.dep_ in ("ccomp", "parataxis") for c in verb.children):
+        return True
+    if verb.dep_ in ("parataxis", "ccomp") and verb.i > verb.head.i and verb.head.lemma_.lower() not in say_verbs:
+        return True  # "Russian forces attacked the village, officials said"; not "said Tokyo would respond"
+    return any(o.lemma_.lower() in SPEECH_NOUNS for p in _children(verb, "prep") for o in _children(p, "pobj")) or any(
+        o.lemma_.lower() in SPEECH_NOUNS for o in _children(verb, "dobj"))
+
+
+def _content(verb: Any, ctx: _Context) -> list[tuple[int, int]]:
+    """Article offsets of what a speech act reports: the phrases and clauses the verb governs,
+    not its subject nor the clauses joined to it by "and"."""
+    heads = [c for c in verb.children if c.dep_ not in ("conj", "cc", "nsubj", "nsubjpass", "aux", "auxpass", "neg", "punct")]
+    return [_offsets(list(head.subtree), ctx) for head in heads]
+
+
+def _inserted_into(verb: Any, ctx: _Context) -> list[tuple[int, int]]:
+    """"Russian forces attacked the village, officials said": the clause a speech verb is
+    inserted into (the parser makes the speech verb its dependent) is what it reports."""
+    if verb.dep_ not in ("parataxis", "ccomp") or verb.head.i == verb.i or verb.i < verb.head.i:
+        return []
+    head = verb.head
+    tokens = [head, *(t for c in head.children if c.i != verb.i and c.dep_ not in ("conj", "cc") for t in c.subtree)]
+    return [_offsets(tokens, ctx)]
+
+
+def _within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(start <= span[0] < end for start, end in spans)
+
+
+def _offsets(tokens: list[Any], ctx: _Context) -> tuple[int, int]:
+    return min(t.idx for t in tokens) + ctx.sentence.offset, max(t.idx + len(t) for t in tokens) + ctx.sentence.offset
 
 
 def _subordinate(verb: Any) -> bool:

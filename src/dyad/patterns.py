@@ -1,5 +1,7 @@
 """Event patterns: which verb (or event noun), with which object, particle or preposition,
-means which CAMEO code. Read from ``data/verbs.yaml`` and validated against the codebook."""
+means which CAMEO code. Read from ``data/verbs.yaml`` and validated against the codebook.
+
+Statements (CAMEO 01) have their own list, `statements`, and only it may name a 01 code."""
 
 from __future__ import annotations
 
@@ -8,13 +10,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .codebook import Codebook, default_codebook
+from .codebook import Codebook, default_codebook, is_statement
 from .data import data_path, read_yaml
 from .errors import DataFileError
 
 __all__ = ["Pattern", "Patterns", "default_patterns"]
 
 _KEYS = {"verb", "noun", "cameo", "object", "prep", "prep_object", "particle", "xcomp", "note"}
+_STATEMENT_KEYS = _KEYS - {"noun"} | {"negated"}
 
 
 @dataclass(frozen=True)
@@ -27,10 +30,11 @@ class Pattern:
     prep_object: frozenset[str] | None = None
     particle: str | None = None
     xcomp: frozenset[str] | None = None
+    negated: bool = False  # statements only: fires on the negated verb ("did not respond to requests for comment")
 
     @property
     def specificity(self) -> int:
-        return sum(x is not None for x in (self.object, self.prep, self.prep_object, self.particle, self.xcomp))
+        return sum(x is not None for x in (self.object, self.prep, self.prep_object, self.particle, self.xcomp)) + self.negated
 
 
 class Patterns:
@@ -51,6 +55,10 @@ class Patterns:
         self.refusal_codes = self._prefix_map(raw.get("refusal_codes") or {}, codebook, "refusal_codes", ("REJECT",))
         self.verbs = self._index(raw.get("verbs") or [], "verb", codebook)
         self.nouns = self._index(raw.get("nouns") or [], "noun", codebook)
+        self.statements = self._index(raw.get("statements") or [], "verb", codebook, section="statements")
+        self.statement_default = str(raw.get("statement_default", "010"))
+        if not is_statement(self.statement_default) or self.statement_default not in codebook:
+            raise DataFileError(str(self.path), f"statement_default: {self.statement_default!r} is not a CAMEO 01 code")
 
     def _prefix_map(self, raw: Any, codebook: Codebook, name: str, types: tuple[str, ...]) -> dict[str, str]:
         if not isinstance(raw, dict):
@@ -69,27 +77,33 @@ class Patterns:
         """The CAMEO code for refusing what `cameo` does ("0841" release -> "1243"), if any."""
         return _by_prefix(self.refusal_codes, cameo)
 
-    def _index(self, entries: Any, kind: str, codebook: Codebook) -> dict[str, list[Pattern]]:
+    def _index(self, entries: Any, kind: str, codebook: Codebook, section: str | None = None) -> dict[str, list[Pattern]]:
+        """Patterns by lemma. Statements (CAMEO 01) are in the `statements` section and only
+        there, so an event pattern can never code a statement by mistake nor the reverse."""
+        section = section or f"{kind}s"
+        statements = section == "statements"
         if not isinstance(entries, list):
-            raise DataFileError(str(self.path), f"'{kind}s' must be a list")
+            raise DataFileError(str(self.path), f"'{section}' must be a list")
         index: dict[str, list[Pattern]] = {}
         for number, entry in enumerate(entries):
-            where = f"{self.path} ({kind}s[{number}])"
+            where = f"{self.path} ({section}[{number}])"
             if not isinstance(entry, dict) or kind not in entry or "cameo" not in entry:
                 raise DataFileError(where, f"each entry needs '{kind}' and 'cameo'")
-            unknown = set(entry) - _KEYS
+            unknown = set(entry) - (_STATEMENT_KEYS if statements else _KEYS)
             if unknown:
                 raise DataFileError(where, f"unknown keys: {', '.join(sorted(unknown))}")
             cameo = str(entry["cameo"])
             if cameo not in codebook:
                 raise DataFileError(where, f"CAMEO code {cameo!r} is not in the codebook")
+            if is_statement(cameo) != statements:
+                raise DataFileError(where, f"CAMEO {cameo!r}: statements (CAMEO 01) belong in 'statements' and only there")
             lemmas = frozenset(_words(entry[kind], self.path, kind))
             pattern = Pattern(
-                ref=f"{kind}s[{number}]",
+                ref=f"{section}[{number}]",
                 lemmas=lemmas, cameo=cameo,
                 object=_set(entry.get("object"), self.path), prep=_one(entry.get("prep")),
                 prep_object=_set(entry.get("prep_object"), self.path), particle=_one(entry.get("particle")),
-                xcomp=_set(entry.get("xcomp"), self.path),
+                xcomp=_set(entry.get("xcomp"), self.path), negated=entry.get("negated") is True,
             )
             for lemma in lemmas:
                 index.setdefault(lemma, []).append(pattern)

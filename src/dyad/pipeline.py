@@ -183,7 +183,7 @@ def _write(store: Store, articles: list[Article], errors: list[InputError], repo
     written = store.write(articles, errors)
     stored = [a for a in articles if a.id not in written.failed_ids] if written.failed_ids else articles
     report.articles += len(stored)
-    report.events += sum(len(a.events) for a in stored)
+    report.events += sum(not e.statement for a in stored for e in a.events)  # statements are not counted as events
     report.words += sum(len(a.text.split()) for a in stored)
     report.errors.extend([*errors, *written.failed])
     report.replaced += written.replaced

@@ -1,7 +1,8 @@
 """Questions analysts ask of a store: trends of a dyad over time, top actors and dyads, text
 search, and the whole table as a DataFrame.
 
-Only events stated as happening, intended or past count (see `types.FACTUAL`).
+Only events stated as happening, intended or past count (see `types.FACTUAL`), and statements
+(CAMEO 01) only when asked for (`statements=True`; see `store.NOT_STATEMENT`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DyadError
-from .store import Store
+from .store import NOT_STATEMENT, Store
 from .types import FACTUAL
 
 __all__ = ["PERIODS", "check_plot_path", "evidence_in_sentence", "load", "places", "plot_trend", "search", "top_actors", "top_dyads", "trend"]
@@ -18,22 +19,26 @@ __all__ = ["PERIODS", "check_plot_path", "evidence_in_sentence", "load", "places
 PERIODS = ("day", "week", "month", "quarter", "year")
 
 
-def load(db: str | Path = "dyad.duckdb", polars: bool = False, deduplicated: bool = False) -> Any:
+def load(db: str | Path = "dyad.duckdb", polars: bool = False, deduplicated: bool = False,
+         statements: bool = False) -> Any:
     """Every stored event as a pandas DataFrame (a polars one with `polars=True`); with
-    `deduplicated=True`, one row per real-world event, its reports listed in `reported_by`."""
+    `deduplicated=True`, one row per real-world event, its reports listed in `reported_by`;
+    with `statements=True`, the CAMEO 01 statements too."""
     with Store(db, read_only=True) as store:
         if deduplicated:
-            sql, params = store.deduplicated_query()
+            sql, params = store.deduplicated_query(statements=statements)
             relation = store.db.cursor().sql(f"SELECT * FROM ({sql}) ORDER BY date, id", params=params)
         else:
-            relation = store.db.cursor().sql("SELECT * FROM events ORDER BY date, id")
+            where = "" if statements else f" WHERE {NOT_STATEMENT}"
+            relation = store.db.cursor().sql(f"SELECT * FROM events{where} ORDER BY date, id")
         return relation.pl() if polars else relation.df()
 
 
 def trend(store: Store, actor: str, recipient: str, by: str = "month", directed: bool = False,
-          min_confidence: float = 0.0) -> list[dict[str, Any]]:
+          min_confidence: float = 0.0, statements: bool = False) -> list[dict[str, Any]]:
     """Per period: events in each QuadClass and the mean Goldstein score between two countries
-    (either way round unless `directed`)."""
+    (either way round unless `directed`); with `statements`, the statements (QuadClass 0) too,
+    counted in `statements` and in `events` and the mean."""
     if by not in PERIODS:
         raise DyadError(f"unknown period {by!r}; one of {', '.join(PERIODS)}")
     if not 0.0 <= min_confidence <= 1.0:
@@ -41,16 +46,18 @@ def trend(store: Store, actor: str, recipient: str, by: str = "month", directed:
     pair = "(actor_country = ? AND recipient_country = ?)"
     dyad = pair if directed else f"({pair} OR (actor_country = ? AND recipient_country = ?))"
     params: list[Any] = [actor, recipient] if directed else [actor, recipient, recipient, actor]
+    statement_count = f"\n                   count(*) FILTER (WHERE NOT ({NOT_STATEMENT})) AS statements," if statements else ""
+    kinds = "" if statements else f" AND {NOT_STATEMENT}"
     rows = store.db.execute(
         f"""SELECT date_trunc('{by}', date) AS period,
                    count(*) FILTER (WHERE quad_class = 1) AS verbal_cooperation,
                    count(*) FILTER (WHERE quad_class = 2) AS material_cooperation,
                    count(*) FILTER (WHERE quad_class = 3) AS verbal_conflict,
-                   count(*) FILTER (WHERE quad_class = 4) AS material_conflict,
+                   count(*) FILTER (WHERE quad_class = 4) AS material_conflict,{statement_count}
                    count(*) AS events,
                    round(avg(goldstein), 2) AS mean_goldstein
             FROM events
-            WHERE {dyad} AND date IS NOT NULL AND confidence >= ? AND list_contains(?, modality)
+            WHERE {dyad} AND date IS NOT NULL AND confidence >= ? AND list_contains(?, modality){kinds}
             GROUP BY 1 ORDER BY 1""",
         [*params, min_confidence, list(FACTUAL)],
     )
@@ -107,47 +114,50 @@ def _count(name: str, value: int) -> int:
     return value
 
 
-def top_actors(store: Store, top: int = 20) -> list[dict[str, Any]]:
+def top_actors(store: Store, top: int = 20, statements: bool = False) -> list[dict[str, Any]]:
     _count("top", top)
+    kinds = "" if statements else f" AND {NOT_STATEMENT}"
     rows = store.db.execute(
-        """SELECT actor_code AS code, any_value(actor_name) AS name, count(*) AS events,
+        f"""SELECT actor_code AS code, any_value(actor_name) AS name, count(*) AS events,
                   round(avg(goldstein), 2) AS mean_goldstein
-           FROM events WHERE actor_code IS NOT NULL AND list_contains(?, modality)
+           FROM events WHERE actor_code IS NOT NULL AND list_contains(?, modality){kinds}
            GROUP BY 1 ORDER BY events DESC, 1 LIMIT ?""", [list(FACTUAL), top])
     columns = [d[0] for d in rows.description]
     return [dict(zip(columns, row, strict=True)) for row in rows.fetchall()]
 
 
-def top_dyads(store: Store, top: int = 20) -> list[dict[str, Any]]:
+def top_dyads(store: Store, top: int = 20, statements: bool = False) -> list[dict[str, Any]]:
     _count("top", top)
-    return list(store.summary(top=top)["top_dyads"])
+    return list(store.summary(top=top, statements=statements)["top_dyads"])
 
 
-def search(store: Store, text: str, limit: int = 20) -> list[dict[str, Any]]:
+def search(store: Store, text: str, limit: int = 20, statements: bool = False) -> list[dict[str, Any]]:
     """Sentences containing every word of `text` (case-insensitive), newest first, each with
-    its article and the ids of the events coded from it."""
+    its article and the ids of the events (and with `statements`, statements) coded from it."""
     _count("limit", limit)
     words = [w for w in text.lower().split() if w]
     if not words:
         raise DyadError("search for at least one word")
     where = " AND ".join("contains(lower(s.text), ?)" for _ in words)
+    kinds = "" if statements else f" AND e.{NOT_STATEMENT}"  # NOT_STATEMENT names a column of the events table
     cursor = store.db.cursor().execute(
         f"""SELECT s.article_id, a.date, a.title, s.sentence_index, s.start_offset, s.end_offset, s.text,
                    coalesce((SELECT list(e.id ORDER BY e.id) FROM events e
-                             WHERE e.article_id = s.article_id AND e.sentence_index = s.sentence_index), []) AS events
+                             WHERE e.article_id = s.article_id AND e.sentence_index = s.sentence_index{kinds}), []) AS events
             FROM sentences s JOIN articles a ON a.id = s.article_id
             WHERE {where} ORDER BY a.date DESC NULLS LAST, s.article_id, s.sentence_index LIMIT ?""", [*words, limit])
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def places(store: Store, top: int = 500) -> list[dict[str, Any]]:
+def places(store: Store, top: int = 500, statements: bool = False) -> list[dict[str, Any]]:
     """The places events happened in, busiest first, with their coordinates and event counts."""
     _count("top", top)
+    kinds = "" if statements else f" AND {NOT_STATEMENT}"
     cursor = store.db.cursor().execute(
-        """SELECT location_name AS name, location_country AS country, location_lat AS lat, location_lon AS lon,
+        f"""SELECT location_name AS name, location_country AS country, location_lat AS lat, location_lon AS lon,
                   count(*) AS events, round(avg(goldstein), 2) AS mean_goldstein
-           FROM events WHERE location_lat IS NOT NULL AND location_lon IS NOT NULL AND list_contains(?, modality)
+           FROM events WHERE location_lat IS NOT NULL AND location_lon IS NOT NULL AND list_contains(?, modality){kinds}
            GROUP BY 1, 2, 3, 4 ORDER BY events DESC, 1 LIMIT ?""", [list(FACTUAL), top])
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

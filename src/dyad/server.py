@@ -58,6 +58,8 @@ log = logging.getLogger(__name__)
 # what ids look like; any other path is a 404 before the database is asked
 EVENT_ID = re.compile(r"^u?[0-9a-f]{16}$")
 ARTICLE_ID = re.compile(r"^[\w.:-]{1,200}$")
+# statements (CAMEO 01) are left out of every listing unless asked for: statements=true
+STATEMENTS = Query(False, description="include statements (CAMEO 01: comments, denials, remarks), left out by default")
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 # The pages need no inline script or style (their CSS is /static/style.css, their charts inline
 # SVG with presentation attributes), so the policy allows only the server's own files.
@@ -232,13 +234,13 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
                since: dt.date | None = None, until: dt.date | None = None,
                modality: Annotated[list[str] | None, Query()] = None, limit: int = Query(100, ge=1),
                offset: int = Query(0, ge=0, le=LAST_OFFSET), min_confidence: float | None = Query(None, ge=0.0, le=1.0),
-               either_way: bool = False) -> dict[str, Any]:
+               either_way: bool = False, statements: bool = STATEMENTS) -> dict[str, Any]:
         """Events (reports), newest first, with the filters of `dyad events`; page with offset.
         With `either_way`, `actor` and `recipient` match in either role."""
         size = page_size(limit)
         rows = run(lambda: store.events(**filters(actor, recipient, type, modality), since=since, until=until,
                                         limit=size + 1, offset=offset, min_confidence=min_confidence,
-                                        either_way=either_way))
+                                        either_way=either_way, statements=statements))
         return {"events": rows[:size], "next_offset": offset + size if len(rows) > size else None}
 
     @app.get("/api/events/{event_id}")
@@ -271,37 +273,37 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
                      type: str | None = Query(None, description="PLOVER event type"),
                      since: dt.date | None = None, until: dt.date | None = None,
                      modality: Annotated[list[str] | None, Query()] = None, limit: int = Query(100, ge=1),
-                     offset: int = Query(0, ge=0, le=LAST_OFFSET)) -> dict[str, Any]:
+                     offset: int = Query(0, ge=0, le=LAST_OFFSET), statements: bool = STATEMENTS) -> dict[str, Any]:
         """Real-world events, each with every report of it, newest first."""
         size = page_size(limit)
         rows = run(lambda: store.deduplicated(**filters(actor, recipient, type, modality), since=since, until=until,
-                                              limit=size + 1, offset=offset))
+                                              limit=size + 1, offset=offset, statements=statements))
         return {"events": rows[:size], "next_offset": offset + size if len(rows) > size else None}
 
     @app.get("/api/trend")
     def dyad_trend(a: str = Query(..., pattern=r"^[A-Za-z]{3}$"), b: str = Query(..., pattern=r"^[A-Za-z]{3}$"),
                    by: str = "month", directed: bool = False,
-                   min_confidence: float = Query(0.0, ge=0.0, le=1.0)) -> dict[str, Any]:
+                   min_confidence: float = Query(0.0, ge=0.0, le=1.0), statements: bool = STATEMENTS) -> dict[str, Any]:
         """Per period, the dyad's events by QuadClass and their mean Goldstein score."""
         if by not in PERIODS:
             raise ApiError(422, f"unknown period {by!r}; one of {', '.join(PERIODS)}")
-        rows = run(lambda: trend(store, a.upper(), b.upper(), by, directed, min_confidence))
+        rows = run(lambda: trend(store, a.upper(), b.upper(), by, directed, min_confidence, statements=statements))
         for row in rows:  # periods are dates, whatever DuckDB's date_trunc gives
             row["period"] = row["period"].date().isoformat() if isinstance(row["period"], dt.datetime) else str(row["period"])
         return {"actor": a.upper(), "recipient": b.upper(), "by": by, "directed": directed, "periods": rows}
 
     @app.get("/api/actors")
-    def actors(top: int = Query(20, ge=1)) -> dict[str, Any]:
-        return {"actors": run(lambda: top_actors(store, page_size(top)))}
+    def actors(top: int = Query(20, ge=1), statements: bool = STATEMENTS) -> dict[str, Any]:
+        return {"actors": run(lambda: top_actors(store, page_size(top), statements=statements))}
 
     @app.get("/api/dyads")
-    def dyads(top: int = Query(20, ge=1)) -> dict[str, Any]:
-        return {"dyads": run(lambda: top_dyads(store, page_size(top)))}
+    def dyads(top: int = Query(20, ge=1), statements: bool = STATEMENTS) -> dict[str, Any]:
+        return {"dyads": run(lambda: top_dyads(store, page_size(top), statements=statements))}
 
     @app.get("/api/places")
-    def event_places(top: int = Query(500, ge=1)) -> dict[str, Any]:
+    def event_places(top: int = Query(500, ge=1), statements: bool = STATEMENTS) -> dict[str, Any]:
         """Where events happened: places with coordinates and event counts, busiest first."""
-        return {"places": run(lambda: places(store, page_size(top)))}
+        return {"places": run(lambda: places(store, page_size(top), statements=statements))}
 
     @app.get("/api/articles/{article_id}")
     def article(article_id: str) -> dict[str, Any]:
@@ -357,7 +359,7 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
                 written = store.write(coded, [*errors, *failed])  # and so is one the store cannot hold
             stored = [a for a in coded if a.id not in written.failed_ids]
             reported = sorted([*errors, *failed, *written.failed], key=_item_number)
-            return {"articles": [a.id for a in stored], "events": sum(len(a.events) for a in stored),
+            return {"articles": [a.id for a in stored], "events": sum(not e.statement for a in stored for e in a.events),
                     "replaced": written.replaced, "errors": [{"item": e.where, "reason": e.reason} for e in reported]}
 
         try:

@@ -10,8 +10,8 @@ tokens alone, with the actor dictionary's phrase matchers and a set of word form
   surname of a person the article named in an earlier sentence, or a capitalised name the
   dictionary does not know (the parse may find an actor in it);
 - **an event cue**: any form of a verb or event noun the patterns know ("proposed",
-  "sanctions", "re-imposed"), or a demand modal ("must", "should"); or, in a sentence with
-  quotation marks, a speech verb, so that a direct quote gets its speaker.
+  "sanctions", "re-imposed"), of a statement verb ("denied", "said": statements are coded
+  too), or a demand modal ("must", "should").
 
 Sentences that fail either test keep their text and offsets (they are stored and searchable),
 their dictionary mentions (later pronouns can refer to them) and their direct quotes, but are
@@ -66,7 +66,9 @@ class Sifter:
         # a verb whose every pattern needs a particular object, particle, preposition or
         # complement ("be on alert") is a cue only beside one of those words
         self.needs: dict[str, frozenset[str]] = {}
-        for lemma, candidates in patterns.verbs.items():
+        verbs = {lemma: [*patterns.verbs.get(lemma, []), *patterns.statements.get(lemma, [])]
+                 for lemma in patterns.verbs.keys() | patterns.statements.keys()}
+        for lemma, candidates in verbs.items():
             if any(p.specificity == 0 for p in candidates):
                 cues |= forms(lemma)
                 continue
@@ -82,6 +84,7 @@ class Sifter:
             head = noun.split()[-1]
             cues |= inflections(head, verb=False) | irregular.get(head, set())
         cues |= patterns.demand_modals | {"should"}
+        cues |= {f for verb in patterns.say_verbs for f in forms(verb)}  # a statement when it reports no event
         self.cues = frozenset(cues)
         self.speech = frozenset(f for verb in patterns.say_verbs
                                 for f in inflections(verb, verb=True) | irregular.get(verb, set()))

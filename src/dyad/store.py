@@ -192,6 +192,11 @@ _EVENT_COLUMNS = [
     "location_type", "sentence", "evidence", "confidence", "mentions", "pattern", "quote_id", "notes",
 ]
 SCHEMA_VERSION = "8"
+# Statements (CAMEO 01: comments, denials, optimistic and pessimistic remarks; QuadClass 0) are
+# stored as events, and are the only events with no PLOVER type. Listings, counts and trends
+# leave them out unless asked for (`statements=True`): this is the one place that says how, in
+# both the events and the deduplicated_events tables.
+NOT_STATEMENT = "event_type IS NOT NULL"
 # the tables a batch writes rows to (deduplicated_events is derived from events)
 TABLES = ("articles", "article_bands", "sentences", "mentions", "events", "quotes", "input_errors")
 DEDUP_WINDOW_DAYS = 1
@@ -481,14 +486,15 @@ class Store:
                since: dt.date | None = None, until: dt.date | None = None, limit: int | None = 100,
                article_id: str | None = None, modality: Sequence[str] | None = None,
                event_id: str | None = None, dedup_id: str | None = None, offset: int = 0,
-               either_way: bool = False, min_confidence: float | None = None) -> list[dict[str, Any]]:
+               either_way: bool = False, min_confidence: float | None = None,
+               statements: bool = False) -> list[dict[str, Any]]:
         """Events as JSON-ready dicts, newest first. `actor`/`recipient` are ISO3 country codes
         (`either_way`: the two in either role); `modality` keeps only events stated so (default:
-        all, negated and hypothetical too)."""
+        all, negated and hypothetical too); `statements` adds the CAMEO 01 statements."""
         sql, params = self.event_query(actor=actor, recipient=recipient, event_type=event_type, since=since,
                                        until=until, article_id=article_id, modality=modality, event_id=event_id,
                                        dedup_id=dedup_id, limit=limit, offset=offset, either_way=either_way,
-                                       min_confidence=min_confidence, counts=not limit)
+                                       min_confidence=min_confidence, counts=not limit, statements=statements)
         if not limit:
             return list(map(_event_dict, self._stream(sql, params)))
         # a page: its events, then their deduplicated events' counts by id (a join scans them all)
@@ -520,17 +526,19 @@ class Store:
                     since: dt.date | None = None, until: dt.date | None = None, article_id: str | None = None,
                     modality: Sequence[str] | None = None, event_id: str | None = None, dedup_id: str | None = None,
                     limit: int | None = None, ordered: bool = True, offset: int = 0, either_way: bool = False,
-                    min_confidence: float | None = None, counts: bool = True) -> tuple[str, list[Any]]:
+                    min_confidence: float | None = None, counts: bool = True,
+                    statements: bool = False) -> tuple[str, list[Any]]:
         """The SQL (and its parameters) selecting events, newest first, with (unless `counts`
         is False) the `sources` and `mentions` of their deduplicated event (as `sources_n` and
         `mentions_n`). Unordered (`ordered=False`), the rows stream in bounded memory: exports
-        want that."""
+        want that. Statements are left out unless `statements`, or asked for by id."""
         pair = None
         if either_way and actor and recipient:
             pair = [actor.upper(), recipient.upper(), recipient.upper(), actor.upper()]
             actor = recipient = None
         where, params = _filters(
             ("list_contains(?, modality)", list(modality) if modality else None),
+            (NOT_STATEMENT, not (statements or event_id or dedup_id)),
             ("actor_country = ?", actor.upper() if actor else None),
             ("recipient_country = ?", recipient.upper() if recipient else None),
             ("((actor_country = ? AND recipient_country = ?) OR (actor_country = ? AND recipient_country = ?))", pair),
@@ -564,10 +572,12 @@ class Store:
     def deduplicated(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                      since: dt.date | None = None, until: dt.date | None = None,
                      modality: Sequence[str] | None = None, limit: int | None = 100,
-                     offset: int = 0) -> list[dict[str, Any]]:
-        """Real-world events, each with the reports (article, sentence) behind it, newest first."""
+                     offset: int = 0, statements: bool = False) -> list[dict[str, Any]]:
+        """Real-world events, each with the reports (article, sentence) behind it, newest first;
+        `statements` adds the CAMEO 01 statements."""
         sql, params = self.deduplicated_query(actor=actor, recipient=recipient, event_type=event_type, since=since,
-                                              until=until, modality=modality, limit=limit, offset=offset)
+                                              until=until, modality=modality, limit=limit, offset=offset,
+                                              statements=statements)
         return [_deduplicated_dict(row) for row in self._stream(sql, params)]
 
     def iter_deduplicated(self, **filters: Any) -> Iterator[dict[str, Any]]:
@@ -577,11 +587,13 @@ class Store:
     def deduplicated_query(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                            since: dt.date | None = None, until: dt.date | None = None,
                            modality: Sequence[str] | None = None, limit: int | None = None,
-                           ordered: bool = True, offset: int = 0) -> tuple[str, list[Any]]:
+                           ordered: bool = True, offset: int = 0, statements: bool = False) -> tuple[str, list[Any]]:
         """The SQL (and its parameters) selecting deduplicated events with the details their
-        reports give (`_DETAILS`), newest first unless `ordered=False`."""
+        reports give (`_DETAILS`), newest first unless `ordered=False`; statements only with
+        `statements`."""
         where, params = _filters(
             ("list_contains(?, modality)", list(modality) if modality else None),
+            (NOT_STATEMENT, not statements),
             ("actor_country = ?", actor.upper() if actor else None),
             ("recipient_country = ?", recipient.upper() if recipient else None),
             ("event_type = ?", event_type.upper() if event_type else None),
@@ -661,19 +673,23 @@ class Store:
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
-    def summary(self, top: int = 5) -> dict[str, Any]:
+    def summary(self, top: int = 5, statements: bool = False) -> dict[str, Any]:
+        """Articles, events by type and the top dyads; statements (by_type "STATEMENT") only
+        with `statements`."""
         one = self.db.execute("SELECT count(*) FROM articles").fetchone()
         factual = list(FACTUAL)
-        two = self.db.execute("SELECT count(*) FROM events WHERE list_contains(?, modality)", [factual]).fetchone()
+        kinds = "TRUE" if statements else NOT_STATEMENT
+        two = self.db.execute(f"SELECT count(*) FROM events WHERE list_contains(?, modality) AND {kinds}", [factual]).fetchone()
         by_type = self.db.execute(
-            "SELECT event_type, count(*) AS n FROM events WHERE list_contains(?, modality) GROUP BY 1 ORDER BY n DESC, 1",
-            [factual]).fetchall()
+            f"""SELECT coalesce(event_type, 'STATEMENT'), count(*) AS n FROM events
+                WHERE list_contains(?, modality) AND {kinds} GROUP BY 1 ORDER BY n DESC, 1""", [factual]).fetchall()
         dyads = self.db.execute(
-            """SELECT actor_country, recipient_country, count(*) AS n, round(avg(goldstein), 2) AS g
+            f"""SELECT actor_country, recipient_country, count(*) AS n, round(avg(goldstein), 2) AS g
                FROM events WHERE actor_country IS NOT NULL AND recipient_country IS NOT NULL
-                 AND actor_country <> recipient_country AND list_contains(?, modality)
+                 AND actor_country <> recipient_country AND list_contains(?, modality) AND {kinds}
                GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT ?""", [factual, top]).fetchall()
-        unfactual = self.db.execute("SELECT count(*) FROM events WHERE NOT list_contains(?, modality)", [factual]).fetchone()
+        unfactual = self.db.execute(f"SELECT count(*) FROM events WHERE NOT list_contains(?, modality) AND {kinds}",
+                                    [factual]).fetchone()
         errors = self.db.execute("SELECT count(*) FROM input_errors").fetchone()
         return {
             "articles": one[0] if one else 0,
@@ -874,11 +890,11 @@ def _bands_frame(ids: list[str], keys: Any) -> Any:
 
 def _filters(*conditions: tuple[str, Any]) -> tuple[str, list[Any]]:
     """A WHERE clause from (condition, value) pairs, leaving out empty values. A condition has
-    one ?, or as many as its value (a list of several) has items."""
+    one ?, or as many as its value (a list of several) has items, or none (its value True)."""
     used = [(sql, value) for sql, value in conditions if value]
     params: list[Any] = []
     for sql, value in used:
-        params += value if sql.count("?") > 1 else [value]
+        params += value if sql.count("?") > 1 else [value] if "?" in sql else []
     return ("WHERE " + " AND ".join(sql for sql, _ in used) if used else ""), params
 
 

@@ -127,6 +127,12 @@ class Event:
     quote: str | None = None  # id of the quote the event was read from, if any
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def statement(self) -> bool:
+        """A CAMEO 01 statement (QuadClass 0): the one kind of event with no PLOVER type, left
+        out of event counts, listings and scores of events unless asked for."""
+        return self.event_type is None
+
 
 @dataclass
 class Article:

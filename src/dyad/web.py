@@ -33,7 +33,7 @@ HERE = Path(__file__).parent
 LAST_OFFSET = 2**63 - 1  # DuckDB's OFFSET is a BIGINT
 OFFSET = re.compile(r"[0-9]{1,19}")  # str.isdigit() also takes "²", which int() refuses
 EVENT_ID = re.compile(r"^[0-9a-f]{16}$")
-QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
+QUAD_NAMES = {0: "statement", 1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 QUAD_COLOURS = {1: "#8fc1e3", 2: "#2b7bba", 3: "#f4a582", 4: "#ca0020"}
 QUAD_KEYS = {1: "verbal_cooperation", 2: "material_cooperation", 3: "verbal_conflict", 4: "material_conflict"}
 # what a browser strips from a URL before reading its scheme: C0 controls and space at the ends,
@@ -195,9 +195,12 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
         offset = f["offset"]
         rows = run(lambda: store.events(actor=f["actor"], recipient=f["recipient"], event_type=f["type"],
                                         since=f["since"], until=f["until"], min_confidence=f["min_confidence"],
-                                        either_way=bool(query.get("either_way")), limit=page + 1, offset=offset))
+                                        either_way=bool(query.get("either_way")), limit=page + 1, offset=offset,
+                                        statements=bool(query.get("statements"))))
         keep = {k: v for k, v in query.items() if k != "offset"}
-        api = {k: v for k, v in keep.items() if k != "either_way"}
+        api = {k: v for k, v in keep.items() if k not in ("either_way", "statements")}
+        if query.get("statements"):
+            api["statements"] = "true"
         return render("events.html", events=rows[:page], f=query, types=PLOVER_TYPES,
                       api_url="/api/events?" + urlencode({**api, "limit": page, "offset": offset}),
                       prev_url="/events?" + urlencode({**keep, "offset": max(offset - page, 0)}) if offset else None,
@@ -214,7 +217,7 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
         pieces, outside = segments(row, text)
         code = codebook.get(row["cameo"])
         return render("event.html", e=row, segments=pieces, outside=outside, article=article, others=others,
-                      cameo_name=code.name if code else "?", quad_name=QUAD_NAMES.get(row["quad_class"] or 0, "-"))
+                      cameo_name=code.name if code else "?", quad_name=QUAD_NAMES.get(row["quad_class"], "-"))
 
     @app.get("/dyads/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
     def dyad_page(a: str, b: str, by: str = "month") -> HTMLResponse:
