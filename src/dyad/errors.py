@@ -6,6 +6,7 @@ The tree::
     ├── InputError        one input item (file, line, row) could not be read
     ├── DataFileError     a shipped or user dictionary file is malformed
     ├── ModelNotFoundError  no English spaCy pipeline is installed
+    ├── EventModelError   the learned event model's files are missing or not the ones trained
     └── StoreError        the database could not be opened or written
 
 `InputError` is raised per item and caught by the batch runner, which records it and
@@ -23,7 +24,8 @@ import errno
 import re
 from pathlib import Path
 
-__all__ = ["DataFileError", "DyadError", "InputError", "ModelNotFoundError", "StoreError", "environment_problem"]
+__all__ = ["DataFileError", "DyadError", "EventModelError", "InputError", "ModelNotFoundError", "StoreError",
+           "environment_problem"]
 
 
 class DyadError(Exception):
@@ -50,6 +52,15 @@ class DataFileError(DyadError):
 
 class ModelNotFoundError(DyadError):
     """Neither supported English spaCy pipeline is installed."""
+
+
+class EventModelError(DyadError):
+    """The event model (``dyad/model/weights``) is missing, incomplete or fails its sha256 check."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}; rebuild it with `make model`")
+        self.path = path
+        self.reason = reason
 
 
 class StoreError(DyadError):
