@@ -267,27 +267,13 @@ def score_actor_spans(path: Path, coder: Coder) -> Score:
     """Source/target spans of coded events against the ConfliBERT BIO annotations. A coded
     actor (S), recipient (T) or reciprocal party (R: actor and recipient of a pair of mirrored
     events) counts as found when it overlaps a gold span of the same role."""
-    sentences: list[list[tuple[str, str]]] = [[]]
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if sentences[-1]:
-                sentences.append([])
-            continue
-        token, _, tag = line.rpartition(" ")
-        sentences[-1].append((token, tag))
-    sentences = [s for s in sentences if s]
-    texts, offsets = [], []
-    for tokens in sentences:
-        starts, position = [], 0
-        for token, _ in tokens:
-            starts.append(position)
-            position += len(token) + 1
-        texts.append(" ".join(t for t, _ in tokens))
-        offsets.append(starts)
+    sentences = read_conll(path)
+    texts = [" ".join(t for t, _ in tokens) for tokens in sentences]
+    offsets = [token_starts([t for t, _ in tokens]) for tokens in sentences]
     articles = _code(coder, ((t, None) for t in texts))
     score = Score("actor_spans", items=len(sentences))
     for tokens, starts, article in zip(sentences, offsets, articles, strict=True):
-        gold = _bio_spans([tag for _, tag in tokens])
+        gold = bio_spans([tag for _, tag in tokens])
         predicted = _predicted_spans(article, starts)
         matched: set[int] = set()
         for role, a, b in predicted:
@@ -300,7 +286,31 @@ def score_actor_spans(path: Path, coder: Coder) -> Score:
     return score
 
 
-def _bio_spans(tags: list[str]) -> list[tuple[str, int, int]]:
+def read_conll(path: Path) -> list[list[tuple[str, str]]]:
+    """CoNLL `token TAG` lines with a blank line between sentences, as the ConfliBERT actor
+    spans come: each sentence's (token, tag) pairs."""
+    sentences: list[list[tuple[str, str]]] = [[]]
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            if sentences[-1]:
+                sentences.append([])
+            continue
+        token, _, tag = line.rpartition(" ")
+        sentences[-1].append((token, tag))
+    return [s for s in sentences if s]
+
+
+def token_starts(tokens: Sequence[str]) -> list[int]:
+    """Where each token starts in the tokens joined by single spaces (how the sentence is rebuilt)."""
+    starts, position = [], 0
+    for token in tokens:
+        starts.append(position)
+        position += len(token) + 1
+    return starts
+
+
+def bio_spans(tags: Sequence[str]) -> list[tuple[str, int, int]]:
+    """(role, first, last) token of each tagged run; an I- after another role or an O starts a span."""
     spans: list[tuple[str, int, int]] = []
     for i, tag in enumerate(tags):
         if tag.startswith("B-") or (tag.startswith("I-") and (not spans or spans[-1][0] != tag[2:] or spans[-1][2] != i - 1)):

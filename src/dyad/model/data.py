@@ -29,6 +29,7 @@ from tokenizers import Encoding, Tokenizer
 
 from ..codebook import Codebook, default_codebook
 from ..errors import DataFileError
+from ..evaluate import bio_spans, read_conll, token_starts
 from .labels import label_space, labels_of_code
 
 __all__ = [
@@ -47,7 +48,6 @@ __all__ = [
     "read_pentaclass",
     "read_plover",
     "read_team",
-    "spans_from_bio",
     "spans_of_tags",
 ]
 
@@ -146,37 +146,13 @@ def read_pentaclass(path: Path) -> list[Example]:
 def read_actor_spans(path: Path) -> list[Example]:
     """CoNLL ``token TAG`` lines, blank between sentences, tags BIO over S/T/R: the token head
     only. The text is the tokens joined by single spaces, as `dyad eval` rebuilds it."""
-    sentences: list[list[tuple[str, str]]] = [[]]
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if sentences[-1]:
-                sentences.append([])
-            continue
-        token, _, tag = line.rpartition(" ")
-        sentences[-1].append((token, tag))
     examples = []
-    for number, tokens in enumerate((s for s in sentences if s), 1):
-        starts, position = [], 0
-        for token, _ in tokens:
-            starts.append(position)
-            position += len(token) + 1
+    for number, tokens in enumerate(read_conll(path), 1):
+        starts = token_starts([token for token, _ in tokens])
         spans = tuple(Span(role, starts[first], starts[last] + len(tokens[last][0]))
-                      for role, first, last in spans_from_bio([tag for _, tag in tokens]))
+                      for role, first, last in bio_spans([tag for _, tag in tokens]))
         examples.append(Example(f"spans-{number}", " ".join(t for t, _ in tokens), "conflibert_actor_spans", spans=spans))
     return examples
-
-
-def spans_from_bio(tags: Sequence[str]) -> list[tuple[str, int, int]]:
-    """(role, first, last) of each tagged run; an I- after another role or an O starts a span,
-    as in `dyad eval`."""
-    spans: list[tuple[str, int, int]] = []
-    for i, tag in enumerate(tags):
-        if tag.startswith("B-") or (tag.startswith("I-") and (not spans or spans[-1][0] != tag[2:] or spans[-1][2] != i - 1)):
-            spans.append((tag[2:], i, i))
-        elif tag.startswith("I-"):
-            role, first, _ = spans[-1]
-            spans[-1] = (role, first, i)
-    return spans
 
 
 def read_plover(path: Path) -> list[Example]:
@@ -315,4 +291,4 @@ def spans_of_tags(encoding: Encoding, tags: Sequence[str]) -> list[Span]:
         previous = word
     offsets = encoding.offsets
     return [Span(role, offsets[words[first][0]][0], offsets[words[last][1]][1])
-            for role, first, last in spans_from_bio(word_tags)]
+            for role, first, last in bio_spans(word_tags)]
