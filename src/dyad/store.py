@@ -801,7 +801,8 @@ def _describe(err: BaseException) -> str:
 
 
 def _printable(text: object) -> str:
-    """`text` as the database can store it: a lone surrogate (from a broken escape) becomes \\udXXX."""
+    """`text` as the database can store it: a lone surrogate (from a broken escape) is written
+    as its backslash escape, the six characters "\\ud800" for U+D800."""
     return str(text).encode("utf-8", "backslashreplace").decode("utf-8")
 
 

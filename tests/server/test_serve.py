@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from dyad.store import NOT_STATEMENT, Store
+from tests.server.threaded import wait_until_serving
 from tests.store.test_store import _article
 
 
@@ -82,15 +83,7 @@ def test_dyad_code_into_a_served_database_while_readers_read(tmp_path: Path) -> 
                 seen.append(len(events.json()["events"]))
 
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{url}/api/events", timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.stderr.read() if server.stderr else "server exited"
-                assert time.monotonic() < deadline, "the server did not start in 30 s"
-                time.sleep(0.2)
+        wait_until_serving(f"{url}/api/events", server)
         readers = [threading.Thread(target=read) for _ in range(3)]
         for reader in readers:
             reader.start()

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from dyad.store import Store
+from tests.server.threaded import wait_until_serving
 from tests.store.test_store import _article
 
 TOKEN = "s3cret"
@@ -30,15 +31,7 @@ def _start(db: Path, *flags: str) -> Iterator[int]:
     server = subprocess.Popen([sys.executable, "-m", "dyad", "serve", "--db", str(db), "--port", str(port), *flags],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + PATIENCE
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/api/actors", timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.stderr.read() if server.stderr else "server exited"
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
+        wait_until_serving(f"http://127.0.0.1:{port}/api/actors", server, PATIENCE)
         yield port
     finally:
         server.terminate()

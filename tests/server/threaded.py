@@ -31,3 +31,19 @@ def running(app: Any) -> Iterator[str]:
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+def wait_until_serving(url: str, server: Any, seconds: float = 30) -> None:
+    """Wait until the `dyad serve` subprocess `server` answers at `url`; fail if it exits or
+    takes longer than `seconds`."""
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.TransportError:
+            assert server.poll() is None, server.stderr.read() if server.stderr else "server exited"
+            assert time.monotonic() < deadline, f"the server did not start in {seconds:g} s"
+            time.sleep(0.2)
