@@ -20,9 +20,26 @@ def nlp() -> Any:
 
 @pytest.fixture(scope="session")
 def pipeline(nlp: Any) -> Any:
+    """The verb patterns alone (`dyad code --rules-only`): what most stage tests check, so that
+    they test the rules and not what a retrained model happens to say."""
     from dyad.pipeline import Pipeline
 
-    return Pipeline(nlp)
+    return Pipeline(nlp, coder="rules")
+
+
+@pytest.fixture(scope="session")
+def event_model() -> Any:
+    from dyad.model.infer import EventModel
+
+    return EventModel.load()
+
+
+@pytest.fixture(scope="session")
+def combined(nlp: Any, event_model: Any) -> Any:
+    """The patterns and the shipped event model, as `dyad code` runs by default."""
+    from dyad.pipeline import Pipeline
+
+    return Pipeline(nlp, model=event_model)
 
 
 @pytest.fixture

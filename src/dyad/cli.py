@@ -128,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--max-sentence-tokens", type=_positive, default=MAX_SENTENCE_TOKENS,
                       help="longer sentences (tables, lists, run-on scrapes) are stored but not coded "
                            "(default: %(default)s)")
+    _coder_flags(code)
     code.add_argument("--quiet", action="store_true", help="no progress bar, summary or throughput line")
 
     events = sub.add_parser("events", help="list stored events")
@@ -142,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--limit", type=_whole(0, MAX_ROWS), default=100, help="at most this many (0: all; default %(default)s)")
     events.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
     _statements_flag(events)
+    events.add_argument("--coder", choices=("pattern", "model"),
+                        help="only the events the verb patterns (pattern) or the event model (model) decided")
     events.add_argument("--dedup", action="store_true",
                         help="one row per real-world event, with its sources, mentions and reporting sentences")
 
@@ -150,6 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
                           help="folder of gold files (default: ../shared/gold beside the working directory)")
     evaluate.add_argument("--report", type=Path, help="write every score, per type and confusion matrices, as JSON")
     evaluate.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    evaluate.add_argument("--coder", action="append", choices=("rules", "model", "combined"),
+                          help="score this coder: the patterns alone, the event model alone, or both combined "
+                               "as `dyad code` does; repeatable (default: all three)")
+    evaluate.add_argument("--model", type=Path, metavar="DIR",
+                          help="folder of another trained event model (default: the one Dyad ships)")
+    evaluate.add_argument("--confusion", action="store_true",
+                          help="also print the confusion matrices (PLOVER types, PentaClass)")
 
     export = sub.add_parser("export", help="write events as Parquet, CSV, JSON lines, PLOVER records or a GDELT table")
     export.add_argument("--db", default="dyad.duckdb")
@@ -244,6 +254,19 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
 
+def _coder_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rules-only", action="store_true",
+                        help="code with the verb patterns alone, without the event model (faster; the results "
+                             "of Dyad before the model)")
+    parser.add_argument("--model", type=Path, metavar="DIR",
+                        help="folder of another trained event model (default: the one Dyad ships)")
+
+
+def _coder(args: argparse.Namespace) -> dict[str, Any]:
+    """The Pipeline settings for the coder the flags choose."""
+    return {"coder": "rules" if args.rules_only else "combined", "model": args.model}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -319,7 +342,8 @@ def _code(args: argparse.Namespace) -> int:
     with Store(args.db) as store:  # before the model loads: a database that cannot be used fails at once
         bar = _progress_bar(args, "coding")
         actors = [*args.actors, *env_actor_paths()]
-        pipeline = Pipeline(actors=actors, parse_all=args.parse_all, max_sentence_tokens=args.max_sentence_tokens)
+        pipeline = Pipeline(actors=actors, parse_all=args.parse_all, max_sentence_tokens=args.max_sentence_tokens,
+                            **_coder(args))
         report = code_paths(args.paths, store, pipeline, default_date=args.date, source=args.source,
                             progress=bar.update if bar is not None else None, workers=args.workers,
                             max_chars=args.max_chars)
@@ -384,7 +408,8 @@ def _code_on_dask(args: argparse.Namespace) -> int:
     actors = [*args.actors, *env_actor_paths()]
     started = time.perf_counter()
     totals = code_on_dask(args.paths, args.out, args.dask, args.workers, args.partition_size, actors, args.date,
-                          args.source, args.parse_all, args.max_sentence_tokens, args.max_chars)
+                          args.source, args.parse_all, args.max_sentence_tokens, args.max_chars,
+                          "rules" if args.rules_only else "combined", str(args.model) if args.model else None)
     counts = load_parquet(args.out, Path(args.db))
     report = RunReport(articles=totals["articles"], events=totals["events"], words=totals["words"],
                        seconds=time.perf_counter() - started)
@@ -400,8 +425,11 @@ def _events(args: argparse.Namespace) -> int:
     filters = {"actor": args.actor, "recipient": args.recipient, "event_type": args.event_type, "since": args.since,
                "until": args.until, "limit": args.limit or None, "modality": args.modality,
                "statements": args.statements}
+    if args.coder and args.dedup:
+        raise DyadError("--coder lists the events one coder decided, and a deduplicated event gathers reports that "
+                        "either may have decided: use one or the other")
     with Store(args.db, read_only=True) as store:
-        rows = store.deduplicated(**filters) if args.dedup else store.events(**filters)
+        rows = store.deduplicated(**filters) if args.dedup else store.events(**filters, coder=args.coder)
     out = sys.stdout
     if args.format == "jsonl":
         for row in rows:
@@ -467,24 +495,63 @@ def _clip(text: str, width: int) -> str:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from .evaluate import report
+    from .evaluate import compare
+    from .nlp import load_model
     from .pipeline import Pipeline
 
     if not args.gold.is_dir():
         print(f"gold data not found at {args.gold}; nothing to score (pass --gold DIR)")
         return 0
-    result = report(args.gold, Pipeline())
+    nlp = load_model()
+    coders = list(dict.fromkeys(args.coder or ("rules", "model", "combined")))
+    result = compare(args.gold, {name: Pipeline(nlp, coder=name, model=args.model) for name in coders})
     if args.report:
         args.report.write_text(json.dumps(result, indent=2) + "\n")
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    for name, values in result.items():
-        print(name)
-        for key, value in values.items():
-            if not isinstance(value, (dict, list)):
-                print(f"  {key:<24} {value}")
+    _print_scores(result, coders, args.confusion)
     return 0
+
+
+def _print_scores(result: dict[str, Any], coders: list[str], confusion: bool) -> None:
+    """The scores as one table, a column per coder; a file the model was trained on is shown
+    with its cross-validated figures, never scored in-sample."""
+    reports = result["coders"]
+    print(f"{'':<36}" + "".join(f"{name:>12}" for name in coders))
+    for section in reports[coders[0]]:
+        print(section)
+        keys = list(dict.fromkeys(k for name in coders for k, v in reports[name][section].items()
+                                  if not isinstance(v, (dict, list)) and k not in ("trained_on", "note")))
+        for key in keys:
+            cells = [reports[name][section].get(key, "") for name in coders]
+            print(f"  {key:<34}" + "".join(f"{cell!s:>12}" for cell in cells))
+        for name in coders:
+            trained = reports[name][section]
+            trained = trained if trained.get("trained_on") else trained.get("spans", {})
+            if trained.get("trained_on"):
+                cv = ", ".join(f"{k} {v}" for k, v in trained["cross_validated"].items())
+                print(f"  {name}: trained on this file, not scored here; {result['model']['cv'].get('folds', 'k')}-fold "
+                      f"cross-validation: {cv}")
+    if confusion:
+        for name in coders:
+            for section in ("plover_gsr", "conflibert_pentaclass"):
+                cells = reports[name][section].get("confusion")
+                if cells:
+                    print(f"\n{name}, {section} (rows gold, columns coded):")
+                    _print_matrix(cells)
+    if result["model"]:
+        print(f"\nevent model {result['model']['version']}; trained on the gold files: "
+              f"{', '.join(result['model']['gold_used']) or 'none'}")
+
+
+def _print_matrix(cells: list[list[Any]]) -> None:
+    labels = sorted({str(g) for g, _, _ in cells} | {str(p) for _, p, _ in cells})
+    counts = {(str(g), str(p)): n for g, p, n in cells}
+    width = max(6, *(len(label) for label in labels)) + 1
+    print(" " * width + "".join(f"{label[:width - 1]:>{width}}" for label in labels))
+    for gold in labels:
+        print(f"{gold:<{width}}" + "".join(f"{counts.get((gold, p), 0) or '.':>{width}}" for p in labels))
 
 
 MARKS = {"actor": ("[", "]ACTOR"), "recipient": ("[", "]RECIPIENT"), "event": ("[", "]EVENT"),

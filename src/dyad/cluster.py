@@ -81,18 +81,20 @@ def _items(part: Partition, default_date: dt.date | None, source: str | None,
 
 
 _PIPELINE: Any = None  # this worker's Pipeline, with the options it was built for
-_OPTIONS: tuple[tuple[str, ...], bool, int] | None = None
+_OPTIONS: tuple[tuple[str, ...], bool, int, str, str | None] | None = None
 
 
-def _pipeline(actors: Sequence[str], parse_all: bool, max_tokens: int = MAX_SENTENCE_TOKENS) -> Any:
+def _pipeline(actors: Sequence[str], parse_all: bool, max_tokens: int = MAX_SENTENCE_TOKENS, coder: str = "combined",
+              model: str | None = None) -> Any:
     """This process's Pipeline for these options: built once (by `dask_setup`, by the parent
     of a forked local cluster, or by the first task), then reused by every task."""
     global _PIPELINE, _OPTIONS
     from .pipeline import Pipeline
 
-    options = (tuple(actors), parse_all, max_tokens)
+    options = (tuple(actors), parse_all, max_tokens, coder, model)
     if _PIPELINE is None or options != _OPTIONS:
-        _PIPELINE, _OPTIONS = Pipeline(actors=list(actors), parse_all=parse_all, max_sentence_tokens=max_tokens), options
+        _PIPELINE = Pipeline(actors=list(actors), parse_all=parse_all, max_sentence_tokens=max_tokens, coder=coder, model=model)
+        _OPTIONS = options
     return _PIPELINE
 
 
@@ -106,13 +108,13 @@ def dask_setup(worker: Any = None) -> None:
 
 def code_partition(part: Partition, out: str, actors: Sequence[str] = (), default_date: dt.date | None = None,
                    source: str | None = None, parse_all: bool = False, max_tokens: int = MAX_SENTENCE_TOKENS,
-                   max_chars: int = MAX_CHARS) -> dict[str, int]:
+                   max_chars: int = MAX_CHARS, coder: str = "combined", model: str | None = None) -> dict[str, int]:
     """A worker's task: code one partition into `out/<table>/part-NNNNN.parquet`."""
     import resource
 
     from .pipeline import code_articles
 
-    pipeline = _pipeline(actors, parse_all, max_tokens)
+    pipeline = _pipeline(actors, parse_all, max_tokens, coder, model)
     with Store(":memory:") as store:
         report = code_articles(_items(part, default_date, source, max_chars), store, pipeline, list(part.files))
         for table in TABLES:
@@ -127,7 +129,7 @@ def code_partition(part: Partition, out: str, actors: Sequence[str] = (), defaul
 def code_on_dask(paths: Sequence[str], out: Path, scheduler: str = "local", workers: int | None = None,
                  size: int = 500, actors: Sequence[str] = (), default_date: dt.date | None = None,
                  source: str | None = None, parse_all: bool = False, max_tokens: int = MAX_SENTENCE_TOKENS,
-                 max_chars: int = MAX_CHARS) -> dict[str, int]:
+                 max_chars: int = MAX_CHARS, coder: str = "combined", model: str | None = None) -> dict[str, int]:
     """Code `paths` on a Dask cluster (`scheduler` is its address, or "local" for a
     LocalCluster of `workers` processes on this machine) into Parquet under `out`.
 
@@ -142,7 +144,7 @@ def code_on_dask(paths: Sequence[str], out: Path, scheduler: str = "local", work
     if scheduler == "local":
         fork = "fork" in multiprocessing.get_all_start_methods()
         if fork:
-            _pipeline(actors, parse_all, max_tokens)
+            _pipeline(actors, parse_all, max_tokens, coder, model)
         with dask.config.set({"distributed.worker.multiprocessing-method": "fork" if fork else "spawn"}):
             cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
                                    dashboard_address=None)
@@ -153,7 +155,7 @@ def code_on_dask(paths: Sequence[str], out: Path, scheduler: str = "local", work
         bag = db.from_sequence(parts, npartitions=len(parts) or 1)
         results = bag.map(code_partition, out=str(out.resolve()), actors=list(actors), default_date=default_date,
                           source=source, parse_all=parse_all, max_tokens=max_tokens,
-                          max_chars=max_chars).compute()
+                          max_chars=max_chars, coder=coder, model=model).compute()
     finally:
         client.close()
         if cluster is not None:

@@ -58,7 +58,7 @@ class EventModelError(DyadError):
     """The event model (``dyad/model/weights``) is missing, incomplete or fails its sha256 check."""
 
     def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}; rebuild it with `make model`")
+        super().__init__(f"{path}: {reason}; rebuild it with `make model`, or code without it (--rules-only)")
         self.path = path
         self.reason = reason
 

@@ -234,21 +234,23 @@ class EventCoder:
         if token.lemma_.lower() in self.patterns.aspect_verbs and any(
                 c.pos_ == "VERB" and self._match(c) is not None for c in _children(token, "xcomp")):
             return  # "began to withdraw": the complement is the event
-        notes: list[str] = []
-        cameo = pattern.cameo
-        if modality == "negated" and self._future(token) and self.patterns.refusal(cameo) is not None:
-            refusal = self.patterns.refusal(cameo) or cameo
-            notes.append(f"stated as refused: CAMEO {cameo} coded as {refusal}")
-            cameo, modality = refusal, "asserted"
-        elif modality == "asserted" and self._intended(token):
-            modality = "intended"
-            cameo = self.patterns.intent(cameo)
-            if cameo != pattern.cameo:
-                notes.append(f"stated as intended: CAMEO {pattern.cameo} coded as intent {cameo}")
+        cameo, modality, notes = self.modal_code(token, pattern.cameo, modality)
         code = self.codebook[cameo]
         if code.plover_type is None:  # statements: the patterns should not point here
             return
         yield from self._emit(token, ctx, pattern, trigger, code, modality, notes)
+
+    def modal_code(self, verb: Any, cameo: str, modality: str) -> tuple[str, str, list[str]]:
+        """The code and modality of an event `cameo` stated by `verb`, whose modality is
+        `modality`: "will not release" is a refusal (asserted), "will visit" and "agreed to
+        visit" an intent to visit."""
+        if modality == "negated" and self._future(verb) and self.patterns.refusal(cameo) is not None:
+            refusal = self.patterns.refusal(cameo) or cameo
+            return refusal, "asserted", [f"stated as refused: CAMEO {cameo} coded as {refusal}"]
+        if modality == "asserted" and self._intended(verb):
+            intent = self.patterns.intent(cameo)
+            return intent, "intended", [f"stated as intended: CAMEO {cameo} coded as intent {intent}"] if intent != cameo else []
+        return cameo, modality, []
 
     def _emit(self, token: Any, ctx: _Context, pattern: Pattern, trigger: list[Any], code: Code, modality: str,
               notes: list[str]) -> Iterator[Event]:
@@ -285,7 +287,12 @@ class EventCoder:
                     notes.append("target inferred from another actor in the sentence")
         confidence = (BASE_CONFIDENCE - (INFERRED_TARGET_PENALTY if inferred else 0) - (PRONOUN_PENALTY if pronoun else 0)
                       - (SUBORDINATE_PENALTY if _subordinate(token) else 0))
-        span = _token_span(trigger, ctx)
+        yield from self.events(ctx, code, sources, targets, _token_span(trigger, ctx), fired, confidence, modality, notes)
+
+    def events(self, ctx: _Context, code: Code, sources: list[Actor], targets: list[Actor | None],
+               span: tuple[int, int], fired: str, confidence: float, modality: str, notes: list[str]) -> Iterator[Event]:
+        """One event per source and target (a target None: towards each other source, or to no
+        one), each actor placed in its country (`discourse.situate`, `_place`)."""
         for source in sources:
             for target in targets:
                 others: list[Actor | None] = [s for s in sources if s.code != source.code]
@@ -312,6 +319,65 @@ class EventCoder:
                         pattern=fired, confidence=round(confidence, 2), modality=modality,
                         notes=notes + placing_notes + list(actor.notes) + list(recipient.notes if recipient else ()),
                     )
+
+    # -- what the learned coder (`dyad.combine`) reads with the parse ---------------------
+
+    def context(self, article: Article, sentence: Sentence) -> _Context:
+        return _context(article, sentence)
+
+    def span_root(self, ctx: _Context, start: int, end: int) -> Any:
+        """The head token of the words at article offsets [start, end) of a parsed sentence, or
+        None when they hold no token."""
+        offset = ctx.sentence.offset
+        span = ctx.sentence.span.doc.char_span(start - offset, end - offset, alignment_mode="expand")
+        return span.root if span is not None and len(span) else None
+
+    def actors_at(self, ctx: _Context, start: int, end: int) -> tuple[list[Actor], list[str]]:
+        """The actors a phrase names, its boundaries fixed by the parse: the actors of the phrase
+        headed by its head word, those inside it first ("Japan" of "Japan and China" is Japan);
+        a pronoun is resolved as a subject pronoun is. Returns the actors and notes on how."""
+        root = self.span_root(ctx, start, end)
+        if root is None:
+            return [], []
+        if root.lower_ in PRONOUNS and root.pos_ == "PRON":
+            speaker = self._speaker(root.head, ctx) if root.dep_ in ("nsubj", "nsubjpass") else None
+            mention = None if speaker else antecedent(root.lower_, ctx.article, ctx.sentence.index, root.idx + ctx.sentence.offset)
+            actor = speaker or (compose([mention], self.dictionary, ctx.article.date, ctx.article.text) if mention else None)
+            return ([actor], [f"{root.text!r} resolved to {actor.text!r}"]) if actor else ([], [])
+        found = self._actors(_np_head(root), ctx)
+        inside = [a for a in found if a.start < end and start < a.end]
+        if inside or found:
+            return inside or found, []
+        for i in sorted(ctx.by_token):  # a phrase the parse splits: the mentions inside it
+            if start <= ctx.by_token[i].start < end:
+                found += [a for a in self._actors(_np_head(root.doc[i]), ctx) if a not in found]
+        return found, []
+
+    def governing_verb(self, token: Any) -> Any:
+        """The verb that states what a phrase's actor does: the verb it is an argument of
+        ("police" in "detained by police": detained), or the sentence's root; past a speech
+        verb to what it reports ("Putin said he hoped to meet Abe": meet), and past a verb of
+        intent to what is intended, which is what sets the modality."""
+        node = token.head
+        while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
+            node = node.head
+        while True:
+            reported = [c for c in node.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
+            if node.lemma_.lower() in self.patterns.say_verbs and reported:
+                node = reported[0]
+                continue
+            intended = [c for c in node.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+            if intended and (self._intent_head(node) or node.lemma_.lower() in self.patterns.aspect_verbs):
+                node = intended[0]
+                continue
+            return node
+
+    def verb_modality(self, verb: Any) -> str | None:
+        """`_modality` for a verb the patterns need not know."""
+        return self._modality(verb) if verb.pos_ in ("VERB", "AUX") else "asserted"
+
+    def trigger_of(self, verb: Any, ctx: _Context) -> tuple[int, int]:
+        return _token_span([verb], ctx)
 
     # -- statements (CAMEO 01) --------------------------------------------------------
 

@@ -34,7 +34,7 @@ FLAT_COLUMNS = (
     "quad_class", "actor_code", "actor_country", "actor_sector", "actor_name", "actor_text", "recipient_code",
     "recipient_country", "recipient_sector", "recipient_name", "recipient_text", "location_name", "location_country",
     "location_lat", "location_lon", "location_type", "sentence", "evidence", "confidence", "mentions", "pattern",
-    "quote_id", "notes",
+    "quote_id", "notes", "coder", "model_version", "model_probability",
 )
 
 
@@ -163,6 +163,7 @@ def _plover(row: dict[str, Any]) -> dict[str, Any]:
         "confidence": row["confidence"],
         "evidence": row["evidence"],
         "articleId": row["article_id"],
+        "coder": {"by": row["coder"], "modelVersion": row["model_version"], "modelProbability": row["model_probability"]},
     }
 
 
@@ -174,7 +175,7 @@ def _gdelt(row: dict[str, Any]) -> list[Any]:
         row["id"], date, date[:6], date[:4],
         a["code"] or "", a["name"] or a["text"], a["country"] or "", a["sector"] or "",
         b.get("code") or "", b.get("name") or b.get("text") or "", b.get("country") or "", b.get("sector") or "",
-        1, cameo, cameo[:3], cameo[:2], row["quad_class"] or "", row["goldstein"],
+        1, cameo, cameo[:3], cameo[:2], "" if row["quad_class"] is None else row["quad_class"], row["goldstein"],
         row["mentions"], row["sources"], row["sources"],
         {"country": 1, "city": 4, "capital": 4}.get(place.get("type") or "", 2 if place else 0),
         place.get("name") or "", place.get("country") or "", place.get("lat") or "", place.get("lon") or "",

@@ -19,10 +19,12 @@ from typing import Any
 from .actors import ActorDictionary, ActorTagger, default_dictionary
 from .attributes import Attributes
 from .clean import clean
+from .combine import CombinedCoder, Policy
 from .dedup import sign
 from .errors import DyadError, InputError
 from .events import EventCoder
 from .ingest import MAX_CHARS, read, read_text_item
+from .model.infer import EventModel
 from .nlp import MAX_SENTENCE_TOKENS, Parser, load_model
 from .quotes import QuoteFinder
 from .sift import Sifter
@@ -58,11 +60,15 @@ class Pipeline:
     """The stages after ingest, configured once; reuse one Pipeline for many articles."""
 
     def __init__(self, nlp: Any = None, actors: Iterable[str | Path] = (), parse_all: bool = False,
-                 max_sentence_tokens: int = MAX_SENTENCE_TOKENS) -> None:
+                 max_sentence_tokens: int = MAX_SENTENCE_TOKENS, coder: str = "combined",
+                 model: EventModel | str | Path | None = None) -> None:
         """`actors`: the user's own actor files or folders, added to the built-in knowledge
         base and winning over it (see `ActorDictionary.extend`). `parse_all`: parse every
         sentence, not only those the pre-pass keeps (`dyad.sift`); a sentence of more than
-        `max_sentence_tokens` tokens is never parsed."""
+        `max_sentence_tokens` tokens is never parsed. `coder`: "combined" (the patterns and
+        the event model, `dyad.combine`), "rules" (the patterns alone, `--rules-only`) or
+        "model"; `model`: the event model or its folder (default: the one Dyad ships).
+        Raises EventModelError when the model is needed and cannot be loaded."""
         nlp = nlp if nlp is not None else load_model()
         actors = list(actors)
         self.actor_paths = actors  # a worker process builds its own Pipeline from them
@@ -70,18 +76,36 @@ class Pipeline:
         self.max_sentence_tokens = max_sentence_tokens
         self.dictionary = ActorDictionary.load(extra=actors) if actors else default_dictionary()
         tagger = ActorTagger(nlp, self.dictionary)
-        coder = EventCoder(dictionary=self.dictionary)
-        self.parser = Parser(nlp, sifter=None if parse_all else Sifter(nlp, tagger, coder.patterns),
+        rules = EventCoder(dictionary=self.dictionary)
+        policy = Policy(use=coder)
+        if policy.use != "rules" and not isinstance(model, EventModel):
+            model = EventModel.load(Path(model) if model is not None else None)
+        self.event_model = model if policy.use != "rules" and isinstance(model, EventModel) else None
+        self.coder = CombinedCoder(rules, self.event_model, policy)
+        self.parser = Parser(nlp, sifter=None if parse_all else Sifter(nlp, tagger, rules.patterns),
                              max_tokens=max_sentence_tokens)
         self.stages: list[tuple[str, Stage]] = [
             ("clean", clean),
             ("nlp", self.parser),
             ("actors", tagger),
-            ("events", coder),
+            ("events", self.coder),
             ("attributes", Attributes(self.dictionary)),
-            ("quotes", QuoteFinder(coder)),
+            ("quotes", QuoteFinder(rules)),
             ("signature", sign),
         ]
+
+    def settings(self) -> dict[str, Any]:
+        """What a worker process needs to build the same Pipeline: `Pipeline(**settings)`."""
+        model = self.event_model.folder if self.event_model is not None else None
+        return {"actors": self.actor_paths, "parse_all": self.parse_all, "max_sentence_tokens": self.max_sentence_tokens,
+                "coder": self.coder.policy.use, "model": model}
+
+    @property
+    def label(self) -> str:
+        """The models a run codes with, as the runs table records them."""
+        meta = self.parser.nlp.meta
+        label = f"{meta.get('name', '?')}-{meta.get('version', '?')}"
+        return label + (f" + event model {self.event_model.version}" if self.event_model is not None else " (rules only)")
 
     def __call__(self, article: Article) -> Article:
         return self.pipe([article])[0]
@@ -139,8 +163,7 @@ def code_articles(items: Iterable[Article | InputError], store: Store, pipeline:
     started = time.perf_counter()
     pipeline = pipeline or Pipeline()
     report = RunReport()
-    meta = pipeline.parser.nlp.meta
-    run_id = store.start_run(list(inputs), meta.get("name", "?") + "-" + meta.get("version", "?"))
+    run_id = store.start_run(list(inputs), pipeline.label)
     pending: collections.deque[tuple[int, list[InputError]]] = collections.deque()
     seen: set[str] = set()
 

@@ -234,13 +234,16 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
                since: dt.date | None = None, until: dt.date | None = None,
                modality: Annotated[list[str] | None, Query()] = None, limit: int = Query(100, ge=1),
                offset: int = Query(0, ge=0, le=LAST_OFFSET), min_confidence: float | None = Query(None, ge=0.0, le=1.0),
-               either_way: bool = False, statements: bool = STATEMENTS) -> dict[str, Any]:
+               either_way: bool = False, statements: bool = STATEMENTS,
+               coder: str | None = Query(None, pattern="^(pattern|model)$",
+                                         description="only the events the patterns (pattern) or the event model (model) decided")
+               ) -> dict[str, Any]:
         """Events (reports), newest first, with the filters of `dyad events`; page with offset.
         With `either_way`, `actor` and `recipient` match in either role."""
         size = page_size(limit)
         rows = run(lambda: store.events(**filters(actor, recipient, type, modality), since=since, until=until,
                                         limit=size + 1, offset=offset, min_confidence=min_confidence,
-                                        either_way=either_way, statements=statements))
+                                        either_way=either_way, statements=statements, coder=coder))
         return {"events": rows[:size], "next_offset": offset + size if len(rows) > size else None}
 
     @app.get("/api/events/{event_id}")

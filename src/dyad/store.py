@@ -95,7 +95,10 @@ CREATE TABLE IF NOT EXISTS events (
     pattern VARCHAR,
     quote_id VARCHAR,
     notes JSON,
-    dedup_id VARCHAR         -- the deduplicated event this report belongs to
+    dedup_id VARCHAR,        -- the deduplicated event this report belongs to
+    coder VARCHAR,           -- what decided its type and roles: pattern or model
+    model_version VARCHAR,   -- the event model that read its sentence, if one did
+    model_probability DOUBLE -- that model's probability for the event's type
 );
 CREATE TABLE IF NOT EXISTS deduplicated_events (  -- what defines each one, and its counts
     id VARCHAR PRIMARY KEY,
@@ -181,7 +184,8 @@ FROM events WHERE dedup_id IN (SELECT id FROM page) GROUP BY dedup_id
 
 EVENT_FIELDS = (
     "id", "article_id", "date", "event_type", "mode", "modality", "cameo", "goldstein", "quad_class", "actor", "recipient",
-    "location", "sentence", "evidence", "confidence", "sources", "mentions",
+    "location", "sentence", "evidence", "confidence", "sources", "mentions", "coder", "model_version",
+    "model_probability",
 )
 _ACTOR_COLUMNS = ("text", "code", "country", "sector", "name", "role", "ner")
 # the events table's columns as `_event_row` gives them: all but dedup_id, which DuckDB computes
@@ -190,8 +194,9 @@ _EVENT_COLUMNS = [
     "context", "cameo", "goldstein", "quad_class", *[f"actor_{c}" for c in _ACTOR_COLUMNS],
     *[f"recipient_{c}" for c in _ACTOR_COLUMNS], "location_name", "location_country", "location_lat", "location_lon",
     "location_type", "sentence", "evidence", "confidence", "mentions", "pattern", "quote_id", "notes",
+    "coder", "model_version", "model_probability",
 ]
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 # Statements (CAMEO 01: comments, denials, optimistic and pessimistic remarks; QuadClass 0) are
 # stored as events, and are the only events with no PLOVER type. Listings, counts and trends
 # leave them out unless asked for (`statements=True`): this is the one place that says how, in
@@ -343,7 +348,7 @@ class Store:
             events = list({row[0]: row for row in (_event_row(a, e) for a in articles for e in a.events)}.values())
             if events:
                 with _registered(self.db, "_dyad_batch", pandas.DataFrame(events, columns=_EVENT_COLUMNS)):
-                    affected += self.db.execute(f"INSERT INTO events SELECT *, {DEDUP_ID} FROM _dyad_batch "
+                    affected += self.db.execute(f"INSERT INTO events BY NAME SELECT *, {DEDUP_ID} AS dedup_id FROM _dyad_batch "
                                                 "RETURNING dedup_id, date", [window]).fetchall()
             if affected:  # recompute them from their reports (dropping those left with none)
                 _refresh(self.db, affected, window)
@@ -487,14 +492,16 @@ class Store:
                article_id: str | None = None, modality: Sequence[str] | None = None,
                event_id: str | None = None, dedup_id: str | None = None, offset: int = 0,
                either_way: bool = False, min_confidence: float | None = None,
-               statements: bool = False) -> list[dict[str, Any]]:
+               statements: bool = False, coder: str | None = None) -> list[dict[str, Any]]:
         """Events as JSON-ready dicts, newest first. `actor`/`recipient` are ISO3 country codes
         (`either_way`: the two in either role); `modality` keeps only events stated so (default:
-        all, negated and hypothetical too); `statements` adds the CAMEO 01 statements."""
+        all, negated and hypothetical too); `statements` adds the CAMEO 01 statements; `coder`
+        keeps the events that "pattern" or "model" decided."""
         sql, params = self.event_query(actor=actor, recipient=recipient, event_type=event_type, since=since,
                                        until=until, article_id=article_id, modality=modality, event_id=event_id,
                                        dedup_id=dedup_id, limit=limit, offset=offset, either_way=either_way,
-                                       min_confidence=min_confidence, counts=not limit, statements=statements)
+                                       min_confidence=min_confidence, counts=not limit, statements=statements,
+                                       coder=coder)
         if not limit:
             return list(map(_event_dict, self._stream(sql, params)))
         # a page: its events, then their deduplicated events' counts by id (a join scans them all)
@@ -527,7 +534,7 @@ class Store:
                     modality: Sequence[str] | None = None, event_id: str | None = None, dedup_id: str | None = None,
                     limit: int | None = None, ordered: bool = True, offset: int = 0, either_way: bool = False,
                     min_confidence: float | None = None, counts: bool = True,
-                    statements: bool = False) -> tuple[str, list[Any]]:
+                    statements: bool = False, coder: str | None = None) -> tuple[str, list[Any]]:
         """The SQL (and its parameters) selecting events, newest first, with (unless `counts`
         is False) the `sources` and `mentions` of their deduplicated event (as `sources_n` and
         `mentions_n`). Unordered (`ordered=False`), the rows stream in bounded memory: exports
@@ -543,6 +550,7 @@ class Store:
             ("recipient_country = ?", recipient.upper() if recipient else None),
             ("((actor_country = ? AND recipient_country = ?) OR (actor_country = ? AND recipient_country = ?))", pair),
             ("confidence >= ?", min_confidence),
+            ("coder = ?", coder),
             ("article_id = ?", article_id),
             ("id = ?", event_id),
             ("dedup_id = ?", dedup_id),
@@ -806,8 +814,17 @@ def _printable(text: object) -> str:
     return str(text).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def _migrate_8(db: Any) -> None:
+    """Schema 8 to 9: which coder decided each event (the events stored before were all coded
+    by the patterns) and the event model's version and probability."""
+    db.execute("ALTER TABLE events ADD COLUMN coder VARCHAR")
+    db.execute("ALTER TABLE events ADD COLUMN model_version VARCHAR")
+    db.execute("ALTER TABLE events ADD COLUMN model_probability DOUBLE")
+    db.execute("UPDATE events SET coder = 'pattern'")
+
+
 # schema version -> the step that upgrades it to the next version, in place
-MIGRATIONS = {"7": _migrate_7}
+MIGRATIONS = {"7": _migrate_7, "8": _migrate_8}
 
 
 def migrate(path: str | Path) -> list[str]:
@@ -917,7 +934,7 @@ def _event_row(article: Article, event: Event) -> tuple[Any, ...]:
         event.event_type, event.mode, event.modality, event.context, event.cameo, event.goldstein, event.quad_class,
         a.text, a.code, a.country, a.sector, a.name, a.role, a.ner, *recipient, *location,
         article.sentences[event.sentence].text, evidence, event.confidence, event.mentions, event.pattern, event.quote,
-        json.dumps(event.notes) if event.notes else "[]",
+        json.dumps(event.notes) if event.notes else "[]", event.coder, event.model_version, event.model_probability,
     )
 
 
@@ -974,6 +991,9 @@ def _event_dict(row: dict[str, Any]) -> dict[str, Any]:
         "quote": row["quote_id"],
         "notes": json.loads(row["notes"]),
         "deduplicated_id": row["dedup_id"],
+        "coder": row["coder"],
+        "model_version": row["model_version"],
+        "model_probability": row["model_probability"],
     }
 
 

@@ -126,6 +126,9 @@ class Event:
     location: Location | None = None
     quote: str | None = None  # id of the quote the event was read from, if any
     notes: list[str] = field(default_factory=list)
+    coder: str = "pattern"  # what decided the event's type and roles: "pattern" or "model"
+    model_version: str | None = None  # the event model that read the sentence, when one did
+    model_probability: float | None = None  # its probability for the event's type
 
     @property
     def statement(self) -> bool:

@@ -23,7 +23,6 @@ import os
 import signal
 from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
-from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -182,7 +181,7 @@ class WorkerPool:
         if self.fork:  # the child starts with this process's pipeline, its model loaded
             args: tuple[Any, ...] = (theirs, self.pipeline, None)
         else:
-            settings = (self.pipeline.actor_paths, self.pipeline.parse_all, self.pipeline.max_sentence_tokens)
+            settings = self.pipeline.settings()
             args = (theirs, None, settings)
         process = self.context.Process(target=_work, args=(*args, os.getpid()), daemon=True, name="dyad-worker")
         with _signals_held():  # a Ctrl-C or SIGTERM raised inside fork's callbacks would be lost
@@ -241,7 +240,7 @@ def _cause_of_death(exitcode: int | None) -> str:
 
 
 def _work(conn: Connection, pipeline: Pipeline | None,
-          settings: tuple[list[str | Path], bool, int] | None, writer: int) -> None:
+          settings: dict[str, Any] | None, writer: int) -> None:
     """A worker: code each batch that comes down the pipe and send it back, until the pipe
     closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's: it stops the workers
@@ -253,8 +252,7 @@ def _work(conn: Connection, pipeline: Pipeline | None,
 
     if pipeline is None:
         assert settings is not None
-        actors, parse_all, max_sentence_tokens = settings
-        pipeline = Pipeline(actors=actors, parse_all=parse_all, max_sentence_tokens=max_sentence_tokens)
+        pipeline = Pipeline(**settings)
     while True:
         try:
             articles = conn.recv()

@@ -144,6 +144,8 @@ def _as_schema_7(path: Path) -> None:
     with duckdb.connect(str(path)) as db:
         db.execute("DROP TABLE deduplicated_events; DROP TABLE sentences; DROP TABLE mentions")
         db.execute("ALTER TABLE events DROP COLUMN dedup_id")
+        for column in ("coder", "model_version", "model_probability"):  # added by schema 9
+            db.execute(f"ALTER TABLE events DROP COLUMN {column}")
         db.execute("DROP TABLE article_bands; CREATE TABLE article_bands (band_key VARCHAR, article_id VARCHAR)")
         db.execute("DELETE FROM dyad_meta WHERE key = 'dedup_window_days'")
         db.execute("UPDATE dyad_meta SET value = '7' WHERE key = 'schema_version'")
@@ -157,7 +159,7 @@ def test_a_schema_7_database_is_upgraded_in_place(tmp_path: Path) -> None:
     _as_schema_7(path)
     with pytest.raises(StoreError, match=r"schema 7.*`dyad migrate .*old.duckdb`"):
         Store(path)
-    assert migrate(path) == [SCHEMA_VERSION]
+    assert migrate(path) == ["8", SCHEMA_VERSION]
     assert migrate(path) == []
     with Store(path) as store:
         assert store.db.execute("SELECT count(*) FROM article_bands").fetchall() == [(dedup.BANDS,)]
@@ -165,6 +167,23 @@ def test_a_schema_7_database_is_upgraded_in_place(tmp_path: Path) -> None:
         assert dict(store.db.execute("SELECT id, duplicate_of FROM articles").fetchall()) == {
             "wire": None, "reprint": "wire"}
         assert [e["sources"] for e in store.deduplicated()] == [1]
+
+
+def test_a_schema_8_database_keeps_its_events_which_the_patterns_coded(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    with Store(path) as store:
+        store.write([_article("a1"), _article("a2", text="Another story entirely.")])
+        before = store.db.execute("SELECT id, cameo, dedup_id FROM events ORDER BY id").fetchall()
+    with duckdb.connect(str(path)) as db:
+        for column in ("coder", "model_version", "model_probability"):
+            db.execute(f"ALTER TABLE events DROP COLUMN {column}")
+        db.execute("UPDATE dyad_meta SET value = '8' WHERE key = 'schema_version'")
+    assert migrate(path) == [SCHEMA_VERSION]
+    with Store(path) as store:
+        after = store.db.execute("SELECT id, cameo, dedup_id FROM events ORDER BY id").fetchall()
+        assert after == before and after
+        assert {e["coder"] for e in store.events(limit=None, statements=True)} == {"pattern"}
+        assert {e["model_version"] for e in store.events(limit=None, statements=True)} == {None}
 
 
 def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -28,6 +29,16 @@ def _article(article_id: str = "a1", cameo: str = "161", day: dt.date = dt.date(
         date=day, date_precision="day", date_span=(51, 57), location=Location("Tokyo", "JPN", 35.68, 139.69, 42, 47, "capital"),
     )]
     return article
+
+
+def test_each_event_keeps_what_decided_it(tmp_path: Path) -> None:
+    by_model = _article("a2")
+    by_model.events[0] = dataclasses.replace(by_model.events[0], coder="model", model_version="v1", model_probability=0.83)
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([_article("a1"), by_model])
+        rows = {row["article_id"]: row for row in store.events()}
+    assert (rows["a1"]["coder"], rows["a1"]["model_version"], rows["a1"]["model_probability"]) == ("pattern", None, None)
+    assert (rows["a2"]["coder"], rows["a2"]["model_version"], rows["a2"]["model_probability"]) == ("model", "v1", 0.83)
 
 
 def test_round_trip_has_the_fixed_fields(tmp_path: Path) -> None:
