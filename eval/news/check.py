@@ -18,6 +18,11 @@ PRECISIONS = {"day": 10, "month": 7, "year": 4}
 errors = []
 
 
+def months(date):
+    """Months since year 0 of a YYYY, YYYY-MM or YYYY-MM-DD date (a bare year counts as its June)."""
+    return int(date[:4]) * 12 + (int(date[5:7]) if len(date) >= 7 else 6)
+
+
 def err(msg):
     errors.append(msg)
 
@@ -114,8 +119,10 @@ def main():
         d, prec = e.get("date"), e.get("date_precision")
         if prec not in PRECISIONS or not isinstance(d, str) or len(d) != PRECISIONS[prec]:
             err(f"{where}: date {d} does not match precision {prec}")
-        elif d[:4] not in ("2026",) and e.get("modality") != "historical":
-            err(f"{where}: date {d} is not in 2026 but the event is not historical")
+        elif e.get("modality") == "historical" and months(a["date"]) - months(d) < 12:
+            err(f"{where}: historical event dated {d}, less than a year before the article ({a['date']})")
+        elif e.get("modality") != "historical" and months(a["date"]) - months(d) > 12:
+            err(f"{where}: event dated {d}, over a year before the article ({a['date']}), is not historical")
         elif prec == "day" and d > a["date"] and e.get("modality") == "asserted":
             err(f"{where}: asserted event dated {d}, after the article ({a['date']})")
         pl = e.get("place")
