@@ -45,6 +45,7 @@ class Policy:
     add: float = 0.5
     override: float = 0.8
     drop: float = 0.9
+    rule_roles: bool = False  # when overriding, the patterns' actor and recipient over the model's phrases
 
     def __post_init__(self) -> None:
         if self.use not in ("combined", "model", "rules"):
@@ -115,9 +116,10 @@ class CombinedCoder:
         phrases = prediction.source or prediction.reciprocal
         if not sources and len(reciprocal) > 1:
             sources, targets = reciprocal, []  # each towards the others (EventCoder.events)
-        if not sources and found:  # the model's type, the patterns' actors
-            sources = [found[0].actor]
-            targets = targets or [found[0].recipient]
+        if found and (self.policy.rule_roles or not sources):  # the model's type, the patterns' actors
+            best = max(found, key=lambda e: e.confidence)
+            sources = [best.actor]
+            targets = [best.recipient] if self.policy.rule_roles else targets or [best.recipient]
             notes.append("actors from the patterns' reading of the sentence")
             phrases = ()
         if not sources:

@@ -359,7 +359,7 @@ def compare(gold: Path, pipelines: dict[str, Any]) -> dict[str, Any]:
         model = getattr(pipeline, "event_model", None)
         trained = frozenset(model.card.get("gold_used", ())) if model is not None else frozenset()
         if model is not None:
-            card = {"version": model.version, "gold_used": sorted(trained), "cv": model.card.get("cv", {})}
+            card = {"version": model.version, "gold_used": sorted(trained), "cv": model.card.get("cv") or {}}
         results[name] = report(gold, pipeline, trained)
     return {"coders": results, "model": card}
 
@@ -374,7 +374,7 @@ def report(gold: Path, pipeline: Any, trained_on: frozenset[str] = frozenset()) 
     named in `trained_on` (its stem) is not scored: its section says it was trained on."""
     coder = pipeline_coder(pipeline)
     model = getattr(pipeline, "event_model", None)
-    cv = model.card.get("cv", {}).get("by_origin", {}) if model is not None else {}
+    cv = (model.card.get("cv") or {}).get("by_origin", {}) if model is not None else {}
     sample = score_sample(SAMPLE, coder) if SAMPLE.is_file() else None
     when_where = score_dates_places(DATES_PLACES, coder) if DATES_PLACES.is_file() else None
     petr = score_petrarch(gold / "petr2_gsr_silver.xml", coder)
