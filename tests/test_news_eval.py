@@ -119,3 +119,18 @@ def test_an_event_with_no_report_found_is_not_merged(tmp_path: Path, pipeline: A
     score = score_news(folder, pipeline)
     assert (score["found"], score["merged_correctly"]) == (0, 0.0)
     assert score["merge_errors"][0]["reports_found"] == 0
+
+
+def test_statements_count_only_against_gold_statements_and_only_in_the_with_statements_figures(
+        tmp_path: Path, pipeline: Any) -> None:
+    said = "China said the move was regrettable."
+    unlisted = "Japan said the talks would continue."
+    statement = _gold("a", "e2", said, cameo="010", type=None, mode=None,
+                      actor={"code": "CHNGOV", "country": "CHN", "text": "China"}, recipient=None, place=None)
+    folder = _write(tmp_path, [("a", None, "2026-03-05", f"{EXPEL} {said} {unlisted}")], [_gold("a", "e1", EXPEL), statement])
+    score = score_news(folder, pipeline)
+    assert (score["reports"], score["coded"], score["found"]) == (1, 1, 1)  # headline: PLOVER-typed only
+    both = score["with_statements"]
+    # Japan's statement has no gold statement in its sentence: it is not counted at all
+    assert (both["reports"], both["coded"], both["found"]) == (2, 2, 2)
+    assert score["recall_with_statements"] == 1.0
