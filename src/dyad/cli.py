@@ -518,14 +518,16 @@ def _print_scores(result: dict[str, Any], coders: list[str], confusion: bool) ->
     """The scores as one table, a column per coder; a file the model was trained on is shown
     with its cross-validated figures, never scored in-sample."""
     reports = result["coders"]
-    print(f"{'':<36}" + "".join(f"{name:>12}" for name in coders))
+    # the name column as wide as the longest figure's name (team_news has long ones)
+    width = max([34, *(len(k) + 1 for name in coders for section in reports[name].values() for k in section)])
+    print(f"{'':<{width + 2}}" + "".join(f"{name:>12}" for name in coders))
     for section in reports[coders[0]]:
         print(section)
         keys = list(dict.fromkeys(k for name in coders for k, v in reports[name][section].items()
                                   if not isinstance(v, (dict, list)) and k not in ("trained_on", "note")))
         for key in keys:
             cells = [reports[name][section].get(key, "") for name in coders]
-            print(f"  {key:<34}" + "".join(f"{cell!s:>12}" for cell in cells))
+            print(f"  {key:<{width}}" + "".join(f"{cell!s:>12}" for cell in cells))
         for name in coders:
             trained = reports[name][section]
             trained = trained if trained.get("trained_on") else trained.get("spans", {})
