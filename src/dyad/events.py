@@ -376,6 +376,12 @@ class EventCoder:
         """`_modality` for a verb the patterns need not know."""
         return self._modality(verb) if verb.pos_ in ("VERB", "AUX") else "asserted"
 
+    def objects_of(self, verb: Any, ctx: _Context, sources: list[Actor], code: Code) -> list[Actor]:
+        """Whom `verb` is done to, found as the patterns find it (its object, then its
+        prepositions' objects), for an event whose code came from elsewhere."""
+        pattern = Pattern(ref="model", lemmas=frozenset([verb.lemma_.lower()]), cameo=code.cameo)
+        return self._targets(verb, [verb], pattern, ctx, sources)
+
     def trigger_of(self, verb: Any, ctx: _Context) -> tuple[int, int]:
         return _token_span([verb], ctx)
 

@@ -48,9 +48,9 @@ class Reading:
 
 @pytest.fixture
 def code_with(nlp: Any) -> Any:
-    def run(model: Reading, text: str, use: str = "combined") -> Any:
+    def run(model: Reading, text: str, use: str = "combined", policy: Policy | None = None) -> Any:
         pipeline = Pipeline(nlp, coder="rules")
-        pipeline.coder = CombinedCoder(pipeline.coder.rules, model, Policy(use=use))  # type: ignore[arg-type]
+        pipeline.coder = CombinedCoder(pipeline.coder.rules, model, policy or Policy(use=use))  # type: ignore[arg-type]
         pipeline.stages = [(n, pipeline.coder if n == "events" else s) for n, s in pipeline.stages]
         return pipeline.code_text(text, date="2024-03-06").events
 
@@ -150,3 +150,23 @@ def test_a_combined_or_model_coder_needs_a_model() -> None:
         CombinedCoder(EventCoder(), None)
     with pytest.raises(ValueError, match="unknown coder"):
         Policy(use="both")
+
+
+def test_a_model_naming_no_target_gets_the_verbs_object_from_the_parse(code_with: Any) -> None:
+    reading = ("COERCE/arrest", 0.9, {"S": ["Nigerian police"]})
+    [event] = code_with(Reading(bars=reading), ARREST)
+    assert event.recipient is not None and event.recipient.country == "GHA"
+    assert "target from the parse: the model named none" in event.notes
+    [bare] = code_with(Reading(bars=reading), ARREST, policy=Policy(parse_targets=False))
+    assert bare.recipient is None
+
+
+def test_overriding_the_patterns_type_keeps_their_roles_unless_told_not_to(code_with: Any) -> None:
+    text = "Russia expelled two Japanese diplomats after talks with China on Monday."
+    [alone] = code_with(Reading(), text, use="rules")
+    reading = ("COERCE/deport", 0.95, {"S": ["China"], "T": ["Russia"]})  # a tagger that swapped the roles
+    [event] = code_with(Reading(expelled=reading), text)
+    assert (event.coder, event.event_type) == ("model", "COERCE")
+    assert (event.actor.code, event.recipient.code) == (alone.actor.code, alone.recipient.code)
+    [tagged] = code_with(Reading(expelled=reading), text, policy=Policy(rule_roles=False))
+    assert (tagged.actor.country, tagged.recipient.country) == ("CHN", "RUS")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -131,13 +131,30 @@ class EventModel:
         mode, mode_p = best("mode", "modes")
         penta, penta_p = best("penta", "penta")
         bio = [self.labels["bio"][int(t)] for t in tags[:len(encoding.ids)]]
-        spans = [ActorSpan(s.role, s.start, s.end, sentence[s.start:s.end]) for s in spans_of_tags(encoding, bio)]
+        spans = [ActorSpan(s.role, s.start, s.end, sentence[s.start:s.end]) for s in _joined(spans_of_tags(encoding, bio), sentence)]
         return Prediction(
             event_type=event_type, type_probability=type_p, mode=mode, mode_probability=mode_p,
             penta=int(penta), penta_probability=penta_p, cameo=cameo_for(event_type, mode, int(penta)),
             source=tuple(s for s in spans if s.role == "S"), target=tuple(s for s in spans if s.role == "T"),
             reciprocal=tuple(s for s in spans if s.role == "R"),
         )
+
+
+JOINERS = set(" -'’.\u00a0")
+
+
+def _joined(spans: Sequence[Any], sentence: str) -> list[Any]:
+    """Spans with the same role that touch, or are parted by a space, hyphen, apostrophe or full
+    stop only, as one: the tagger often begins a new span at each word of a name ("Sri" "Lanka",
+    "U" ".S.", "Asia" "-Pacific")."""
+    joined: list[Any] = []
+    for span in spans:
+        last = joined[-1] if joined else None
+        if last is not None and last.role == span.role and set(sentence[last.end:span.start]) <= JOINERS:
+            joined[-1] = replace(last, end=span.end)
+        else:
+            joined.append(span)
+    return joined
 
 
 def _read_card(folder: Path) -> dict[str, Any]:
