@@ -99,16 +99,18 @@ class CombinedCoder:
         label, p = prediction.event_type, prediction.type_probability
         if self.policy.use == "model":
             return self.model_events(article, sentence, prediction, []) if label != NO_EVENT else []
+        found = [self._read(e, prediction) for e in found]
         if label == NO_EVENT:
             return [] if p >= self.policy.drop else found
         if any(type_of(e) == label for e in found):
-            return [self._read(e, prediction) if type_of(e) == label else e for e in found]
+            return found
         if p < (self.policy.override if found else self.policy.add):
             return found
         return self.model_events(article, sentence, prediction, found) or found
 
     def _read(self, event: Event, prediction: Prediction) -> Event:
-        return replace(event, model_version=self.version, model_probability=round(prediction.type_probability, 3))
+        """A pattern's event as the model read its sentence: the model's probability for its type."""
+        return replace(event, model_version=self.version, model_probability=round(prediction.probability(type_of(event)), 3))
 
     def model_events(self, article: Article, sentence: Sentence, prediction: Prediction, found: list[Event]) -> list[Event]:
         """The model's event: its type and mode, its actors read from its phrases by the parse,

@@ -43,7 +43,7 @@ class Reading:
 
         return Prediction(event_type=event_type, type_probability=p, mode=mode or "none", mode_probability=p,
                           penta=1, penta_probability=p, cameo=cameo_for(event_type, mode or "none"),
-                          source=spans("S"), target=spans("T"), reciprocal=spans("R"))
+                          source=spans("S"), target=spans("T"), reciprocal=spans("R"), types={event_type: p})
 
 
 @pytest.fixture
@@ -107,7 +107,8 @@ def test_a_model_naming_no_actor_takes_the_patterns_actors(code_with: Any) -> No
 def test_a_confident_no_event_drops_the_patterns_events_and_a_doubtful_one_keeps_them(code_with: Any) -> None:
     assert code_with(Reading(expelled=(NO_EVENT, Policy().drop, {})), EXPEL) == []
     [kept] = code_with(Reading(expelled=(NO_EVENT, Policy().drop - 0.05, {})), EXPEL)
-    assert (kept.coder, kept.model_version) == ("pattern", None)
+    # the model read the sentence: its (low) probability for the event's type is kept with it
+    assert (kept.coder, kept.model_version, kept.model_probability) == ("pattern", "test-1", 0.0)
 
 
 @pytest.mark.parametrize(("text", "modality"), [

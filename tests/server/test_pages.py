@@ -90,3 +90,22 @@ def test_trend_svg_scales_bars_to_the_busiest_period() -> None:
         by_x[x] = by_x.get(x, 0) + float(h)
     assert sorted(by_x.values()) == [57.5, 230.0] and [q for q, _, _ in bars] == ["1", "3", "4"]
     assert "No events" in str(trend_svg([]))
+
+
+def test_an_event_page_says_what_decided_the_event(tmp_path: Path) -> None:
+    by_model = _article("m1", day=dt.date(2024, 1, 5))
+    by_model.events[0] = dataclasses.replace(by_model.events[0], coder="model", model_version="v7", model_probability=0.81)
+    read = _article("p1", day=dt.date(2024, 2, 5))
+    read.events[0] = dataclasses.replace(read.events[0], model_version="v7", model_probability=0.12)
+    path = tmp_path / "coders.duckdb"
+    with Store(path) as store:
+        store.write([by_model, read, _article("r1", day=dt.date(2024, 3, 5))])
+        ids = {e["article_id"]: e["id"] for e in store.events()}
+        assert [e["article_id"] for e in store.events(coder="model")] == ["m1"]
+    app = create_app(path)
+    assert "the event model v7, probability 0.81" in call(app, "GET", f"/events/{ids['m1']}").text
+    pattern = call(app, "GET", f"/events/{ids['p1']}").text
+    assert "the verb pattern verbs[1] expel" in pattern and "gave this type probability 0.12" in pattern
+    assert "the event model" not in call(app, "GET", f"/events/{ids['r1']}").text
+    assert [e["article_id"] for e in call(app, "GET", "/api/events", params={"coder": "model"}).json()["events"]] == ["m1"]
+    assert call(app, "GET", "/api/events", params={"coder": "both"}).status_code == 422

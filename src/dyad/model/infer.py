@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,11 @@ class Prediction:
     source: tuple[ActorSpan, ...]
     target: tuple[ActorSpan, ...]
     reciprocal: tuple[ActorSpan, ...]
+    types: dict[str, float] = field(default_factory=dict)  # the type head's probability of every label
+
+    def probability(self, event_type: str) -> float:
+        """The type head's probability for a label (NONE, STATEMENT or a PLOVER type)."""
+        return self.types.get(event_type, self.type_probability if event_type == self.event_type else 0.0)
 
 
 def sha256_of(path: Path) -> str:
@@ -137,6 +142,7 @@ class EventModel:
             penta=int(penta), penta_probability=penta_p, cameo=cameo_for(event_type, mode, int(penta)),
             source=tuple(s for s in spans if s.role == "S"), target=tuple(s for s in spans if s.role == "T"),
             reciprocal=tuple(s for s in spans if s.role == "R"),
+            types={label: round(float(p), 4) for label, p in zip(self.labels["types"], heads["type"], strict=True)},
         )
 
 
