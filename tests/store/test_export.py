@@ -62,3 +62,22 @@ def test_parquet_by_month(store: Store, tmp_path: Path) -> None:
     assert duckdb.sql(f"SELECT count(*) FROM read_parquet('{out}/*/*.parquet')").fetchall() == [(3,)]
     with pytest.raises(DyadError, match="Parquet exports only"):
         export(store, tmp_path / "e.csv", "csv", by_month=True)
+
+
+def test_every_format_says_what_decided_each_event(tmp_path: Path) -> None:
+    import dataclasses
+
+    by_model = _article("m1")
+    by_model.events[0] = dataclasses.replace(by_model.events[0], coder="model", model_version="v7", model_probability=0.8)
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([_article("a1"), by_model])
+        export(store, tmp_path / "e.csv", "csv")
+        export(store, tmp_path / "e.json", "plover")
+        export(store, tmp_path / "e.parquet", "parquet")
+    rows = {r["article_id"]: r for r in csv.DictReader((tmp_path / "e.csv").open())}
+    assert (rows["m1"]["coder"], rows["m1"]["model_version"], rows["m1"]["model_probability"]) == ("model", "v7", "0.8")
+    assert (rows["a1"]["coder"], rows["a1"]["model_version"]) == ("pattern", "")
+    records = {r["articleId"]: r for r in map(json.loads, (tmp_path / "e.json").read_text().splitlines())}
+    assert records["m1"]["coder"] == {"by": "model", "modelVersion": "v7", "modelProbability": 0.8}
+    parquet = duckdb.sql(f"SELECT article_id, coder FROM '{tmp_path / 'e.parquet'}' ORDER BY article_id").fetchall()
+    assert parquet == [("a1", "pattern"), ("m1", "model")]

@@ -88,3 +88,10 @@ def test_export_and_load_leave_statements_out_unless_asked(store: Store, tmp_pat
     assert set(load(tmp_path / "s.duckdb")["cameo"]) == {"161"}
     assert set(load(tmp_path / "s.duckdb", statements=True)["cameo"]) == {"161", "016"}
     assert set(load(tmp_path / "s.duckdb", deduplicated=True, statements=True)["cameo"]) == {"161", "016"}
+
+
+def test_a_statements_quad_class_zero_survives_the_gdelt_table(store: Store, tmp_path: Path) -> None:
+    export(store, tmp_path / "every.tsv", "gdelt", statements=True)
+    with (tmp_path / "every.tsv").open() as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    assert sorted((r["EventCode"], r["QuadClass"]) for r in rows) == [("016", "0"), ("016", "0"), ("161", "3"), ("161", "3")]
