@@ -78,21 +78,27 @@ class CombinedCoder:
         return self.model.version if self.model is not None else None
 
     def __call__(self, article: Article) -> Article:
-        self.rules(article)
+        return self.pipe([article])[0]
+
+    def pipe(self, articles: list[Article]) -> list[Article]:
+        """Code a batch of articles: the model reads all their kept sentences in one go."""
+        for article in articles:
+            self.rules(article)
         if self.model is None or self.policy.use == "rules":
-            return article
-        sentences = [s for s in article.sentences if s.parsed and s.span is not None]
-        predictions = self.model.predict([s.text for s in sentences])
-        by_sentence: dict[int, list[Event]] = {}
-        for event in article.events:
-            by_sentence.setdefault(event.sentence, []).append(event)
-        events: list[Event] = []
-        for sentence, prediction in zip(sentences, predictions, strict=True):
-            events += self.combine(article, sentence, prediction, by_sentence.pop(sentence.index, []))
-        for rest in by_sentence.values():  # sentences the model did not read keep their patterns' events
-            events += rest
-        article.events = sorted(events, key=lambda e: (e.sentence, e.trigger))
-        return article
+            return articles
+        read = [(a, s) for a in articles for s in a.sentences if s.parsed and s.span is not None]
+        predictions = iter(self.model.predict([s.text for _, s in read]))
+        for article in articles:
+            by_sentence: dict[int, list[Event]] = {}
+            for event in article.events:
+                by_sentence.setdefault(event.sentence, []).append(event)
+            events: list[Event] = []
+            for sentence in (s for s in article.sentences if s.parsed and s.span is not None):
+                events += self.combine(article, sentence, next(predictions), by_sentence.pop(sentence.index, []))
+            for rest in by_sentence.values():  # sentences the model did not read keep their patterns' events
+                events += rest
+            article.events = sorted(events, key=lambda e: (e.sentence, e.trigger))
+        return articles
 
     def combine(self, article: Article, sentence: Sentence, prediction: Prediction, found: list[Event]) -> list[Event]:
         """The events of one sentence, from the patterns' events `found` and the model's reading."""

@@ -1,8 +1,8 @@
 """The pipeline: ingest -> clean -> nlp -> actors -> events -> attributes -> quotes -> signature -> store.
 
 Every stage takes an `Article` and returns it; the loop checks that it did, so a stage that
-forgets to return breaks loudly. The nlp stage also has `pipe`, which parses a whole batch
-at once (spaCy is much faster on batches).
+forgets to return breaks loudly. A stage with a `pipe` method takes the whole batch at once:
+the parser (spaCy is much faster on batches) and the events stage (the event model too).
 """
 
 from __future__ import annotations
@@ -119,8 +119,8 @@ class Pipeline:
     def pipe(self, articles: Iterable[Article]) -> list[Article]:
         batch = list(articles)
         for name, stage in self.stages:
-            if name == "nlp":
-                batch = list(self.parser.pipe(batch))
+            if hasattr(stage, "pipe"):  # the parser, and the event model, read a whole batch at once
+                batch = list(stage.pipe(batch))
                 continue
             out = []
             for article in batch:

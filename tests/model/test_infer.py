@@ -60,3 +60,20 @@ def test_the_shipped_model_gives_spans_that_index_the_sentence() -> None:
         for span in prediction.source + prediction.target + prediction.reciprocal:
             assert sentence[span.start:span.end] == span.text and span.text.strip() == span.text
         assert prediction.event_type in model.labels["types"]
+
+
+def test_a_sentence_reads_the_same_whatever_else_is_coded_with_it() -> None:
+    pytest.importorskip("onnxruntime", reason="onnxruntime runs the event model")
+    model = EventModel.load()
+    sentences = ["Police in Lagos detained 40 protesters.", "Talks ended.",
+                 "Kenya and Ethiopia signed a border security pact in Nairobi on Tuesday, officials said, "
+                 "after months of talks mediated by the African Union and the United Nations.",
+                 "Iran denied the report.", "The Philippine coast guard accused Chinese vessels of ramming a supply boat."]
+    alone = [model.predict([s])[0] for s in sentences]
+    together = model.predict(sentences)
+    assert [p.event_type for p in together] == [p.event_type for p in alone]
+    assert [[(s.role, s.text) for s in p.source + p.target] for p in together] == \
+        [[(s.role, s.text) for s in p.source + p.target] for p in alone]
+    for sentence, prediction in zip(sentences, together, strict=True):
+        assert all(sentence[s.start:s.end] == s.text for s in prediction.source + prediction.target)
+    assert [p.type_probability for p in together] == [p.type_probability for p in alone]

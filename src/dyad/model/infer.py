@@ -106,7 +106,13 @@ class EventModel:
         session = onnxruntime.InferenceSession(str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"])
         return cls(session, folder, card)
 
-    def predict(self, sentences: Sequence[str], batch_size: int = 32) -> list[Prediction]:
+    def predict(self, sentences: Sequence[str], batch_size: int = 1) -> list[Prediction]:
+        """One prediction per sentence, in order. One sentence per run by default: the int8
+        graph quantises its activations with one scale per run, so in a batch the other
+        sentences (and the padding) would change a sentence's reading; alone, a sentence reads
+        the same wherever it is. On a CPU it costs nothing: one at a time ran at 100-110
+        sentences/s on the loaded 2-core machine where batches of 8 ran at 95-140 and of 32 at
+        75-95 (`bench/event_model_speed.py`)."""
         predictions: list[Prediction] = []
         for start in range(0, len(sentences), batch_size):
             predictions.extend(self._predict_batch(sentences[start:start + batch_size]))
