@@ -342,6 +342,8 @@ def _locative(token: Any) -> bool:
         return _after_locative_preposition(token)
     head = token
     while head.dep_ in ("compound", "amod", "poss", "case", "flat") and head.head.i != head.i:
+        if head.dep_ == "poss" and not _a_place_of(head.head):  # "at Beijing's invitation": a government
+            return False
         head = head.head
     if head.dep_ == "appos":  # "in Vladivostok, Russia"
         head = head.head
@@ -355,9 +357,27 @@ _PLACE_MODIFIERS = {"the", "a", "an", "'s", "’s", "of", "far", "city", "capita
 _COMPASS = re.compile(r"^(?:north|south|east|west|far)(?:ern|-?(?:north|south)?-?(?:east|west)(?:ern)?)?$")
 
 
+# What a place's possessive may qualify and stay a place ("in Warsaw's presidential palace");
+# anything else makes the name a government's ("at Beijing's invitation", "in Moscow's view").
+_PLACE_NOUNS = _PLACE_MODIFIERS | {
+    "palace", "airport", "parliament", "embassy", "consulate", "headquarters", "harbour", "harbor", "coast",
+    "streets", "square", "centre", "center", "hotel", "compound", "base", "camp", "outskirts", "suburb", "border",
+    "area", "neighbourhood", "neighborhood", "quarter", "district", "airbase", "port", "waters", "shores", "island"}
+
+
+def _a_place_of(token: Any) -> bool:
+    return bool(token.pos_ == "PROPN" or token.lower_ in _PLACE_NOUNS or token.ent_type_ in ("FAC", "GPE", "LOC"))
+
+
 def _after_locative_preposition(token: Any) -> bool:
     """In a sentence left unparsed: `token` follows in/at/near with only names and modifiers
-    between; "talks with Washington" is no place, even after "officials in Seoul held"."""
+    between; "talks with Washington" is no place, even after "officials in Seoul held", nor is
+    "at Beijing's invitation"."""
+    after = token.doc[token.i + 1 : token.i + 5]
+    if len(after) > 1 and after[0].lower_ in ("'s", "’s") and after[1].is_lower:
+        qualified = [t.lower_ for t in after[1:]]  # "'s old town" is a place; "'s invitation on" is not
+        if not any(word in _PLACE_NOUNS for word in qualified):
+            return False
     for before in reversed(list(token.doc[max(0, token.i - 5) : token.i])):
         if before.lower_ in LOCATIVE_PREPS:
             return True

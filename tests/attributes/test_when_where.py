@@ -128,7 +128,22 @@ def test_a_dateline_in_the_actors_country_is_where_an_unplaced_event_happened(co
     assert "place taken from the dateline 'Nairobi'" in event.notes
 
 
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "place"), [
+    ("Japan's foreign minister travelled to Seoul at Beijing's invitation on Monday and met South Korea's foreign "
+     "minister.", None),
+    ("Sudan's army chief met Egypt's president in Cairo at Riyadh's request on Monday.", "Cairo"),
+    ("Ukraine's president met Poland's president in Warsaw's presidential palace on Monday.", "Warsaw"),
+])
+def test_a_capital_named_for_its_government_is_never_the_place(code: Any, text: str, place: str | None) -> None:
+    events = code(text, SATURDAY).events
+    assert events
+    assert {e.location.name if e.location else None for e in events} == {place}
+
+
 @pytest.mark.parametrize(("text", "word", "locative"), [
+    ("the envoy arrived at Beijing's invitation", "Beijing", False),
+    ("the minister met them in Warsaw's old town", "Warsaw", True),
     ("Officials in Seoul held talks with Washington on trade", "Washington", False),
     ("the minister said in talks with Beijing that", "Beijing", False),
     ("protesters marched in the capital against Moscow", "Moscow", False),
