@@ -28,7 +28,7 @@ from typing import Any
 from .actors import ActorDictionary, default_dictionary
 from .dates import resolve
 from .gazetteer import find_city
-from .types import FACTUAL, Actor, Article, Event, Location, Mention, Sentence
+from .types import Actor, Article, Event, Location, Mention, Sentence
 
 __all__ = ["Attributes", "merge_repeats", "same_event"]
 
@@ -266,13 +266,17 @@ class _Fallback:
 
 def same_event(a: Event, b: Event) -> bool:
     """Whether two coded events can be one event told twice: the same type, the same actor's
-    country (or code, for an organisation), the same recipient's when both name one, and both
-    stated as fact (or both not)."""
+    country (or code, for an organisation), the same recipient's when both name one, and the
+    same modality, a historical event counting as asserted ("will sign" is not "signed")."""
     if (a.event_type or a.cameo) != (b.event_type or b.cameo) or _side(a.actor) != _side(b.actor):
         return False
     if a.recipient is not None and b.recipient is not None and _side(a.recipient) != _side(b.recipient):
         return False
-    return (a.modality in FACTUAL) == (b.modality in FACTUAL)
+    return _stated(a) == _stated(b)
+
+
+def _stated(event: Event) -> str:
+    return "asserted" if event.modality == "historical" else event.modality
 
 
 def _side(actor: Actor) -> str:

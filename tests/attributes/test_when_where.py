@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 import spacy
 
-from dyad.attributes import _locative
+from dyad.attributes import _locative, same_event
+from dyad.types import Actor, Event
 
 SATURDAY = "2024-06-22"
 
@@ -155,3 +156,28 @@ def test_in_an_unparsed_sentence_a_place_follows_its_preposition_directly(text: 
     doc = spacy.blank("en")(text)  # tokens only, as the pre-pass leaves a sentence it does not parse
     [token] = [t for t in doc if t.text == word]
     assert _locative(token) is locative
+
+
+def _event(actor: str, recipient: str | None, event_type: str = "SUPPORT", modality: str = "asserted") -> Event:
+    def side(code: str) -> Actor:
+        country = None if code.startswith("IGO") else code[:3]
+        return Actor(code, code, country, code[3:] or None, None, 0, 3)
+
+    return Event(sentence=0, cameo="057", event_type=event_type, mode=None, context=None, goldstein=8.0, quad_class=1,
+                 actor=side(actor), recipient=side(recipient) if recipient else None, trigger=(4, 10), pattern="p",
+                 confidence=0.9, modality=modality)
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    (_event("KENGOV", "TZA"), _event("KEN", "TZAGOV"), True),  # sectors differ, countries agree
+    (_event("KEN", "TZA"), _event("KEN", None), True),  # one names no recipient
+    (_event("KEN", "TZA"), _event("KEN", "UGA"), False),
+    (_event("KEN", "TZA"), _event("TZA", "KEN"), False),  # the other side's act
+    (_event("KEN", "TZA"), _event("KEN", "TZA", "CONSULT"), False),
+    (_event("KEN", "TZA", modality="intended"), _event("KEN", "TZA"), False),  # "will sign" is not "signed"
+    (_event("KEN", "TZA", modality="historical"), _event("KEN", "TZA"), True),
+    (_event("IGOEUR", "TUR"), _event("IGOEUR", "TUR"), True),
+    (_event("IGOEUR", "TUR"), _event("IGOUNO", "TUR"), False),
+])
+def test_which_statements_are_the_same_event(a: Event, b: Event, same: bool) -> None:
+    assert same_event(a, b) is same and same_event(b, a) is same
