@@ -142,6 +142,24 @@ def test_a_capital_named_for_its_government_is_never_the_place(code: Any, text: 
     assert {e.location.name if e.location else None for e in events} == {place}
 
 
+@pytest.mark.model
+def test_three_outlets_reporting_one_signing_give_it_one_date_and_one_place(code: Any) -> None:
+    reports = [
+        ("Pact\n\nSEOUL (Yonhap) - South Korea and Japan signed a defence pact in Tokyo on Thursday, ending years "
+         "of mistrust. South Korea signed the pact with Japan after months of talks, the ministry said.", "2024-06-21"),
+        ("Neighbours sign pact\n\nTOKYO, June 20 (Reuters) - Japan and South Korea signed a defence pact on "
+         "Thursday. Japan signed the pact with South Korea at the foreign ministry in Tokyo, officials said.",
+         "2024-06-20"),
+        ("BEIJING (Xinhua) - South Korea and Japan signed a defence pact on Thursday, Seoul said. The pact was "
+         "signed in Tokyo by South Korea and Japan.", "2024-06-21"),
+    ]
+    for text, published in reports:
+        events = [e for e in code(text, published).events if e.event_type == "SUPPORT"]
+        assert {(e.actor.country, e.recipient.country if e.recipient else None) for e in events} == {
+            ("KOR", "JPN"), ("JPN", "KOR")}
+        assert {(e.date, e.location.name if e.location else None) for e in events} == {(dt.date(2024, 6, 20), "Tokyo")}
+
+
 @pytest.mark.parametrize(("text", "word", "locative"), [
     ("the envoy arrived at Beijing's invitation", "Beijing", False),
     ("the minister met them in Warsaw's old town", "Warsaw", True),
