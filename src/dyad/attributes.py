@@ -1,11 +1,19 @@
 """Stage 6, attributes: when and where each event happened; repeated events merged.
 
-- **date**: a date expression attached to the event's verb ("proposed on Wednesday") resolved
-  against the publication date (`dates.resolve`); failing that, the publication date itself
-  (precision ``day``, noted as taken from the article). No publication date and no absolute
-  date in the sentence: no date.
-- **location**: a place named with in/at/near in the sentence, preferring one attached to the
-  verb, with coordinates from the dictionary (a city, a capital, or a country's centroid).
+- **date**: a date expression attached to the event's verb ("proposed on Wednesday", "the pact
+  was signed on Thursday") resolved against the publication date (`dates.resolve`); failing
+  that, the date the article gives the same event in another sentence (`same_event`: the lede's
+  "on Thursday"), noted; failing that, the publication date itself (precision ``day``, noted).
+  No publication date and no absolute date: no date. An event dated over a year before
+  publication, or in an earlier year when only the year is known, is historical.
+- **location**: where it happened, with `Location.source` saying where that was read:
+  ``sentence``, a place named with in/at/near in its own sentence, preferring one attached to
+  the verb; ``article``, the place of the same event stated in another sentence, or a place the
+  article says things happened in; ``dateline``, where the story was filed. A dateline in a
+  third country (neither the actor's nor the recipient's) gives way to a place the article
+  names in their countries. A name a side was read from ("talks with Washington") is never the
+  place. Coordinates come from the dictionary (a city, a capital, or a country's centroid) or
+  the city gazetteer.
 - **merge**: the same actor, recipient, CAMEO code and date reported again in the article
   counts as one event with more `mentions`.
 """
@@ -13,6 +21,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from typing import Any
 
@@ -21,7 +30,7 @@ from .dates import resolve
 from .gazetteer import find_city
 from .types import Actor, Article, Event, Location, Mention, Sentence
 
-__all__ = ["Attributes", "merge_repeats"]
+__all__ = ["Attributes", "merge_repeats", "same_event"]
 
 HISTORICAL_DAYS = 366  # an event dated over a year before publication is background, not news
 _LONG_AGO = re.compile(r"\b(?:decades|years|centuries|generations)\s+(?:ago|earlier|before)\b|\bin the \d{4}s\b", re.I)
@@ -34,40 +43,88 @@ class Attributes:
         self._named: set[str] = set()  # the countries the article being coded names
 
     def __call__(self, article: Article) -> Article:
-        fallback = self._article_place(article) if article.events else None
         self._named = _named_countries(article)
+        decided: list[Event] = []  # the events whose own sentence says when (or that it was long ago)
         for event in article.events:
             sentence = article.sentences[event.sentence]
             verb = _trigger_token(sentence, event)
-            self._date(event, sentence, verb, article)
+            if self._own_date(event, sentence, verb, article):
+                decided.append(event)
             event.location = self._location(event, sentence, verb, article)
+        own_date = [e for e in decided if e.date is not None]
+        settled = {id(e) for e in decided}
+        own_place = [e for e in article.events if e.location is not None]
+        fallback = _Fallback(self, article) if len(own_place) < len(article.events) else None
+        for event in article.events:
+            if id(event) not in settled and not self._date_elsewhere(event, own_date, article):
+                self._publication_date(event, article)
+            if event.location is None:
+                event.location = self._place_elsewhere(event, own_place)
             if event.location is None and fallback is not None:
-                event.location = fallback[0]
-                event.notes.append(fallback[1])
+                event.location = fallback.place(event)
         article.events = merge_repeats(article.events)
         return article
 
-    def _date(self, event: Event, sentence: Sentence, verb: Any, article: Article) -> None:
+    def _own_date(self, event: Event, sentence: Sentence, verb: Any, article: Article) -> bool:
+        """Date the event from an expression its own sentence attaches to its verb. True when
+        that decided its date, or that it has none ("decades ago"); False when there is none."""
         # A clause joined to its verb ("returned in 2012, promising ...") shares its date.
         while True:
             for ent in _attached(sentence, verb, ("DATE",)):
                 if _LONG_AGO.search(ent.text):  # "decades ago": long past, no datable day
                     self._historical(event, f"{ent.text!r}: long before the article")
-                    return
+                    return True
                 resolved = resolve(ent.text, article.date, future=event.modality == "intended")
                 if resolved is not None:
                     event.date, event.date_precision = resolved
                     event.date_text = ent.text
                     event.date_span = (ent.start_char + sentence.offset, ent.end_char + sentence.offset)
-                    if article.date is not None and (article.date - event.date).days > HISTORICAL_DAYS:
-                        self._historical(event, f"dated {event.date}, over a year before the article")
-                    return
+                    self._check_past(event, article)
+                    return True
             if verb.dep_ not in ("advcl", "conj", "xcomp", "ccomp") or verb.head.i == verb.i:
-                break
+                return False
             verb = verb.head
+
+    def _date_elsewhere(self, event: Event, dated: list[Event], article: Article) -> bool:
+        """The date the article gives the same event in another sentence (the lede's "on
+        Thursday" for a later "the agreement, signed by ..."): the nearest such statement."""
+        others = [e for e in dated if e.sentence != event.sentence and same_event(e, event)]
+        if not others:
+            return False
+        other = min(others, key=lambda e: (abs(e.sentence - event.sentence), e.sentence))
+        event.date, event.date_precision = other.date, other.date_precision
+        event.date_text, event.date_span = other.date_text, other.date_span
+        event.notes.append(f"date taken from the same event stated in sentence {other.sentence + 1} "
+                           f"({other.date_text!r})")
+        self._check_past(event, article)
+        return True
+
+    def _publication_date(self, event: Event, article: Article) -> None:
         if article.date is not None:
             event.date, event.date_precision = article.date, "day"
             event.notes.append("date taken from the article's publication date")
+
+    def _check_past(self, event: Event, article: Article) -> None:
+        """An event dated over a year before publication, or in an earlier year than the
+        article when only its year is known ("a visit in 2011"), is background: historical."""
+        if article.date is None or event.date is None:
+            return
+        if (article.date - event.date).days > HISTORICAL_DAYS:
+            self._historical(event, f"dated {event.date}, over a year before the article")
+        elif event.date_precision == "year" and event.date.year < article.date.year:
+            self._historical(event, f"dated {event.date.year}, a year before the article's")
+
+    def _place_elsewhere(self, event: Event, placed: list[Event]) -> Location | None:
+        """The place the article gives the same event in another sentence, the nearest one."""
+        others = [e for e in placed if e.sentence != event.sentence and e.location is not None
+                  and e.location.source == "sentence" and same_event(e, event)]
+        if not others:
+            return None
+        other = min(others, key=lambda e: (abs(e.sentence - event.sentence), e.sentence))
+        assert other.location is not None
+        event.notes.append(f"place taken from the same event stated in sentence {other.sentence + 1} "
+                           f"({other.location.name!r})")
+        return dataclasses.replace(other.location, source="article")
 
     def _historical(self, event: Event, why: str) -> None:
         if event.modality in ("asserted", "intended"):
@@ -75,10 +132,11 @@ class Attributes:
             event.notes.append(f"historical: {why}")
 
     def _location(self, event: Event, sentence: Sentence, verb: Any, article: Article) -> Location | None:
-        sides = [(a.start, a.end) for a in (event.actor, event.recipient) if a is not None]
+        # The name a side was read from ("talks with Beijing", "Beijing's envoy") is not also the
+        # place; a place further inside a side's phrase ("Laos's premier in Vientiane") is.
+        sides = {a.start for a in (event.actor, event.recipient) if a is not None}
         mentions = [m for m in article.mentions_in(sentence.index)
-                    if m.kind in ("place", "capital", "country")
-                    and not any(s <= m.start < e for s, e in sides)]  # a recipient is not also the place
+                    if m.kind in ("place", "capital", "country") and m.start not in sides]
         candidates = []
         for mention in mentions:
             token = _token_at(sentence, mention.start)
@@ -87,9 +145,9 @@ class Attributes:
             distance = 0 if _governed_by(token, verb) else 1
             # a city is more precise than a capital named as such, which beats a country
             candidates.append((distance, ("place", "capital", "country").index(mention.kind), mention.start, mention))
-        if not candidates:
-            return self._city(event, sentence, verb, article)
-        return self._place(min(candidates, key=lambda c: c[:3])[3], self._named)
+        place = (self._place(min(candidates, key=lambda c: c[:3])[3], self._named) if candidates
+                 else self._city(event, sentence, verb, article))
+        return None if place is None else dataclasses.replace(place, source="sentence")
 
     def _city(self, event: Event, sentence: Sentence, verb: Any, article: Article) -> Location | None:
         """A place the dictionary does not know, named with in/at/near: a city from the
@@ -123,22 +181,39 @@ class Attributes:
                             mention.start, mention.end, "capital")
         return Location(country.name, country.iso3, country.lat, country.lon, mention.start, mention.end, "country")
 
-    def _article_place(self, article: Article) -> tuple[Location, str] | None:
-        """Where the article as a whole is: its dateline's place, else the first place it says
-        something happened in ("... came at the forum in far eastern Russia's Vladivostok")."""
+    def dateline(self, article: Article) -> Location | None:
+        """The place of the article's dateline, where the story was filed."""
         for block in article.blocks:
             if block.removed == "dateline":
                 name = re.split(r"[,(/–—-]", article.text[block.start : block.end])[0].strip()
                 mention = self._lookup(name, block.start, article)
                 if mention is not None:
-                    return self._place(mention), f"place taken from the dateline {name!r}"
+                    return dataclasses.replace(self._place(mention), source="dateline")
+        return None
+
+    def said_places(self, article: Article) -> list[tuple[Location, str, int]]:
+        """The places the article says things happened in ("the forum opened in Vladivostok"),
+        in order, each with the text that named it and its sentence: those the dictionary knows,
+        and the cities of the gazetteer that the parser found as places."""
+        places = []
         for mention in article.mentions:
-            if mention.kind not in ("place", "capital"):
+            if mention.kind not in ("place", "capital", "country"):
                 continue
             token = _token_at(article.sentences[mention.sentence], mention.start)
             if token is not None and _locative(token):
-                return self._place(mention), f"place taken from the article: {mention.text!r}"
-        return None
+                places.append((self._place(mention, self._named), mention.text, mention.sentence))
+        known = {(m.start, m.end) for m in article.mentions}
+        for sentence in article.sentences:
+            for ent in sentence.span.ents if sentence.span is not None else ():
+                start = ent.start_char + sentence.offset
+                if ent.label_ not in ("GPE", "LOC") or (start, ent.end_char + sentence.offset) in known:
+                    continue
+                city = find_city(ent.text, self._named) if _locative(ent.root) else None
+                if city is not None:
+                    where = Location(city.name, city.country, city.lat, city.lon, start, start + len(ent.text), "city")
+                    places.append((where, ent.text, sentence.index))
+        return [(dataclasses.replace(place, source="article"), text, i)
+                for place, text, i in sorted(places, key=lambda p: p[0].start)]
 
     def _lookup(self, name: str, start: int, article: Article) -> Mention | None:
         folded = name.lower()
@@ -146,6 +221,66 @@ class Attributes:
             if kind in ("place", "capital") and alias.lower() == folded:
                 return Mention(start, start + len(name), name, kind, key, -1)
         return None
+
+
+class _Fallback:
+    """Where an event happened when neither its sentence nor another statement of it says: the
+    dateline, unless the dateline is in a third country (neither the actor's nor the
+    recipient's) and the article says something happened in one of theirs, then that place; with
+    no dateline, the first place the article says something happened in, one in the actors'
+    countries first."""
+
+    def __init__(self, attributes: Attributes, article: Article) -> None:
+        self.dateline = attributes.dateline(article)
+        self.places = attributes.said_places(article)
+        self.text = article.text
+
+    def place(self, event: Event) -> Location | None:
+        sides = {a.country for a in (event.actor, event.recipient) if a is not None and a.country}
+        dateline = self.dateline
+        if dateline is not None and (not sides or dateline.country in sides):
+            return self._noted(event, dateline, f"place taken from the dateline {dateline.name!r}")
+        ours = [p for p in self.places if p[0].country in sides and p[0].kind != "country"]
+        ours = ours or [p for p in self.places if p[0].country in sides]
+        if ours:
+            why = f"the dateline {dateline.name!r} is in a third country; " if dateline else ""
+            return self._said(event, ours[0], f" ({why}a place in the actors' countries)")
+        if dateline is not None:
+            return self._noted(event, dateline, f"place taken from the dateline {dateline.name!r}")
+        if self.places:
+            return self._said(event, next((p for p in self.places if p[0].kind != "country"), self.places[0]), "")
+        return None
+
+    def _said(self, event: Event, said: tuple[Location, str, int], why: str) -> Location:
+        place, text, sentence = said
+        if sentence == event.sentence:  # named in the event's own sentence, outside its clause
+            return self._noted(event, dataclasses.replace(place, source="sentence"),
+                               f"place taken from its sentence: {text!r}{why}")
+        return self._noted(event, place, f"place taken from the article: {text!r}{why}")
+
+    @staticmethod
+    def _noted(event: Event, place: Location, note: str) -> Location:
+        event.notes.append(note)
+        return place
+
+
+def same_event(a: Event, b: Event) -> bool:
+    """Whether two coded events can be one event told twice: the same type, the same actor's
+    country (or code, for an organisation), the same recipient's when both name one, and the
+    same modality, a historical event counting as asserted ("will sign" is not "signed")."""
+    if (a.event_type or a.cameo) != (b.event_type or b.cameo) or _side(a.actor) != _side(b.actor):
+        return False
+    if a.recipient is not None and b.recipient is not None and _side(a.recipient) != _side(b.recipient):
+        return False
+    return _stated(a) == _stated(b)
+
+
+def _stated(event: Event) -> str:
+    return "asserted" if event.modality == "historical" else event.modality
+
+
+def _side(actor: Actor) -> str:
+    return actor.country or actor.code or f"?{actor.text.lower()}"
 
 
 def merge_repeats(events: list[Event]) -> list[Event]:
@@ -169,8 +304,17 @@ def _who(actor: Actor | None) -> str | None:
 
 
 def _trigger_token(sentence: Sentence, event: Event) -> Any:
+    """The verb of the event's trigger: its first word ("signed a pact"), or in a parsed
+    passive whose trigger starts with the subject ("the pact was signed") the trigger's main verb,
+    which is what a date phrase hangs from ("... was signed on Thursday")."""
     token = _token_at(sentence, event.trigger[0])
-    return token if token is not None else sentence.span.root
+    if token is None:
+        return sentence.span.root
+    if token.pos_ in ("VERB", "AUX") or not token.doc.has_annotation("DEP"):
+        return token
+    start, end = event.trigger[0] - sentence.offset, event.trigger[1] - sentence.offset
+    verbs = [t for t in sentence.span if start <= t.idx < end and t.pos_ == "VERB"]
+    return verbs[0] if verbs else token
 
 
 def _token_at(sentence: Sentence, start: int) -> Any:
@@ -199,15 +343,49 @@ def _governed_by(token: Any, verb: Any) -> bool:
 
 def _locative(token: Any) -> bool:
     if not token.doc.has_annotation("DEP"):  # unparsed: "in Vladivostok", "in far eastern Russia's Vladivostok"
-        for before in reversed(list(token.doc[max(0, token.i - 5) : token.i])):
-            if before.lower_ in LOCATIVE_PREPS:
-                return True
-            if before.is_punct:
-                return False
-        return False
+        return _after_locative_preposition(token)
     head = token
     while head.dep_ in ("compound", "amod", "poss", "case", "flat") and head.head.i != head.i:
+        if head.dep_ == "poss" and not _a_place_of(head.head):  # "at Beijing's invitation": a government
+            return False
         head = head.head
     if head.dep_ == "appos":  # "in Vladivostok, Russia"
         head = head.head
-    return head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS
+    return head.dep_ in ("pobj", "pcomp") and head.head.lower_ in LOCATIVE_PREPS
+
+
+# What may stand between a locative preposition and the place in an unparsed sentence: names,
+# articles, compass words and the nouns that introduce a place ("in the port city of Odesa").
+_PLACE_MODIFIERS = {"the", "a", "an", "'s", "’s", "of", "far", "city", "capital", "town", "village", "port", "province",
+                    "region", "state", "district", "county", "border", "outskirts", "suburbs", "central", "upper", "lower"}
+_COMPASS = re.compile(r"^(?:north|south|east|west|far)(?:ern|-?(?:north|south)?-?(?:east|west)(?:ern)?)?$")
+
+
+# What a place's possessive may qualify and stay a place ("in Warsaw's presidential palace");
+# anything else makes the name a government's ("at Beijing's invitation", "in Moscow's view").
+_PLACE_NOUNS = _PLACE_MODIFIERS | {
+    "palace", "airport", "parliament", "embassy", "consulate", "headquarters", "harbour", "harbor", "coast",
+    "streets", "square", "centre", "center", "hotel", "compound", "base", "camp", "outskirts", "suburb", "border",
+    "area", "neighbourhood", "neighborhood", "quarter", "district", "airbase", "port", "waters", "shores", "island"}
+
+
+def _a_place_of(token: Any) -> bool:
+    return bool(token.pos_ == "PROPN" or token.lower_ in _PLACE_NOUNS or token.ent_type_ in ("FAC", "GPE", "LOC"))
+
+
+def _after_locative_preposition(token: Any) -> bool:
+    """In a sentence left unparsed: `token` follows in/at/near with only names and modifiers
+    between; "talks with Washington" is no place, even after "officials in Seoul held", nor is
+    "at Beijing's invitation"."""
+    after = token.doc[token.i + 1 : token.i + 5]
+    if len(after) > 1 and after[0].lower_ in ("'s", "’s") and after[1].is_lower:
+        qualified = [t.lower_ for t in after[1:]]  # "'s old town" is a place; "'s invitation on" is not
+        if not any(word in _PLACE_NOUNS for word in qualified):
+            return False
+    for before in reversed(list(token.doc[max(0, token.i - 5) : token.i])):
+        if before.lower_ in LOCATIVE_PREPS:
+            return True
+        word = before.lower_
+        if before.is_punct or not (before.text[:1].isupper() or word in _PLACE_MODIFIERS or _COMPASS.match(word)):
+            return False
+    return False

@@ -47,11 +47,9 @@ def resolve(expression: str, published: dt.date | None, future: bool = False) ->
 
 
 def _resolve(expression: str, published: dt.date | None, future: bool) -> tuple[dt.date, str] | None:
-    text = " ".join(expression.lower().replace(",", ", ").split()).strip(" .,")
-    text = re.sub(r"^(?:on|in|since|by|from|at|during|the|of)\s+", "", text)
+    text = _normalise(expression)
     if not text:
         return None
-    text = re.sub(r"\s+(?:morning|afternoon|evening|night)$", "", text) if text.split()[0] in WEEKDAYS else text
     if published is not None:
         relative = _ahead(text, published, future) or _relative(text, published)
         if relative is not None:
@@ -64,6 +62,29 @@ def _resolve(expression: str, published: dt.date | None, future: bool) -> tuple[
                 return _forward(resolved, published)
             return resolved
     return None
+
+
+def _normalise(expression: str) -> str:
+    """The expression in lower case, without what does not change the day: a leading
+    preposition, a possessive ("Thursday's"), a time of day around a weekday ("late on
+    Monday", "Friday morning") and a weekday before a date ("Thursday, June 20",
+    "Thursday (June 20)")."""
+    text = re.sub(r"['’]s\b", "", expression.lower()).replace("(", " ").replace(")", " ")
+    text = " ".join(text.replace(",", ", ").split()).strip(" .,")
+    text = re.sub(r"^(?:on|in|since|by|from|at|during|the|of)\s+", "", text)
+    words = text.replace(",", "").split()
+    weekday = next((i for i, w in enumerate(words[:3]) if w in WEEKDAYS), None)
+    if weekday is not None and all(w in ("late", "early", "earlier", "later", "on") for w in words[:weekday]):
+        rest = [w for w in words[weekday + 1 :] if w not in ("morning", "afternoon", "evening", "night")]
+        if not rest:
+            return words[weekday]
+        if weekday == 0 and len(rest) == len(words) - 1 and _is_date(" ".join(rest)):
+            return " ".join(rest)
+    return text
+
+
+def _is_date(text: str) -> bool:
+    return any(pattern.match(text) for pattern, kind in _PATTERNS if kind in ("iso", "month_day"))
 
 
 def _ahead(text: str, published: dt.date, future: bool) -> tuple[dt.date, str] | None:
@@ -87,7 +108,7 @@ def _ahead(text: str, published: dt.date, future: bool) -> tuple[dt.date, str] |
     if text == "next year":
         return published.replace(year=published.year + 1, month=1, day=1), "year"
     words = text.split()
-    if words and words[-1] in WEEKDAYS and len(words) <= 2 and (future or words[0] == "next"):
+    if words and words[-1] in WEEKDAYS and len(words) <= 2 and words[0] not in ("last", "past") and (future or words[0] == "next"):
         ahead = (WEEKDAYS[words[-1]] - published.weekday()) % 7
         if words[0] == "next" and ahead == 0:
             ahead = 7

@@ -33,7 +33,7 @@ FLAT_COLUMNS = (
     "id", "article_id", "date", "date_precision", "event_type", "mode", "modality", "context", "cameo", "goldstein",
     "quad_class", "actor_code", "actor_country", "actor_sector", "actor_name", "actor_text", "recipient_code",
     "recipient_country", "recipient_sector", "recipient_name", "recipient_text", "location_name", "location_country",
-    "location_lat", "location_lon", "location_type", "sentence", "evidence", "confidence", "mentions", "pattern",
+    "location_lat", "location_lon", "location_type", "location_source", "sentence", "evidence", "confidence", "mentions", "pattern",
     "quote_id", "notes", "coder", "model_version", "model_probability",
 )
 

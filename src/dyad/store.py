@@ -98,7 +98,8 @@ CREATE TABLE IF NOT EXISTS events (
     dedup_id VARCHAR,        -- the deduplicated event this report belongs to
     coder VARCHAR,           -- what decided its type and roles: pattern or model
     model_version VARCHAR,   -- the event model that read its sentence, if one did
-    model_probability DOUBLE -- that model's probability for the event's type
+    model_probability DOUBLE, -- that model's probability for the event's type
+    location_source VARCHAR  -- where its place was read: sentence, article or dateline
 );
 CREATE TABLE IF NOT EXISTS deduplicated_events (  -- what defines each one, and its counts
     id VARCHAR PRIMARY KEY,
@@ -194,9 +195,9 @@ _EVENT_COLUMNS = [
     "context", "cameo", "goldstein", "quad_class", *[f"actor_{c}" for c in _ACTOR_COLUMNS],
     *[f"recipient_{c}" for c in _ACTOR_COLUMNS], "location_name", "location_country", "location_lat", "location_lon",
     "location_type", "sentence", "evidence", "confidence", "mentions", "pattern", "quote_id", "notes",
-    "coder", "model_version", "model_probability",
+    "coder", "model_version", "model_probability", "location_source",
 ]
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 # Statements (CAMEO 01: comments, denials, optimistic and pessimistic remarks; QuadClass 0) are
 # stored as events, and are the only events with no PLOVER type. Listings, counts and trends
 # leave them out unless asked for (`statements=True`): this is the one place that says how, in
@@ -823,8 +824,18 @@ def _migrate_8(db: Any) -> None:
     db.execute("UPDATE events SET coder = 'pattern'")
 
 
+def _migrate_9(db: Any) -> None:
+    """Schema 9 to 10: where each event's place was read (sentence, article or dateline;
+    unknown for the events stored before: re-code their articles to fill it), and the
+    deduplicated events grouped again for the stored window."""
+    db.execute("ALTER TABLE events ADD COLUMN location_source VARCHAR")
+    row = db.execute("SELECT value FROM dyad_meta WHERE key = 'dedup_window_days'").fetchall()
+    window = int(row[0][0]) if row and str(row[0][0]).isdigit() else DEDUP_WINDOW_DAYS
+    _regroup(db, window)
+
+
 # schema version -> the step that upgrades it to the next version, in place
-MIGRATIONS = {"7": _migrate_7, "8": _migrate_8}
+MIGRATIONS = {"7": _migrate_7, "8": _migrate_8, "9": _migrate_9}
 
 
 def migrate(path: str | Path) -> list[str]:
@@ -935,6 +946,7 @@ def _event_row(article: Article, event: Event) -> tuple[Any, ...]:
         a.text, a.code, a.country, a.sector, a.name, a.role, a.ner, *recipient, *location,
         article.sentences[event.sentence].text, evidence, event.confidence, event.mentions, event.pattern, event.quote,
         json.dumps(event.notes) if event.notes else "[]", event.coder, event.model_version, event.model_probability,
+        loc.source if loc else None,
     )
 
 
@@ -966,7 +978,8 @@ def _event_dict(row: dict[str, Any]) -> dict[str, Any]:
     location = None
     if row["location_name"] is not None:
         location = {"name": row["location_name"], "country": row["location_country"],
-                    "lat": row["location_lat"], "lon": row["location_lon"], "type": row["location_type"]}
+                    "lat": row["location_lat"], "lon": row["location_lon"], "type": row["location_type"],
+                    "source": row["location_source"]}
     return {
         "id": row["id"],
         "article_id": row["article_id"],

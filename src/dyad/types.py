@@ -96,9 +96,13 @@ class Location:
     start: int
     end: int
     kind: str | None = None  # city, region, sea, island, site, capital or country
+    # where the place was read: "sentence" (the event's own), "article" (the same event told
+    # elsewhere in it, or where the article says things happened) or "dateline" (where it was filed)
+    source: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "country": self.country, "lat": self.lat, "lon": self.lon, "type": self.kind}
+        return {"name": self.name, "country": self.country, "lat": self.lat, "lon": self.lon, "type": self.kind,
+                "source": self.source}
 
 
 @dataclass

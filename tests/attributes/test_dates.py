@@ -39,6 +39,28 @@ def test_resolve(expression: str, expected: str, precision: str) -> None:
     assert resolve(expression, PUB) == (dt.date.fromisoformat(expected), precision)
 
 
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("Monday's", "2018-09-10"),  # "Monday's talks"
+        ("Monday’s", "2018-09-10"),  # typographic apostrophe
+        ("late on Monday", "2018-09-10"),
+        ("early Tuesday", "2018-09-11"),
+        ("earlier on Tuesday", "2018-09-11"),
+        ("late Thursday", "2018-09-06"),
+        ("Monday, September 10", "2018-09-10"),
+        ("Monday (Sept. 10)", "2018-09-10"),
+        ("Monday,\u00a0September\u00a010, 2018", "2018-09-10"),  # non-breaking spaces
+    ],
+)
+def test_wire_copy_variants_of_a_day(expression: str, expected: str) -> None:
+    assert resolve(expression, PUB) == (dt.date.fromisoformat(expected), "day")
+
+
+def test_a_last_weekday_is_in_the_past_even_said_of_a_plan() -> None:
+    assert resolve("last Monday", PUB, future=True) == (dt.date(2018, 9, 10), "day")
+
+
 @pytest.mark.parametrize("expression", ["recent years", "February 30", "decades", "the 1990s"])
 def test_unresolvable(expression: str) -> None:
     assert resolve(expression, PUB) is None

@@ -26,7 +26,9 @@ def test_parquet_and_csv(store: Store, tmp_path: Path) -> None:
     assert [r[0] for r in rows] == ["a1", "a2", "a3"] and rows[0][1] == 2
     assert json.loads(rows[0][2])["event"] == [7, 15]
     assert export(store, tmp_path / "e.csv", "csv", actor="RUS", recipient="JPN") == 2
-    assert len(list(csv.DictReader((tmp_path / "e.csv").open()))) == 2
+    exported = list(csv.DictReader((tmp_path / "e.csv").open()))
+    assert len(exported) == 2
+    assert {(r["location_name"], r["location_source"]) for r in exported} == {("Tokyo", "sentence")}
 
 
 def test_plover_records(store: Store, tmp_path: Path) -> None:
@@ -35,6 +37,7 @@ def test_plover_records(store: Store, tmp_path: Path) -> None:
     first = next(r for r in records if r["articleId"] == "a1")
     assert first["event"] == "SANCTION" and first["source"][0]["code"] == "RUS" and first["target"][0]["code"] == "JPN"
     assert first["text"] == TEXT and first["evidence"]["actor"] == [0, 6]
+    assert (first["location"]["name"], first["location"]["source"]) == ("Tokyo", "sentence")
 
 
 def test_gdelt_table(store: Store, tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ def _article(article_id: str = "a1", cameo: str = "161", day: dt.date = dt.date(
     article.events = [Event(
         sentence=0, cameo=cameo, event_type="SANCTION", mode="withdraw", context="diplomatic", goldstein=-4.0,
         quad_class=3, actor=actor, recipient=target, trigger=(7, 15), pattern="verbs[1] expel", confidence=0.9,
-        date=day, date_precision="day", date_span=(51, 57), location=Location("Tokyo", "JPN", 35.68, 139.69, 42, 47, "capital"),
+        date=day, date_precision="day", date_span=(51, 57), location=Location("Tokyo", "JPN", 35.68, 139.69, 42, 47, "capital", "sentence"),
     )]
     return article
 
@@ -49,7 +49,8 @@ def test_round_trip_has_the_fixed_fields(tmp_path: Path) -> None:
     assert row["actor"] == {"text": "Russia", "code": "RUS", "country": "RUS", "sector": None, "name": "Russia",
                             "role": None, "ner": None}
     assert row["recipient"]["country"] == "JPN"
-    assert row["location"] == {"name": "Tokyo", "country": "JPN", "lat": 35.68, "lon": 139.69, "type": "capital"}
+    assert row["location"] == {"name": "Tokyo", "country": "JPN", "lat": 35.68, "lon": 139.69, "type": "capital",
+                               "source": "sentence"}
     assert row["evidence"] == {"actor": [0, 6], "recipient": [20, 38], "event": [7, 15], "location": [42, 47], "date": [51, 57]}
     assert TEXT[51:57] == "Monday"
     assert TEXT[slice(*row["evidence"]["event"])] == "expelled"
