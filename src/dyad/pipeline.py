@@ -230,9 +230,10 @@ def code_safely(pipeline: Pipeline, articles: list[Article]) -> tuple[list[Artic
     """Code a batch; if that fails, code its articles one by one, so one article that breaks a
     stage is reported as an input error and the rest of the batch is still coded."""
     try:
-        return _without_spans(pipeline.pipe(articles)), []
+        coded = _without_spans(pipeline.pipe(articles))
+        return coded, _emptied(coded)
     except Exception:  # noqa: BLE001 - whatever broke, it is reported per article below
-        coded: list[Article] = []
+        coded = []
         failed: list[InputError] = []
         for article in articles:
             try:
@@ -240,7 +241,22 @@ def code_safely(pipeline: Pipeline, articles: list[Article]) -> tuple[list[Artic
             except Exception as err:  # noqa: BLE001
                 failed.append(InputError(article.origin or article.id,
                                          f"could not be coded ({type(err).__name__}: {err})"))
-        return coded, failed
+        return coded, failed + _emptied(coded)
+
+
+def _emptied(coded: list[Article]) -> list[InputError]:
+    """An input error for each article the cleaner left no sentence of: it is stored (its text
+    can be read and searched) but can give no event, and that is never silent."""
+    errors = []
+    for article in coded:
+        if article.sentences:
+            continue
+        reasons = sorted({b.removed for b in article.blocks if b.removed})
+        errors.append(InputError(article.origin or article.id,
+                                 "no sentence was left after cleaning (every block was removed as: "
+                                 f"{', '.join(reasons) or 'nothing'}); it is stored without events. "
+                                 "Check that the text is the article and not only its page furniture"))
+    return errors
 
 
 def _without_spans(coded: list[Article]) -> list[Article]:
