@@ -58,7 +58,8 @@ _FURNITURE = re.compile(
 )
 _DATELINE_END = (
     r"(?P<date>,?\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s+\d{4})?)?"
-    r"(?P<agency>\s*\([A-Za-z][A-Za-z .&/'’-]*\))?"
+    # the agency: capitalised words ("(Reuters)", "(Kyodo News)"), not an aside "(a US ally)"
+    r"(?P<agency>\s*\([A-Z][A-Za-z.&/'’-]*(?: [A-Z][A-Za-z.&/'’-]*){0,3}\))?"
     # the dash, then a space, or glued to the first word when it is an en or em dash
     # ("Kenya —Kenya's"), or the end of a line that is the dateline alone
     r"\s*(?:[-–—]+(?:\s+|$)|[–—](?=\S))"
@@ -123,9 +124,10 @@ _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\s*\]?\s*$|\[(?:\.\.\.|…)\]\s*$")
 def split_blocks(text: str) -> list[tuple[int, int]]:
     """(start, end) of each block: a paragraph, or each line of a paragraph whose lines end
     sentences or are short (scraped pages put captions and credits on lines of their own).
-    In a hard-wrapped paragraph, a line still stands alone when it ends a sentence, is page
-    furniture by what it says, or is a short line that is not wrapped: clearly shorter than
-    the paragraph's longest line, with a capital after it (a caption or heading over a paragraph)."""
+    A line ends a block when it, or the next, is page furniture by what it says ("By ...",
+    "Pictured: ..."), or when the next line does not carry on in lower case and the line ends
+    a sentence or is short and not wrapped: clearly shorter than the paragraph's longest line
+    (a caption or heading over a paragraph). Other lines are one hard-wrapped paragraph."""
     spans: list[tuple[int, int]] = []
     for para in re.finditer(r"(?:[^\n]|\n(?![ \t\f\v\r]*\n))+", text):
         lines = [(m.start() + para.start(), m.end() + para.start()) for m in re.finditer(r"[^\n]+", para.group())]
@@ -138,17 +140,15 @@ def split_blocks(text: str) -> list[tuple[int, int]]:
 
 def _line_groups(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The paragraph's lines joined into blocks: a break after each line that stands alone."""
-    pairs = list(zip(lines, lines[1:], strict=False))
-    if all(_stands_alone(text[a:b], text[c:d]) for (a, b), (c, d) in pairs):
-        return lines
+    if not lines:
+        return []
     width = max(len(text[a:b].strip()) for a, b in lines)
     groups: list[tuple[int, int]] = []
     start = lines[0][0]
-    for (a, b), (c, d) in pairs:
+    for (a, b), (c, d) in zip(lines, lines[1:], strict=False):
         line = text[a:b].strip()
-        following = text[c:d].strip()
-        if (ends_sentence(line) and not following[:1].islower()) or _boilerplate(line) is not None or (
-                _stands_alone(line, text[c:d]) and len(line) < _WRAP_SHARE * width):
+        if _boilerplate(line) is not None or _boilerplate(text[c:d].strip()) is not None or (
+                _stands_alone(line, text[c:d]) and (ends_sentence(line) or len(line) < _WRAP_SHARE * width)):
             groups.append((start, b))
             start = c
     groups.append((start, lines[-1][1]))
@@ -156,13 +156,12 @@ def _line_groups(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
 
 
 def _stands_alone(line: str, following: str) -> bool:
-    """A line is a unit of its own when it ends a sentence, or is short and the next line does
-    not carry on in lower case (a wrapped sentence does)."""
+    """A line may be a unit of its own when the next line does not carry on in lower case (a
+    wrapped sentence does), and it ends a sentence or is short."""
     line = line.strip()
-    following = following.strip()
-    if ends_sentence(line):
-        return True
-    return len(line.split()) <= _HEADING_MAX_WORDS and not following[:1].islower()
+    if following.strip()[:1].islower():
+        return False
+    return ends_sentence(line) or len(line.split()) <= _HEADING_MAX_WORDS
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
