@@ -230,10 +230,9 @@ def code_safely(pipeline: Pipeline, articles: list[Article]) -> tuple[list[Artic
     """Code a batch; if that fails, code its articles one by one, so one article that breaks a
     stage is reported as an input error and the rest of the batch is still coded."""
     try:
-        coded = _without_spans(pipeline.pipe(articles))
-        return coded, _emptied(coded)
+        return _emptied(_without_spans(pipeline.pipe(articles)), [])
     except Exception:  # noqa: BLE001 - whatever broke, it is reported per article below
-        coded = []
+        coded: list[Article] = []
         failed: list[InputError] = []
         for article in articles:
             try:
@@ -241,22 +240,24 @@ def code_safely(pipeline: Pipeline, articles: list[Article]) -> tuple[list[Artic
             except Exception as err:  # noqa: BLE001
                 failed.append(InputError(article.origin or article.id,
                                          f"could not be coded ({type(err).__name__}: {err})"))
-        return coded, failed + _emptied(coded)
+        return _emptied(coded, failed)
 
 
-def _emptied(coded: list[Article]) -> list[InputError]:
-    """An input error for each article the cleaner left no sentence of: it is stored (its text
-    can be read and searched) but can give no event, and that is never silent."""
-    errors = []
+def _emptied(coded: list[Article], failed: list[InputError]) -> tuple[list[Article], list[InputError]]:
+    """The articles with a sentence left after cleaning, and the input errors with one more for
+    each article the cleaner emptied (all of it page furniture): such an article can give no
+    event, and is reported rather than stored silently empty."""
+    kept = []
+    errors = list(failed)
     for article in coded:
         if article.sentences:
+            kept.append(article)
             continue
-        reasons = sorted({b.removed for b in article.blocks if b.removed})
+        reasons = ", ".join(sorted({b.removed for b in article.blocks if b.removed})) or "none"
         errors.append(InputError(article.origin or article.id,
-                                 "no sentence was left after cleaning (every block was removed as: "
-                                 f"{', '.join(reasons) or 'nothing'}); it is stored without events. "
-                                 "Check that the text is the article and not only its page furniture"))
-    return errors
+                                 f"no sentence left after cleaning (every block was removed as page furniture: "
+                                 f"{reasons}); check that the item holds the article's text, not only its page's"))
+    return kept, errors
 
 
 def _without_spans(coded: list[Article]) -> list[Article]:
