@@ -1,21 +1,30 @@
 """Stage 2, clean: mark the boilerplate that scraped news carries, keep the offsets.
 
-The text is split into blocks (paragraphs, or lines when a line is a unit of its own). A block
-is removed, with a reason recorded on the article, when it is:
+The text is split into blocks (paragraphs, or lines when a line is a unit of its own: see
+`split_blocks`). A block is removed, with a reason recorded on the article, when it is:
 
 - ``duplicate``: the same text as another block (photo captions are repeated by many sites);
-- ``caption``: it reads like a photo caption ("(L)", "(R)", "Photo:");
-- ``credit``: a bare credit or agency line ("Reuters", "AFP Photo");
-- ``title``: the headline repeated at the top of the text;
+- ``caption``: it reads like a photo caption ("(L)", "(R)", "[Photo] ...", "Pictured: ...");
+- ``credit``: a bare credit or agency line ("Reuters", "AFP Photo", "Photo: ...");
+- ``byline``: the writer's line or the agency's reporting credits ("By Jane Doe",
+  "(Reporting by ...; Editing by ...)");
+- ``timestamp``: the page's date line ("date 2024-06-22", "Updated 3 hours ago");
+- ``title``: the headline repeated at the top of the text, or at the start of the first
+  block (then cut off it); a first paragraph that repeats the title is kept when it states a
+  fact no other block states (the title itself is not coded);
 - ``heading``: a short line that does not end a sentence (section headings); a full stop
   followed by emoji, symbols, closing quotes or invisible characters (a zero-width space, a
   directional mark) still ends one;
-- ``fragment``: trailing page furniture ("Advertisement", "Share this article");
-- ``dateline``: the place-and-date prefix of a wire story ("KYIV, Aug 18 (Reuters) -"),
-  cut off the front of the first paragraph so it is not read as part of the first sentence.
+- ``fragment``: page furniture ("Advertisement", "Share this article", "Related: ...") and a
+  last sentence the scrape cut off (no final stop, or a closing "..." that stands for the rest);
+- ``dateline``: the place-and-date prefix of a wire story ("KYIV, Aug 18 (Reuters) -",
+  "NAIROBI, Kenya —Kenya's ...", "Nairobi (AFP) -"), cut off the front of the first paragraph
+  so it is not read as part of the first sentence, or a line of its own; the attributes stage
+  takes where the story was filed from it.
 
 A title, heading or short trailing block is kept after all when nothing else would be: an
-article of one line is that line, not a headline over nothing. The text itself is never rewritten; later stages parse only the kept blocks.
+article of one line is that line, not a headline over nothing. The text itself is never
+rewritten; later stages parse only the kept blocks, and spaCy reads them folded (`fold`).
 """
 
 from __future__ import annotations
@@ -244,6 +253,10 @@ def _cut_title(text: str, spans: list[tuple[int, int]], title: str | None) -> li
     found = list(re.finditer(r"\S+", text[start:end]))
     if len(found) <= len(words) or [_normal(m.group()) for m in found[: len(words)]] != words:
         return spans
+    after = found[len(words)]
+    between = text[start + found[len(words) - 1].end() : start + after.start()]
+    if "\n" not in between and (after.group()[:1].islower() or after.group()[:1] in ",;:"):
+        return spans  # the title's words begin the lede's sentence: "Kenya recalls envoy to ..."
     cut = start + found[len(words) - 1].end()
     rest = _strip(text, cut, end)
     return [(start, cut), rest, *spans[1:]]

@@ -152,6 +152,12 @@ def test_text_that_starts_with_its_title_keeps_its_first_paragraph(title: str) -
         assert _kept(text, title)[0].startswith(lede)
 
 
+def test_a_lede_that_begins_with_the_titles_words_is_not_cut() -> None:
+    title = "Kenya recalls envoy"
+    text = "Kenya recalls envoy to Uganda over the island row, the ministry said."
+    assert _kept(text, title) == [text]
+
+
 def test_the_title_is_compared_across_typographic_variants() -> None:
     title = "China’s navy drills near Taiwan"
     text = "China's navy drills near Taiwan\n\nChina held drills near Taiwan on Monday."
