@@ -12,6 +12,11 @@ pieces and a long block becomes docs of bounded length (`tokenise`), the parser 
 block without sentence ends of unbounded length, and a "sentence" of more than `max_tokens`
 tokens is not parsed at all.
 
+spaCy reads a typographically folded copy of each block (`clean.fold`: curly apostrophes and
+quotes, Unicode spaces and hyphens mapped one character to one), so "didn’t" negates and
+"China’s" is a possessive as their ASCII forms are; the copy has the length of the text, so
+every offset still indexes the text as ingested, and `Sentence.text` is that text.
+
 `load_model` is the one place that knows which English pipeline Dyad uses.
 """
 
@@ -23,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .clean import fold
 from .errors import ModelNotFoundError
 from .types import Article, Sentence
 
@@ -90,7 +96,7 @@ class Parser:
         for article in articles:
             article.sentences = []
         jobs = [(a, b.start + offset, doc) for a in articles for b in a.kept_blocks
-                for offset, doc in tokenise(self.nlp, a.text[b.start : b.end])]
+                for offset, doc in tokenise(self.nlp, fold(a.text[b.start : b.end]))]
         whole = self._batched(self.nlp, (doc for _, _, doc in jobs if self._parse_whole(doc)))
         split = self._batched(self.splitter, (doc for _, _, doc in jobs if not self._parse_whole(doc)))
         surnames: dict[int, set[str]] = {id(a): set() for a in articles}
@@ -134,8 +140,8 @@ class Parser:
                 continue
             start = offset + sent.start_char
             article.sentences.append(
-                Sentence(index=len(article.sentences), start=start, end=start + len(sent.text), text=sent.text,
-                         offset=offset, span=sent, parsed=len(sent) <= self.max_tokens)
+                Sentence(index=len(article.sentences), start=start, end=start + len(sent.text),
+                         text=_original(article, start, sent), offset=offset, span=sent, parsed=len(sent) <= self.max_tokens)
             )
 
     def _add_split(self, article: Article, offset: int, doc: Any, named: set[str]) -> list[Sentence]:
@@ -157,8 +163,8 @@ class Parser:
             if not sent.text.strip():
                 continue
             start = offset + sent.start_char
-            sentence = Sentence(index=len(article.sentences), start=start, end=start + len(sent.text), text=sent.text,
-                                offset=offset, span=sent, parsed=False)
+            sentence = Sentence(index=len(article.sentences), start=start, end=start + len(sent.text),
+                                text=_original(article, start, sent), offset=offset, span=sent, parsed=False)
             article.sentences.append(sentence)
             if len(sent) <= self.max_tokens and (self.sifter is None or self.sifter.keep(sent, inside, named)):
                 chosen.append(sentence)
@@ -240,6 +246,11 @@ def _cut_at_spaces(text: str, limit: int) -> list[str]:
     if start < len(text):
         pieces.append(text[start:])
     return pieces
+
+
+def _original(article: Article, start: int, sent: Any) -> str:
+    """The sentence's text as ingested (the tokens are of its folded copy)."""
+    return article.text[start : start + len(sent.text)]
 
 
 def _sentence_doc(span: Any) -> Any:

@@ -230,7 +230,7 @@ def code_safely(pipeline: Pipeline, articles: list[Article]) -> tuple[list[Artic
     """Code a batch; if that fails, code its articles one by one, so one article that breaks a
     stage is reported as an input error and the rest of the batch is still coded."""
     try:
-        return _without_spans(pipeline.pipe(articles)), []
+        return _emptied(_without_spans(pipeline.pipe(articles)), [])
     except Exception:  # noqa: BLE001 - whatever broke, it is reported per article below
         coded: list[Article] = []
         failed: list[InputError] = []
@@ -240,7 +240,24 @@ def code_safely(pipeline: Pipeline, articles: list[Article]) -> tuple[list[Artic
             except Exception as err:  # noqa: BLE001
                 failed.append(InputError(article.origin or article.id,
                                          f"could not be coded ({type(err).__name__}: {err})"))
-        return coded, failed
+        return _emptied(coded, failed)
+
+
+def _emptied(coded: list[Article], failed: list[InputError]) -> tuple[list[Article], list[InputError]]:
+    """The articles with a sentence left after cleaning, and the input errors with one more for
+    each article the cleaner emptied (all of it page furniture): such an article can give no
+    event, and is reported rather than stored silently empty."""
+    kept = []
+    errors = list(failed)
+    for article in coded:
+        if article.sentences:
+            kept.append(article)
+            continue
+        reasons = ", ".join(sorted({b.removed for b in article.blocks if b.removed})) or "none"
+        errors.append(InputError(article.origin or article.id,
+                                 f"no sentence left after cleaning (every block was removed as page furniture: "
+                                 f"{reasons}); check that the item holds the article's text, not only its page's"))
+    return kept, errors
 
 
 def _without_spans(coded: list[Article]) -> list[Article]:
