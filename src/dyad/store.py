@@ -825,9 +825,13 @@ def _assign_blocks(db: Any, touched: list[Touched], window: int) -> list[Touched
     dates = [t[1] for t in touched if t[1] is not None]
     if not blocks or not dates:
         return []
-    where = f"date BETWEEN $2 AND $3 AND ({BLOCK}) IN (SELECT block FROM _dyad_blocks)"
+    # the windows first: hashing the block of every report in a long span of dates costs more
+    window_of = "(date - DATE '1970-01-01') // $1"
+    where = (f"date BETWEEN $2 AND $3 AND {window_of} IN (SELECT DISTINCT {window_of} FROM _dyad_dates) "
+             f"AND ({BLOCK}) IN (SELECT block FROM _dyad_blocks)")
     params = [window, _days_after(min(dates), -window), _days_after(max(dates), window)]
-    with _registered(db, "_dyad_blocks", pandas.DataFrame({"block": blocks})):
+    with (_registered(db, "_dyad_blocks", pandas.DataFrame({"block": blocks})),
+          _registered(db, "_dyad_dates", pandas.DataFrame({"date": sorted(set(dates))}))):
         before = db.execute(f"SELECT DISTINCT dedup_id, date FROM events WHERE {where}", params).fetchall()
         after = db.execute(_ASSIGN.format(where=where), params).fetchall()
     return [*before, *after]

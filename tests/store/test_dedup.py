@@ -328,3 +328,14 @@ def test_a_page_of_events_has_the_counts_a_full_listing_has(tmp_path: Path) -> N
         pages = [store.events(limit=2, offset=offset) for offset in (0, 2, 4)]
     assert [e for page in pages for e in page] == everything
     assert [e["sources"] for e in everything] == [2, 2, 1, 2, 2]
+
+
+def test_a_no_recipient_report_on_a_zero_date_joins_across_batches(tmp_path: Path) -> None:
+    """A CMS's zero date (0001-01-01) and a window of days: the block is still found and regrouped."""
+    zero = dt.date(1, 1, 1)
+    with Store(tmp_path / "d.duckdb") as store:
+        store.set_dedup_window(3)
+        store.write([_meet("a1", RUSSIA, CHINA, date=zero)])  # type: ignore[list-item]
+        store.write([_meet("a2", KREMLIN, None, date=zero + dt.timedelta(days=1))])  # type: ignore[list-item]
+        assert _groups(store) == {frozenset({"a1", "a2"})}
+        assert [d["sources"] for d in store.deduplicated()] == [2]
