@@ -7,11 +7,14 @@ disk, say) stops the write instead, with a message from `errors.environment_prob
 
 Two tables of events: `events` holds every report (one row per sentence that states an
 event) and `deduplicated_events` one row per real-world event. Reports are the same event when
-they share actor and recipient (country and sector), PLOVER type and modality, and date window:
-the same day, or the same block of `dedup_window_days` days (a setting in `dyad_meta`). Each
-report's `dedup_id` names its deduplicated event, which carries `sources` (distinct articles,
-wire copies and reprints counted once), `mentions` (reporting sentences) and `reports`. Each
-write refreshes the deduplicated events it touches, in the same transaction.
+they share the actor's and recipient's country (an organisation's code when it has none), the
+PLOVER type, whether the event is claimed (asserted, intended, historical), denied or
+conjectured, and the date window: the same day, or the same block of `dedup_window_days` days
+(a setting in `dyad_meta`); sector is a detail of the event, not a split. A report with no
+recipient joins its block's event when the block has exactly one recipient. Each report's
+`dedup_id` names its deduplicated event, which carries `sources` (distinct articles, wire
+copies and reprints counted once), `mentions` (reporting sentences) and `reports`. Each write
+regroups the blocks it touches and refreshes their deduplicated events, in the same transaction.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import Any
 
 from .dedup import BANDS, THRESHOLD, band_keys, signature, similarity
 from .errors import DyadError, InputError, StoreError, environment_problem
-from .types import FACTUAL, Actor, Article, Event, Location
+from .types import FACTUAL, MODALITIES, Actor, Article, Event, Location
 
 __all__ = ["DEDUP_WINDOW_RANGE", "EVENT_FIELDS", "SCHEMA_VERSION", "Store", "Written", "event_id"]
 
@@ -145,41 +148,82 @@ CREATE TABLE IF NOT EXISTS input_errors (
 );
 """
 
-# The deduplicated event a report belongs to: its actor and recipient (country, else the
-# actor's text; and sector), type, modality and date block. An undated report stands alone.
-# `?` is the window in days.
-DEDUP_ID = """CASE WHEN date IS NULL THEN 'u' || id ELSE md5(concat_ws('|',
-    coalesce(actor_country, '~' || lower(actor_text), ''), coalesce(actor_sector, ''),
-    coalesce(recipient_country, '~' || lower(recipient_text), ''), coalesce(recipient_sector, ''),
-    coalesce(event_type, cameo), modality, CAST((date - DATE '1970-01-01') // ? AS VARCHAR)))[:16] END"""
+# Who a report's actor and recipient are, for grouping: the country (an international
+# organisation's own code when it has no country), else the code, else the actor's own words;
+# the sector is a detail, not part of the key. The recipient's key is NULL when it has none.
+_ACTOR_KEY = "coalesce(actor_country, actor_code, '~' || lower(actor_text), '')"
+_RECIPIENT_KEY = "coalesce(recipient_country, recipient_code, '~' || lower(recipient_text))"
+# Intended and past events are the same real-world event as one stated as happening (the
+# plan for Friday's summit is Friday's summit); a denial or a conjecture is another claim.
+_MODALITY_KEY = "CASE WHEN modality IN ('negated', 'hypothetical') THEN modality ELSE 'factual' END"
+# The block of a dated report: its actor, type, modality and date window; `$1` is the window in
+# days. The reports of a block with the same recipient are one deduplicated event.
+BLOCK = f"""CASE WHEN date IS NOT NULL THEN md5(concat_ws('|', {_ACTOR_KEY}, coalesce(event_type, cameo),
+    {_MODALITY_KEY}, CAST((date - DATE '1970-01-01') // $1 AS VARCHAR)))[:16] END"""
+# A report's own deduplicated event, before a report with no recipient joins its block's one
+# recipient (`_ASSIGN`); an undated report stands alone. `$1` is the window in days.
+DEDUP_ID = f"""CASE WHEN date IS NULL THEN 'u' || id
+    ELSE md5(({BLOCK}) || '|' || coalesce({_RECIPIENT_KEY}, ''))[:16] END"""
+# Sets the deduplicated event of every dated report that {where} selects, whole blocks at a
+# time: a report with no recipient joins the recipient of its block when the block has exactly
+# one, else stands in the block's own recipient-less event. The result depends only on the
+# set of reports in the block, never on the order they came in. Returns the new ids and dates.
+_ASSIGN = f"""
+UPDATE events SET dedup_id = g.dedup_id FROM (
+    WITH keyed AS (SELECT id, {BLOCK} AS block, {_RECIPIENT_KEY} AS recipient FROM events
+                   WHERE date IS NOT NULL AND {{where}}),
+    sole AS (SELECT block, CASE WHEN count(DISTINCT recipient) = 1 THEN min(recipient) END AS recipient
+             FROM keyed WHERE recipient IS NOT NULL GROUP BY block)
+    SELECT k.id, md5(k.block || '|' || coalesce(k.recipient, s.recipient, ''))[:16] AS dedup_id
+    FROM keyed k LEFT JOIN sole s ON s.block = k.block
+) g
+WHERE events.id = g.id AND events.dedup_id IS DISTINCT FROM g.dedup_id
+RETURNING events.dedup_id, events.date
+"""
+# A report a write touched: its deduplicated event, date and (when dated) block; or only the
+# first two, for a deduplicated event that needs no regrouping.
+Touched = tuple[Any, ...]
+
+
+def _mode(column: str) -> str:
+    """SQL for the most common value of a column in a group, the smallest on a tie (DuckDB's
+    `mode` takes the first met), so a deduplicated event reads the same whatever order its
+    reports came in; NULL when every value is NULL."""
+    return (f"list_sort(list_transform(map_entries(histogram({column})), "
+            "lambda v: struct_pack(n := -CAST(v.value AS BIGINT), value := v.key)))[1].value")
+
+
+# the modality a deduplicated event shows: the first of MODALITIES among its reports
+_FIRST_MODALITY = f"min_by(e.modality, list_position({list(MODALITIES)!r}, e.modality))"
 
 # Rebuilds the rows of `deduplicated_events` whose ids are in _dyad_affected. {dates} bounds
 # the dates to read: all of a deduplicated event's reports lie in one window, so the bounds
-# skip the rest of the table.
-_REFRESH = """
+# skip the rest of the table. Actor and recipient show their country and most common sector.
+_REFRESH = f"""
 INSERT INTO deduplicated_events
-SELECT e.dedup_id, min(e.date), max(e.date), any_value(e.event_type), any_value(e.modality),
-    any_value(e.actor_country), any_value(e.actor_sector), any_value(e.recipient_country),
-    any_value(e.recipient_sector),
+SELECT e.dedup_id, min(e.date), max(e.date), any_value(e.event_type), {_FIRST_MODALITY},
+    max(e.actor_country), {_mode("e.actor_sector")}, max(e.recipient_country),
+    {_mode("e.recipient_sector")},
     count(DISTINCT coalesce(a.duplicate_of, e.article_id)), sum(e.mentions), count(*)
 FROM events e LEFT JOIN articles a ON a.id = e.article_id
-WHERE e.dedup_id IN (SELECT id FROM _dyad_affected) AND {dates}
+WHERE e.dedup_id IN (SELECT id FROM _dyad_affected) AND {{dates}}
 GROUP BY e.dedup_id
 """
 
 # The rest of a page of deduplicated events, from their reports: the codes most reports agree
 # on, the first report's place and the list of reports.
-_DETAILS = """
-SELECT dedup_id, mode(mode) AS mode, mode(cameo) AS cameo, round(avg(goldstein), 2) AS goldstein,
-    mode(quad_class) AS quad_class, mode(actor_code) AS actor_code, mode(coalesce(actor_name, actor_text)) AS actor_name,
-    mode(recipient_code) AS recipient_code, mode(coalesce(recipient_name, recipient_text)) AS recipient_name,
+_DETAILS = f"""
+SELECT dedup_id, {_mode("mode")} AS mode, {_mode("cameo")} AS cameo, round(avg(goldstein), 2) AS goldstein,
+    {_mode("quad_class")} AS quad_class, {_mode("actor_code")} AS actor_code,
+    {_mode("coalesce(actor_name, actor_text)")} AS actor_name, {_mode("recipient_code")} AS recipient_code,
+    {_mode("coalesce(recipient_name, recipient_text)")} AS recipient_name,
     first(location_name ORDER BY location_name IS NULL, date, id) AS location_name,
     first(location_country ORDER BY location_name IS NULL, date, id) AS location_country,
     first(location_lat ORDER BY location_name IS NULL, date, id) AS location_lat,
     first(location_lon ORDER BY location_name IS NULL, date, id) AS location_lon,
     round(max(confidence), 3) AS confidence,
-    list({'event_id': id, 'article_id': article_id, 'sentence_index': sentence_index, 'date': date,
-          'sentence': sentence} ORDER BY date, article_id, sentence_index, id) AS reported_by
+    list({{'event_id': id, 'article_id': article_id, 'sentence_index': sentence_index, 'date': date,
+          'sentence': sentence}} ORDER BY date, article_id, sentence_index, id) AS reported_by
 FROM events WHERE dedup_id IN (SELECT id FROM page) GROUP BY dedup_id
 """
 
@@ -344,15 +388,17 @@ class Store:
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         try:
             self.db.execute("BEGIN TRANSACTION")
-            affected, replaced = self._write_articles(articles, now)
+            affected, replaced = self._write_articles(articles, now, window)
             # one row per id: an article stating the same event twice in a sentence keeps the last
             events = list({row[0]: row for row in (_event_row(a, e) for a in articles for e in a.events)}.values())
             if events:
                 with _registered(self.db, "_dyad_batch", pandas.DataFrame(events, columns=_EVENT_COLUMNS)):
-                    affected += self.db.execute(f"INSERT INTO events BY NAME SELECT *, {DEDUP_ID} AS dedup_id FROM _dyad_batch "
-                                                "RETURNING dedup_id, date", [window]).fetchall()
-            if affected:  # recompute them from their reports (dropping those left with none)
-                _refresh(self.db, affected, window)
+                    self.db.execute(f"INSERT INTO events BY NAME SELECT *, {DEDUP_ID} AS dedup_id FROM _dyad_batch",
+                                    [window])
+                    affected += self.db.execute(f"SELECT DISTINCT {DEDUP_ID}, date, {BLOCK} FROM _dyad_batch",
+                                                [window]).fetchall()
+            if affected:  # regroup their blocks, then recompute their events (dropping those left with none)
+                _refresh(self.db, [*affected, *_assign_blocks(self.db, affected, window)], window)
             self._insert("quotes", list({q.id: _quote_row(a, q) for a in articles for q in a.quotes}.values()))
             self._insert("input_errors", [(_printable(e.where), _printable(e.reason), now) for e in errors])
             self.db.execute("COMMIT")
@@ -362,14 +408,14 @@ class Store:
             raise
         return replaced
 
-    def _write_articles(self, articles: Sequence[Article],
-                        now: dt.datetime) -> tuple[list[tuple[str, dt.date | None]], int]:
+    def _write_articles(self, articles: Sequence[Article], now: dt.datetime,
+                        window: int) -> tuple[list[Touched], int]:
         """Store the articles with their sentences and mentions, replacing earlier copies; return
-        the deduplicated events the replaced reports belonged to, with a date of each, and how
-        many of the copies had a different text."""
+        the deduplicated events the replaced reports belonged to, with a date and block of each
+        (for a window of `window` days), and how many of the copies had a different text."""
         if not articles:
             return [], 0
-        affected, replaced = self._forget(articles)
+        affected, replaced = self._forget(articles, window)
         signatures = {a.id: a.signature or signature(a.text) for a in articles}
         keys = band_keys([signatures[a.id] for a in articles])
         originals = self._originals(articles, signatures, keys)
@@ -381,10 +427,10 @@ class Store:
                                   for a in articles for m in a.mentions])
         return affected, replaced
 
-    def _forget(self, articles: Sequence[Article]) -> tuple[list[tuple[str, dt.date | None]], int]:
+    def _forget(self, articles: Sequence[Article], window: int) -> tuple[list[Touched], int]:
         """Delete what earlier runs stored for these articles, so re-coding replaces it; return
-        the deduplicated events its reports belonged to, with a date of each, and how many of
-        the stored articles had a different text (another article under the same id)."""
+        the deduplicated events its reports belonged to, with a date and block of each, and how
+        many of the stored articles had a different text (another article under the same id)."""
         import pandas
 
         with _registered(self.db, "_dyad_ids", pandas.DataFrame({"id": [a.id for a in articles],
@@ -393,8 +439,8 @@ class Store:
                                     "JOIN _dyad_ids n ON a.id = n.id").fetchall()
             if not found[0][0]:
                 return [], 0
-            affected = self.db.execute(
-                "SELECT DISTINCT dedup_id, date FROM events WHERE article_id IN (SELECT id FROM _dyad_ids)").fetchall()
+            affected = self.db.execute(f"SELECT DISTINCT dedup_id, date, {BLOCK} FROM events "
+                                       "WHERE article_id IN (SELECT id FROM _dyad_ids)", [window]).fetchall()
             delete_articles(self.db, "SELECT id FROM _dyad_ids")
             return affected, int(found[0][1])
 
@@ -763,24 +809,47 @@ def delete_articles(db: Any, ids_sql: str) -> None:
 def _regroup(db: Any, days: int) -> None:
     """Recompute every report's deduplicated event, and those events, for a window of `days`."""
     db.execute(f"UPDATE events SET dedup_id = {DEDUP_ID}", [days])
+    db.execute(_ASSIGN.format(where="true"), [days])
     db.execute("DELETE FROM deduplicated_events")
     db.execute("CREATE OR REPLACE TEMP VIEW _dyad_affected AS SELECT DISTINCT dedup_id AS id FROM events")
     db.execute(_REFRESH.format(dates="true"))
     db.execute("DROP VIEW _dyad_affected")
 
 
-def _refresh(db: Any, affected: list[tuple[str, dt.date | None]], window: int) -> None:
+def _assign_blocks(db: Any, touched: list[Touched], window: int) -> list[Touched]:
+    """Regroup every report in the blocks of these reports (`_ASSIGN`), so a report with no
+    recipient follows what its block now holds; return the deduplicated events the block's
+    reports belonged to before and belong to now, with a date of each."""
+    import pandas
+
+    blocks = sorted({t[2] for t in touched if len(t) > 2 and t[2] is not None})
+    dates = [t[1] for t in touched if t[1] is not None]
+    if not blocks or not dates:
+        return []
+    # the windows first: hashing the block of every report in a long span of dates costs more
+    window_of = "(date - DATE '1970-01-01') // $1"
+    where = (f"date BETWEEN $2 AND $3 AND {window_of} IN (SELECT DISTINCT {window_of} FROM _dyad_dates) "
+             f"AND ({BLOCK}) IN (SELECT block FROM _dyad_blocks)")
+    params = [window, _days_after(min(dates), -window), _days_after(max(dates), window)]
+    with (_registered(db, "_dyad_blocks", pandas.DataFrame({"block": blocks})),
+          _registered(db, "_dyad_dates", pandas.DataFrame({"date": sorted(set(dates))}))):
+        before = db.execute(f"SELECT DISTINCT dedup_id, date FROM events WHERE {where}", params).fetchall()
+        after = db.execute(_ASSIGN.format(where=where), params).fetchall()
+    return [*before, *after]
+
+
+def _refresh(db: Any, affected: Sequence[Touched], window: int) -> None:
     """Recompute the deduplicated events with these ids (each given with the date of one of its
     reports, or None when undated) from their reports, dropping those left with none."""
     import pandas
 
-    dates = [d for _, d in affected if d is not None]
+    dates = [t[1] for t in affected if t[1] is not None]
     bounds = "e.date IS NULL"
     params: list[Any] = []
     if dates:
         bounds = "(e.date BETWEEN ? AND ? OR e.date IS NULL)"
         params = [_days_after(min(dates), -window), _days_after(max(dates), window)]
-    with _registered(db, "_dyad_affected", pandas.DataFrame({"id": sorted({i for i, _ in affected})})):
+    with _registered(db, "_dyad_affected", pandas.DataFrame({"id": sorted({t[0] for t in affected})})):
         db.execute("DELETE FROM deduplicated_events WHERE id IN (SELECT id FROM _dyad_affected)")
         db.execute(_REFRESH.format(dates=bounds), params)
 

@@ -44,14 +44,128 @@ def test_reports_of_one_day_are_one_event_and_the_next_day_another(tmp_path: Pat
     assert (first["event_id"], first["sentence_index"], first["sentence"]) == (raw["a1"]["id"], 0, raw["a1"]["sentence"])
 
 
-def test_another_sector_type_or_modality_is_another_event(tmp_path: Path) -> None:
+def test_another_type_or_a_denial_is_another_event_but_another_sector_is_not(tmp_path: Path) -> None:
     military = Actor("Japanese troops", "JPNMIL", "JPN", "MIL", "Japan", 20, 38)
     with Store(tmp_path / "d.duckdb") as store:
         store.write([_on("a1", 0), _on("a2", 0, recipient=military), _on("a3", 0, event_type="REJECT"),  # type: ignore[list-item]
                      _on("a4", 0, modality="negated"), _on("a5", 0)])
         deduplicated = store.deduplicated()
-    assert sorted(d["sources"] for d in deduplicated) == [1, 1, 1, 2]
+    assert sorted(d["sources"] for d in deduplicated) == [1, 1, 3]
+    [summit] = [d for d in deduplicated if d["sources"] == 3]
+    assert summit["recipient"]["country"] == "JPN" and summit["recipient"]["sector"] == "GOV"  # the most common
     assert {d["modality"] for d in deduplicated} == {"asserted", "negated"}
+
+
+RUSSIA = Actor("Russia", "RUS", "RUS", None, "Russia", 0, 6)
+KREMLIN = Actor("the Kremlin", "RUSGOV", "RUS", "GOV", "Russia", 0, 11)
+CHINA = Actor("China", "CHN", "CHN", None, "China", 20, 25)
+BEIJING = Actor("Chinese officials", "CHNGOV", "CHN", "GOV", "China", 20, 37)
+INDIA = Actor("India", "IND", "IND", None, "India", 20, 25)
+
+
+def _meet(article_id: str, actor: Actor, recipient: Actor | None, days: int = 0, **changes: object) -> object:
+    return _on(article_id, days, **{"actor": actor, "recipient": recipient, "event_type": "CONSULT", "cameo": "036",
+                                    **changes})
+
+
+def _groups(store: Store) -> set[frozenset[str]]:
+    """The articles of each deduplicated event, as the deduplicated_events table and the
+    events' dedup_id both give them (asserting that they agree)."""
+    table = {d["id"]: frozenset(r["article_id"] for r in d["reports"]) for d in store.deduplicated(limit=None)}
+    by_report: dict[str, set[str]] = {}
+    for event in store.events(limit=None):
+        by_report.setdefault(event["deduplicated_id"], set()).add(event["article_id"])
+    assert {k: frozenset(v) for k, v in by_report.items()} == table
+    counted = store.db.execute("SELECT id, reports FROM deduplicated_events").fetchall()
+    assert {i: n for i, n in counted} == {i: len(v) for i, v in table.items()}
+    return set(table.values())
+
+
+def test_outlets_reports_of_one_summit_are_one_event_whatever_their_sectors(tmp_path: Path) -> None:
+    """Wire, a national broadcaster and two scraped pages report one Moscow-Beijing summit: as
+    Russia or the Kremlin, with China or Chinese officials, one naming no counterpart."""
+    reports = [_meet("wire", RUSSIA, CHINA), _meet("broadcaster", KREMLIN, BEIJING),
+               _meet("page1", KREMLIN, CHINA), _meet("page2", RUSSIA, None)]
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write(reports)  # type: ignore[arg-type]
+        [summit] = store.deduplicated()
+        groups = _groups(store)
+    assert groups == {frozenset({"wire", "broadcaster", "page1", "page2"})}
+    assert summit["sources"] == 4 and summit["mentions"] == 4
+    assert (summit["actor"]["country"], summit["recipient"]["country"]) == ("RUS", "CHN")
+
+
+def test_two_recipients_stay_apart_and_a_report_naming_neither_stands_alone(tmp_path: Path) -> None:
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([_meet("a1", RUSSIA, CHINA), _meet("a2", KREMLIN, BEIJING), _meet("a3", RUSSIA, INDIA),  # type: ignore[list-item]
+                     _meet("a4", RUSSIA, None), _meet("a5", RUSSIA, None, days=1)])
+        groups = _groups(store)
+    # a5 is on another day: its block has no recipient to join
+    assert groups == {frozenset({"a1", "a2"}), frozenset({"a3"}), frozenset({"a4"}), frozenset({"a5"})}
+
+
+def test_a_later_report_with_another_recipient_takes_the_unaddressed_report_back(tmp_path: Path) -> None:
+    """A report with no recipient joins its block's only recipient; once a later batch brings a
+    second recipient the join is ambiguous, and it stands alone again; when that report is
+    re-coded away, it joins once more."""
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([_meet("a1", RUSSIA, CHINA), _meet("a2", RUSSIA, None)])  # type: ignore[list-item]
+        assert _groups(store) == {frozenset({"a1", "a2"})}
+        store.write([_meet("a3", KREMLIN, INDIA)])  # type: ignore[list-item]
+        assert _groups(store) == {frozenset({"a1"}), frozenset({"a2"}), frozenset({"a3"})}
+        assert sorted(d["sources"] for d in store.deduplicated()) == [1, 1, 1]
+        store.write([_meet("a3", KREMLIN, INDIA, event_type="REJECT", cameo="120")])  # re-coded: another type
+        assert _groups(store) == {frozenset({"a1", "a2"}), frozenset({"a3"})}
+
+
+def test_an_intended_and_an_asserted_report_are_one_event_a_denial_is_not(tmp_path: Path) -> None:
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([_meet("plan", RUSSIA, CHINA, modality="intended"), _meet("held", KREMLIN, CHINA),  # type: ignore[list-item]
+                     _meet("denied", RUSSIA, CHINA, modality="negated")])
+        groups = _groups(store)
+        shown = {d["sources"]: d["modality"] for d in store.deduplicated()}
+    assert groups == {frozenset({"plan", "held"}), frozenset({"denied"})}
+    assert shown == {2: "asserted", 1: "negated"}
+
+
+def test_an_organisation_with_no_country_is_grouped_by_its_code(tmp_path: Path) -> None:
+    un = [Actor("the United Nations", "IGOUNO", None, None, "United Nations", 0, 18),
+          Actor("UN", "IGOUNO", None, None, "United Nations", 0, 2)]
+    eu = Actor("the EU", "IGOEUR", None, None, "European Union", 0, 6)
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([_on("a1", 0, actor=un[0]), _on("a2", 0, actor=un[1]), _on("a3", 0, actor=eu),  # type: ignore[list-item]
+                     _on("a4", 0, recipient=un[1]), _on("a5", 0, recipient=un[0])])
+        assert _groups(store) == {frozenset({"a1", "a2"}), frozenset({"a3"}), frozenset({"a4", "a5"})}
+
+
+_ROLES = {"wire": (RUSSIA, CHINA), "tass": (KREMLIN, BEIJING), "page": (RUSSIA, None), "blog": (KREMLIN, None),
+          "india": (RUSSIA, INDIA), "xinhua": (KREMLIN, CHINA)}
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.permutations(list(_ROLES)), st.lists(st.integers(1, 5), min_size=1, max_size=6), st.data())
+def test_the_grouping_does_not_depend_on_the_order_or_batches_reports_come_in(
+        order: list[str], cuts: list[int], data: st.DataObject) -> None:
+    """Any order, any split into batches, any report re-coded on the way: the same groups as a
+    single batch, and as a full regrouping."""
+    chosen = order[: data.draw(st.integers(2, len(order)))]
+    articles = {name: _meet(name, *_ROLES[name]) for name in chosen}
+    with Store(":memory:") as whole:
+        whole.write(list(articles.values()))  # type: ignore[arg-type]
+        expected = _groups(whole)
+        expected_rows = whole.db.execute("SELECT * FROM deduplicated_events ORDER BY id").fetchall()
+    with Store(":memory:") as store:
+        start = 0
+        for cut in cuts:
+            batch = chosen[start : start + cut] or chosen[:1]  # past the end: a rerun of the first
+            store.write([articles[name] for name in batch])  # type: ignore[misc]
+            start += cut
+        store.write([articles[name] for name in chosen[start:]])  # type: ignore[misc]
+        assert _groups(store) == expected
+        rows = store.db.execute("SELECT * FROM deduplicated_events ORDER BY id").fetchall()
+        assert rows == expected_rows
+        store.set_dedup_window(1)
+        assert store.db.execute("SELECT * FROM deduplicated_events ORDER BY id").fetchall() == expected_rows
 
 
 def test_filters_and_the_other_reports_of_an_event(tmp_path: Path) -> None:
@@ -234,3 +348,14 @@ def test_a_page_of_events_has_the_counts_a_full_listing_has(tmp_path: Path) -> N
         pages = [store.events(limit=2, offset=offset) for offset in (0, 2, 4)]
     assert [e for page in pages for e in page] == everything
     assert [e["sources"] for e in everything] == [2, 2, 1, 2, 2]
+
+
+def test_a_no_recipient_report_on_a_zero_date_joins_across_batches(tmp_path: Path) -> None:
+    """A CMS's zero date (0001-01-01) and a window of days: the block is still found and regrouped."""
+    zero = dt.date(1, 1, 1)
+    with Store(tmp_path / "d.duckdb") as store:
+        store.set_dedup_window(3)
+        store.write([_meet("a1", RUSSIA, CHINA, date=zero)])  # type: ignore[list-item]
+        store.write([_meet("a2", KREMLIN, None, date=zero + dt.timedelta(days=1))])  # type: ignore[list-item]
+        assert _groups(store) == {frozenset({"a1", "a2"})}
+        assert [d["sources"] for d in store.deduplicated()] == [2]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from tests.store.test_store import TEXT, _article
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     store = Store(tmp_path / "d.duckdb")
-    store.write([_article("a1"), _article("a2"), _article("a3", cameo="190", recipient=False)])
+    fight = _article("a3", cameo="190", recipient=False)
+    fight.events[0] = dataclasses.replace(fight.events[0], event_type="ASSAULT")  # CAMEO 190's type: another event
+    store.write([_article("a1"), _article("a2"), fight])
     return store
 
 
