@@ -121,3 +121,13 @@ def test_an_organisation_coded_from_text_is_its_own_country(code: Any, tmp_path:
     assert (secretary.actor.code, secretary.actor.country) == ("IGOUNO", "IGOUNO")
     [hamas] = code("Hamas attacked Israel.").events
     assert hamas.actor.country == "PSE"  # an organisation of one country keeps that country
+
+
+@pytest.mark.model
+def test_an_organisation_lends_no_country_to_the_other_side(code: Any) -> None:
+    """An organisation's own code is no state: unnamed police or protesters facing it do not
+    become its own, and its protests are not against a government of its own."""
+    [protest] = code("The World Health Organization protested.").events
+    assert (protest.actor.code, protest.recipient) == ("IGOWHO", None)
+    [condemned] = code("The European Union condemned the police crackdown.").events
+    assert condemned.recipient is None or condemned.recipient.country is None
