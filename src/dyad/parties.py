@@ -43,13 +43,19 @@ class Party:
 
 
 def parse_party(value: str) -> Party:
-    """`value` as a Party; a DyadError when it is not made of three-letter parts."""
+    """`value` as a Party; a DyadError when it is not made of three-letter parts, or its parts
+    after the party are not sectors."""
     code = value.strip().upper()
     if not _CODE.fullmatch(code):
         raise DyadError(f"not an actor code: {value!r}; a country (RUS), a country with a sector (RUSMIL) "
                         "or an organisation (IGOEUR, IGOUNO), in three-letter parts")
     organisation = len(code) >= 6 and code[:3] in SECTORS
     country = code[:6] if organisation else code[:3]
+    rest = [code[i : i + 3] for i in range(len(country), len(code), 3)]
+    strange = [part for part in rest if part not in SECTORS]
+    if strange:  # "Russia" is RUS and SIA, and SIA is no sector
+        raise DyadError(f"not an actor code: {value!r} ({strange[0]} is not a sector after {country}); a country "
+                        "(RUS), a country with a sector (RUSMIL) or an organisation (IGOEUR, IGOUNO)")
     return Party(code, country, code if code != country else None)
 
 
@@ -84,9 +90,9 @@ def check_sector(value: str) -> str:
 
 
 def unknown_code(code: str, db: Any) -> str | None:
-    """Why `code` names no actor (a message for the user), or None when it does: some stored
-    event has it, or its party is a country or organisation of the knowledge base (with the
-    user's DYAD_ACTORS files) and its other parts are sectors."""
+    """Why `code` (made of a party and sectors, `parse_party`) names no actor (a message for
+    the user), or None when it does: some stored event has it, or its party is a country or
+    organisation of the knowledge base (with the user's DYAD_ACTORS files)."""
     from .actors import env_actor_paths
 
     party = parse_party(code)
@@ -94,9 +100,7 @@ def unknown_code(code: str, db: Any) -> str | None:
         condition, params = party_condition(side, party)
         if db.execute(f"SELECT 1 FROM events WHERE {condition} LIMIT 1", params).fetchone():
             return None
-    rest = party.code[len(party.country):]
-    if party.country in _known_parties(tuple(env_actor_paths())) and all(
-            rest[i : i + 3] in SECTORS for i in range(0, len(rest), 3)):
+    if party.country in _known_parties(tuple(env_actor_paths())):
         return None
     hint = " (a sector alone is --sector)" if party.code in SECTORS else ""
     return (f"unknown actor code {party.code!r}{hint}: not a country (ISO3, e.g. RUS), an organisation "

@@ -47,7 +47,7 @@ def test_trend_and_export_take_codes(db: Path, tmp_path: Path, capsys: pytest.Ca
     assert {json.loads(line)["article_id"] for line in out.read_text().splitlines()} == {"troops-shell", "peacekeepers"}
 
 
-@pytest.mark.parametrize("args", [["events", "--actor", "XYZ"], ["events", "--recipient", "RUSXYZ"],
+@pytest.mark.parametrize("args", [["events", "--actor", "XYZ"], ["events", "--recipient", "XYZMIL"],
                                   ["trend", "IGOEUR", "IGOXYZ"], ["export", "--format", "csv", "--out", "x.csv",
                                                                   "--actor", "XYZ"]])
 def test_an_unknown_code_is_a_message(db: Path, args: list[str], capsys: pytest.CaptureFixture[str],

@@ -94,7 +94,7 @@ def test_codes_are_read_by_their_parts() -> None:
     assert (parse_party("RUSMIL").country, parse_party("RUSMIL").prefix) == ("RUS", "RUSMIL")
     assert (parse_party("IGOEUR").country, parse_party("IGOEUR").prefix) == ("IGOEUR", None)
     assert (parse_party("IGOUNOMIL").country, parse_party("IGOUNOMIL").prefix) == ("IGOUNO", "IGOUNOMIL")
-    for bad in ("RUSM", "RU", "R1S", ""):
+    for bad in ("RUSM", "RU", "R1S", "", "Russia", "IGOEURXYZ"):
         with pytest.raises(DyadError, match="not an actor code"):
             parse_party(bad)
 
@@ -103,7 +103,7 @@ def test_an_unknown_code_is_named(store: Store) -> None:
     assert unknown_code("IGOEUR", store.db) is None
     assert unknown_code("IGOWHO", store.db) is None  # in the knowledge base, though no event has it
     assert unknown_code("JPNMIL", store.db) is None
-    for bad in ("XYZ", "RUSXYZ", "IGOXYZ"):
+    for bad in ("XYZ", "XYZMIL", "IGOXYZ"):
         message = unknown_code(bad, store.db)
         assert message is not None and repr(bad) in message and "knowledge base" in message
     assert "--sector" in (unknown_code("MIL", store.db) or "")
