@@ -95,7 +95,10 @@ def unknown_code(code: str, db: Any) -> str | None:
     organisation of the knowledge base (with the user's DYAD_ACTORS files)."""
     from .actors import env_actor_paths
 
-    party = parse_party(code)
+    try:
+        party = parse_party(code)
+    except DyadError as err:  # "RUSSIA": RUS and SIA, which is no sector
+        return str(err)
     for side in ("actor", "recipient"):
         condition, params = party_condition(side, party)
         if db.execute(f"SELECT 1 FROM events WHERE {condition} LIMIT 1", params).fetchone():

@@ -38,10 +38,12 @@ def test_api_filters_by_organisation_code_and_sector(app: object) -> None:
 
 
 @pytest.mark.parametrize(("url", "params"), [("/api/events", {"actor": "XYZ"}), ("/api/deduplicated", {"recipient": "IGOXYZ"}),
-                                             ("/api/trend", {"a": "RUS", "b": "XYZ"}), ("/api/events", {"sector": "XYZ"})])
+                                             ("/api/trend", {"a": "RUS", "b": "XYZ"}), ("/api/events", {"sector": "XYZ"}),
+                                             ("/api/events", {"actor": "RUSXYZ"})])
 def test_api_names_an_unknown_code(app: object, url: str, params: dict[str, str]) -> None:
     answer = call(app, "GET", url, params=params)
-    assert answer.status_code == 422 and "unknown" in answer.json()["error"] and "XYZ" in answer.json()["error"]
+    error = answer.json()["error"]
+    assert answer.status_code == 422 and ("unknown" in error or "not an actor code" in error) and "XYZ" in error
 
 
 def test_pages_of_an_organisation(app: object) -> None:
@@ -56,4 +58,5 @@ def test_pages_of_an_organisation(app: object) -> None:
     assert '<a href="/dyads/IGOEUR/RUS">IGOEUR → RUS</a>' in overview
     unknown = call(app, "GET", "/dyads/IGOXYZ/RUS")
     assert unknown.status_code == 404 and "IGOXYZ" in unknown.text
+    assert call(app, "GET", "/dyads/RUS/RUSSIA").status_code == 404  # six letters, but SIA is no sector
     assert call(app, "GET", "/events", params={"actor": "XYZ"}).status_code == 422
