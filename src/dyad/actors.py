@@ -21,13 +21,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from .data import data_path, read_tsv, read_yaml
 from .errors import DataFileError
 from .types import Actor, Article, Mention
 
-__all__ = ["ActorDictionary", "ActorTagger", "Country", "Person", "Role", "compose", "default_dictionary", "env_actor_paths"]
+__all__ = ["ActorDictionary", "ActorTagger", "Country", "Person", "Role", "compose", "default_dictionary", "env_actor_paths", "is_state"]
 
 # Where two matches overlap and are as long, the earlier kind in this list wins.
 ROLE_KINDS = ("head_of_state", "head_of_government", "foreign_minister", "defence_minister", "minister",
@@ -608,7 +608,8 @@ def compose(mentions: list[Mention], dictionary: ActorDictionary, day: dt.date |
             org = dictionary.orgs[m.key]
             sector = agent_sector if agent_sector and org.sector == "IGO" and agent_sector != "GOV" else None
             code = f"{org_code(org)}{sector or ''}"  # "UN peacekeepers": IGOUNOMIL
-            return Actor(span_text, code, org.country, org.sector, org.name, start, end)
+            # an international organisation is a party of its own: its country is its code (IGOUNO)
+            return Actor(span_text, code, org.country or org_code(org), org.sector, org.name, start, end)
     countries = [m for m in mentions if m.kind in COUNTRY_KINDS]
     if countries:
         first = countries[0]
@@ -653,13 +654,21 @@ def _person_actor(m: Mention, dictionary: ActorDictionary, day: dt.date | None, 
     else:
         country, sector = m.country, m.sector
     sector = sector or agent_sector
-    code = f"{sector}{role_org}" if role_org and not country else _code(country, sector)
+    code = _code(country, sector)
+    if role_org and not country:  # the UN Secretary-General: IGOUNO, the organisation's party
+        code = country = f"{sector}{role_org}"
     return Actor(span_text, code, country, sector, m.key, start, end, role=title, notes=notes)
 
 
 def org_code(org: Org) -> str:
     """IGOUNO for the UN; a national group by its country and sector (Hamas: PSEREB)."""
     return f"{org.country}{org.sector}" if org.country else f"{org.sector}{org.code}"
+
+
+def is_state(country: str | None) -> TypeGuard[str]:
+    """Whether an actor's `country` is a state's (RUS), not an international organisation's
+    own code (IGOUNO), which an organisation with no country has as its country."""
+    return country is not None and len(country) == 3
 
 
 def is_placed(actor: Actor) -> bool:

@@ -21,6 +21,7 @@ from .errors import DyadError, InputError, environment_problem
 from .export import FORMATS
 from .ingest import MAX_CHARS, parse_date
 from .nlp import MAX_SENTENCE_TOKENS
+from .parties import check_known, check_sector, parse_party
 from .query import PERIODS
 from .store import DEDUP_WINDOW_RANGE, EVENT_FIELDS, Store
 from .types import MODALITIES
@@ -83,10 +84,29 @@ def _publication_date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(err.reason) from None
 
 
-def _country(value: str) -> str:
-    if len(value) != 3 or not value.isalpha():
-        raise argparse.ArgumentTypeError(f"not an ISO 3166-1 alpha-3 code: {value!r} (e.g. RUS, JPN)")
-    return value.upper()
+def _party(value: str) -> str:
+    """An actor code a filter takes: RUS, RUSMIL, IGOEUR (see `parties`)."""
+    try:
+        return parse_party(value).code
+    except DyadError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _sector(value: str) -> str:
+    try:
+        return check_sector(value)
+    except DyadError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _side_flags(parser: argparse.ArgumentParser) -> None:
+    """--actor, --recipient and their sectors, as `dyad events` and `dyad export` take them."""
+    parser.add_argument("--actor", type=_party,
+                        help="actor (source): a country (RUS), an organisation (IGOEUR, IGOUNO), or either with a "
+                             "sector (RUSMIL: RUSMIL and its sub-sectors)")
+    parser.add_argument("--recipient", type=_party, help="recipient (target), as --actor")
+    parser.add_argument("--sector", type=_sector, help="only actors of this sector, e.g. MIL (IGOUNOMIL too)")
+    parser.add_argument("--recipient-sector", type=_sector, help="only recipients of this sector")
 
 
 def _plover(value: str) -> str:
@@ -133,8 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     events = sub.add_parser("events", help="list stored events")
     events.add_argument("--db", default="dyad.duckdb")
-    events.add_argument("--actor", type=_country, help="ISO3 country of the actor (source)")
-    events.add_argument("--recipient", type=_country, help="ISO3 country of the recipient (target)")
+    _side_flags(events)
     events.add_argument("--type", type=_plover, dest="event_type", help="PLOVER event type, e.g. REQUEST")
     events.add_argument("--since", type=_date)
     events.add_argument("--until", type=_date)
@@ -169,8 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--by-month", action="store_true", help="Parquet: a folder of month=YYYY-MM partitions")
     export.add_argument("--dedup", action="store_true",
                         help="parquet, csv, jsonl: one row per real-world event instead of one per report")
-    export.add_argument("--actor", type=_country)
-    export.add_argument("--recipient", type=_country)
+    _side_flags(export)
     export.add_argument("--type", type=_plover, dest="event_type")
     export.add_argument("--modality", action="append", choices=MODALITIES)
     export.add_argument("--since", type=_date)
@@ -178,8 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     _statements_flag(export)
 
     trend = sub.add_parser("trend", help="a dyad's events by QuadClass and mean Goldstein over time")
-    trend.add_argument("actor", type=_country)
-    trend.add_argument("recipient", type=_country)
+    trend.add_argument("actor", type=_party, help="a country (RUS), an organisation (IGOEUR) or either with a sector")
+    trend.add_argument("recipient", type=_party, help="as actor")
     trend.add_argument("--db", default="dyad.duckdb")
     trend.add_argument("--by", choices=PERIODS, default="month")
     trend.add_argument("--directed", action="store_true", help="only actor -> recipient, not both ways")
@@ -424,11 +442,12 @@ def _code_on_dask(args: argparse.Namespace) -> int:
 def _events(args: argparse.Namespace) -> int:
     filters = {"actor": args.actor, "recipient": args.recipient, "event_type": args.event_type, "since": args.since,
                "until": args.until, "limit": args.limit or None, "modality": args.modality,
-               "statements": args.statements}
+               "statements": args.statements, "sector": args.sector, "recipient_sector": args.recipient_sector}
     if args.coder and args.dedup:
         raise DyadError("--coder lists the events one coder decided, and a deduplicated event gathers reports that "
                         "either may have decided: use one or the other")
     with Store(args.db, read_only=True) as store:
+        check_known(store.db, args.actor, args.recipient)
         rows = store.deduplicated(**filters) if args.dedup else store.events(**filters, coder=args.coder)
     out = sys.stdout
     if args.format == "jsonl":
@@ -567,6 +586,7 @@ def _query(args: argparse.Namespace) -> int:
         query.check_plot_path(args.plot)
     with Store(args.db, read_only=True) as store:
         if args.command == "trend":
+            check_known(store.db, args.actor, args.recipient)
             rows = query.trend(store, args.actor, args.recipient, args.by, args.directed, args.min_confidence,
                                statements=args.statements)
             _print_rows(rows)
@@ -600,9 +620,10 @@ def _export(args: argparse.Namespace) -> int:
     from .export import export
 
     with Store(args.db, read_only=True) as store:
+        check_known(store.db, args.actor, args.recipient)
         count = export(store, args.out, args.fmt, force=args.force, by_month=args.by_month, dedup=args.dedup,
-                       actor=args.actor,
-                       recipient=args.recipient,
+                       actor=args.actor, recipient=args.recipient, sector=args.sector,
+                       recipient_sector=args.recipient_sector,
                        event_type=args.event_type, modality=args.modality, since=args.since, until=args.until,
                        statements=args.statements)
     print(f"wrote {count} {'deduplicated ' if args.dedup else ''}events to {args.out} ({args.fmt})")

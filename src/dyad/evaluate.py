@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .actors import is_state
 from .types import FACTUAL, Actor, Article, Event
 
 __all__ = ["Score", "score_news", "score_pentaclass", "score_petrarch", "score_plover"]
@@ -132,7 +133,7 @@ def _sides(actors: Any) -> set[str | None]:
 def _side(actor: Actor | None) -> str | None:
     if actor is None:
         return None
-    if actor.country:
+    if is_state(actor.country):
         return actor.country
     return actor.code[:3] if actor.code and actor.code[:3] in ("IGO", "NGO") else None
 

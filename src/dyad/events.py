@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .actors import ActorDictionary, compose, default_dictionary, is_placed
+from .actors import ActorDictionary, compose, default_dictionary, is_placed, is_state
 from .codebook import STATEMENT_CLASS, Code, Codebook, default_codebook
 from .discourse import antecedent, pair, situate
 from .patterns import Pattern, Patterns, default_patterns
@@ -443,8 +443,8 @@ class EventCoder:
     def _protested(self, source: Actor, ctx: _Context) -> list[Actor | None]:
         """Protesters who name no target protest against their own government."""
         source = situate(source, ctx.article, self.dictionary, ctx.sentence.index)
-        if source.country is None or source.sector in ("GOV", "MIL", "COP", "JUD"):
-            return []
+        if not is_state(source.country) or source.sector in ("GOV", "MIL", "COP", "JUD"):
+            return []  # an organisation has no government to protest against
         name = self.dictionary.countries[source.country].name
         return [Actor(source.text, f"{source.country}GOV", source.country, "GOV", name, source.start, source.end)]
 
@@ -739,11 +739,12 @@ def _place(source: Actor, recipient: Actor | None, domestic: bool) -> tuple[Acto
     notes = []
     if recipient is not None and not is_placed(recipient) and recipient.ner is None and not domestic:
         recipient = None
-    if recipient is not None and not is_placed(recipient) and source.country and recipient.sector in DOMESTIC_SECTORS:
+    if recipient is not None and not is_placed(recipient) and is_state(source.country) \
+            and recipient.sector in DOMESTIC_SECTORS:  # not an organisation's: "the UN urged police"
         recipient = replace(recipient, country=source.country, code=f"{source.country}{recipient.sector}")
         notes.append("recipient's country taken from the actor's")
     if not is_placed(source) and source.ner is None:
-        if recipient is None or recipient.country is None or source.sector not in DOMESTIC_SECTORS:
+        if recipient is None or not is_state(recipient.country) or source.sector not in DOMESTIC_SECTORS:
             return None
         source = replace(source, country=recipient.country, code=f"{recipient.country}{source.sector}")
         notes.append("actor's country taken from the recipient's")

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .actors import is_state
 from .errors import DyadError, StoreError, environment_problem
 from .store import Store
 
@@ -167,14 +168,19 @@ def _plover(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _state(country: str | None) -> str:
+    """GDELT's country code column: a state's ISO3; empty for an organisation (its code says it)."""
+    return country if is_state(country) else ""
+
+
 def _gdelt(row: dict[str, Any]) -> list[Any]:
     date = (row["date"] or "").replace("-", "")
     a, b, place = row["actor"], row["recipient"] or {}, row["location"] or {}
     cameo = row["cameo"]
     return [
         row["id"], date, date[:6], date[:4],
-        a["code"] or "", a["name"] or a["text"], a["country"] or "", a["sector"] or "",
-        b.get("code") or "", b.get("name") or b.get("text") or "", b.get("country") or "", b.get("sector") or "",
+        a["code"] or "", a["name"] or a["text"], _state(a["country"]), a["sector"] or "",
+        b.get("code") or "", b.get("name") or b.get("text") or "", _state(b.get("country")), b.get("sector") or "",
         1, cameo, cameo[:3], cameo[:2], "" if row["quad_class"] is None else row["quad_class"], row["goldstein"],
         row["mentions"], row["sources"], row["sources"],
         {"country": 1, "city": 4, "capital": 4}.get(place.get("type") or "", 2 if place else 0),

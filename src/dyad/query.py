@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DyadError
+from .parties import parse_party, party_condition
 from .store import NOT_STATEMENT, Store
 from .types import FACTUAL
 
@@ -36,16 +37,20 @@ def load(db: str | Path = "dyad.duckdb", polars: bool = False, deduplicated: boo
 
 def trend(store: Store, actor: str, recipient: str, by: str = "month", directed: bool = False,
           min_confidence: float = 0.0, statements: bool = False) -> list[dict[str, Any]]:
-    """Per period: events in each QuadClass and the mean Goldstein score between two countries
-    (either way round unless `directed`); with `statements`, the statements (QuadClass 0) too,
+    """Per period: events in each QuadClass and the mean Goldstein score between two parties,
+    actor codes as `parties` reads them: countries (RUS), organisations (IGOEUR) or either with
+    a sector (RUSMIL) (either way round unless `directed`); with `statements`, the statements (QuadClass 0) too,
     counted in `statements` and in `events` and the mean."""
     if by not in PERIODS:
         raise DyadError(f"unknown period {by!r}; one of {', '.join(PERIODS)}")
     if not 0.0 <= min_confidence <= 1.0:
         raise DyadError(f"min_confidence is from 0 to 1, not {min_confidence!r}")
-    pair = "(actor_country = ? AND recipient_country = ?)"
-    dyad = pair if directed else f"({pair} OR (actor_country = ? AND recipient_country = ?))"
-    params: list[Any] = [actor, recipient] if directed else [actor, recipient, recipient, actor]
+    one, other = parse_party(actor), parse_party(recipient)
+    forward = [party_condition("actor", one), party_condition("recipient", other)]
+    back = [party_condition("actor", other), party_condition("recipient", one)]
+    pairs = [forward] if directed else [forward, back]
+    dyad = "(" + " OR ".join(f"({a[0]} AND {r[0]})" for a, r in pairs) + ")"
+    params: list[Any] = [p for a, r in pairs for p in (*a[1], *r[1])]
     statement_count = f"\n                   count(*) FILTER (WHERE NOT ({NOT_STATEMENT})) AS statements," if statements else ""
     kinds = "" if statements else f" AND {NOT_STATEMENT}"
     rows = store.db.execute(

@@ -46,6 +46,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from .codebook import PLOVER_TYPES
 from .errors import DyadError, InputError
 from .ingest import load_json, read_record
+from .parties import SECTORS, unknown_code
 from .query import PERIODS, places, top_actors, top_dyads, trend
 from .store import Store
 from .types import MODALITIES, Article
@@ -58,6 +59,7 @@ log = logging.getLogger(__name__)
 # what ids look like; any other path is a 404 before the database is asked
 EVENT_ID = re.compile(r"^u?[0-9a-f]{16}$")
 ARTICLE_ID = re.compile(r"^[\w.:-]{1,200}$")
+PARTY = r"^(?:[A-Za-z]{3}){1,4}$"  # an actor code a filter takes: RUS, RUSMIL, IGOEUR, IGOUNOMIL
 # statements (CAMEO 01) are left out of every listing unless asked for: statements=true
 STATEMENTS = Query(False, description="include statements (CAMEO 01: comments, denials, remarks), left out by default")
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -216,20 +218,38 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
             raise ApiError(422, f"limit is at most {limits.page}")
         return limit
 
+    def known(*codes: str | None) -> None:
+        """A 422 naming a code that names no actor, rather than an empty answer."""
+        for code in codes:
+            problem = run(lambda: unknown_code(code, store.db)) if code else None  # noqa: B023 (run calls it now)
+            if problem:
+                raise ApiError(422, problem)
+
     def filters(actor: str | None, recipient: str | None, event_type: str | None,
-                modality: list[str] | None) -> dict[str, Any]:
+                modality: list[str] | None, sector: str | None = None,
+                recipient_sector: str | None = None) -> dict[str, Any]:
+        for wanted in (sector, recipient_sector):
+            if wanted and wanted.upper() not in SECTORS:
+                raise ApiError(422, f"unknown sector {wanted!r}; one of {', '.join(sorted(SECTORS))}")
+        known(actor, recipient)
         if event_type is not None and event_type.upper() not in PLOVER_TYPES:
             raise ApiError(422, f"unknown PLOVER type {event_type!r}; one of {', '.join(PLOVER_TYPES)}")
         for m in modality or []:
             if m not in MODALITIES:
                 raise ApiError(422, f"unknown modality {m!r}; one of {', '.join(MODALITIES)}")
-        return {"actor": actor, "recipient": recipient, "event_type": event_type, "modality": modality or None}
+        return {"actor": actor, "recipient": recipient, "event_type": event_type, "modality": modality or None,
+                "sector": sector, "recipient_sector": recipient_sector}
 
-    def country() -> Any:  # a new Query each time: FastAPI binds one to one parameter
-        return Query(None, pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3 code")
+    def party_query(default: Any = None) -> Any:  # a new Query each time: FastAPI binds one to one parameter
+        return Query(default, pattern=PARTY, description="actor code: a country (RUS), an organisation (IGOEUR), "
+                                                         "or either with a sector (RUSMIL)")
+
+    def sector_query() -> Any:
+        return Query(None, pattern=r"^[A-Za-z]{3}$", description="CAMEO sector, e.g. MIL")
 
     @app.get("/api/events")
-    def events(actor: str | None = country(), recipient: str | None = country(),
+    def events(actor: str | None = party_query(), recipient: str | None = party_query(),
+               sector: str | None = sector_query(), recipient_sector: str | None = sector_query(),
                type: str | None = Query(None, description="PLOVER event type"),
                since: dt.date | None = None, until: dt.date | None = None,
                modality: Annotated[list[str] | None, Query()] = None, limit: int = Query(100, ge=1),
@@ -241,7 +261,8 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
         """Events (reports), newest first, with the filters of `dyad events`; page with offset.
         With `either_way`, `actor` and `recipient` match in either role."""
         size = page_size(limit)
-        rows = run(lambda: store.events(**filters(actor, recipient, type, modality), since=since, until=until,
+        chosen = filters(actor, recipient, type, modality, sector, recipient_sector)
+        rows = run(lambda: store.events(**chosen, since=since, until=until,
                                         limit=size + 1, offset=offset, min_confidence=min_confidence,
                                         either_way=either_way, statements=statements, coder=coder))
         return {"events": rows[:size], "next_offset": offset + size if len(rows) > size else None}
@@ -272,24 +293,27 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
         return result
 
     @app.get("/api/deduplicated")
-    def deduplicated(actor: str | None = country(), recipient: str | None = country(),
+    def deduplicated(actor: str | None = party_query(), recipient: str | None = party_query(),
+                     sector: str | None = sector_query(), recipient_sector: str | None = sector_query(),
                      type: str | None = Query(None, description="PLOVER event type"),
                      since: dt.date | None = None, until: dt.date | None = None,
                      modality: Annotated[list[str] | None, Query()] = None, limit: int = Query(100, ge=1),
                      offset: int = Query(0, ge=0, le=LAST_OFFSET), statements: bool = STATEMENTS) -> dict[str, Any]:
         """Real-world events, each with every report of it, newest first."""
         size = page_size(limit)
-        rows = run(lambda: store.deduplicated(**filters(actor, recipient, type, modality), since=since, until=until,
+        chosen = filters(actor, recipient, type, modality, sector, recipient_sector)
+        rows = run(lambda: store.deduplicated(**chosen, since=since, until=until,
                                               limit=size + 1, offset=offset, statements=statements))
         return {"events": rows[:size], "next_offset": offset + size if len(rows) > size else None}
 
     @app.get("/api/trend")
-    def dyad_trend(a: str = Query(..., pattern=r"^[A-Za-z]{3}$"), b: str = Query(..., pattern=r"^[A-Za-z]{3}$"),
+    def dyad_trend(a: str = party_query(...), b: str = party_query(...),
                    by: str = "month", directed: bool = False,
                    min_confidence: float = Query(0.0, ge=0.0, le=1.0), statements: bool = STATEMENTS) -> dict[str, Any]:
         """Per period, the dyad's events by QuadClass and their mean Goldstein score."""
         if by not in PERIODS:
             raise ApiError(422, f"unknown period {by!r}; one of {', '.join(PERIODS)}")
+        known(a, b)
         rows = run(lambda: trend(store, a.upper(), b.upper(), by, directed, min_confidence, statements=statements))
         for row in rows:  # periods are dates, whatever DuckDB's date_trunc gives
             row["period"] = row["period"].date().isoformat() if isinstance(row["period"], dt.datetime) else str(row["period"])

@@ -30,6 +30,7 @@ from typing import Any
 
 from .dedup import BANDS, THRESHOLD, band_keys, signature, similarity
 from .errors import DyadError, InputError, StoreError, environment_problem
+from .parties import check_sector, country_sql, parse_party, party_condition, sector_condition
 from .types import FACTUAL, MODALITIES, Actor, Article, Event, Location
 
 __all__ = ["DEDUP_WINDOW_RANGE", "EVENT_FIELDS", "SCHEMA_VERSION", "Store", "Written", "event_id"]
@@ -539,16 +540,19 @@ class Store:
                article_id: str | None = None, modality: Sequence[str] | None = None,
                event_id: str | None = None, dedup_id: str | None = None, offset: int = 0,
                either_way: bool = False, min_confidence: float | None = None,
-               statements: bool = False, coder: str | None = None) -> list[dict[str, Any]]:
-        """Events as JSON-ready dicts, newest first. `actor`/`recipient` are ISO3 country codes
-        (`either_way`: the two in either role); `modality` keeps only events stated so (default:
+               statements: bool = False, coder: str | None = None, sector: str | None = None,
+               recipient_sector: str | None = None) -> list[dict[str, Any]]:
+        """Events as JSON-ready dicts, newest first. `actor`/`recipient` are actor codes: a
+        country (RUS), an organisation (IGOEUR) or either with a sector (RUSMIL), as
+        `parties` reads them (`either_way`: the two in either role); `sector` and
+        `recipient_sector` keep the sides of a sector (MIL); `modality` keeps only events stated so (default:
         all, negated and hypothetical too); `statements` adds the CAMEO 01 statements; `coder`
         keeps the events that "pattern" or "model" decided."""
         sql, params = self.event_query(actor=actor, recipient=recipient, event_type=event_type, since=since,
                                        until=until, article_id=article_id, modality=modality, event_id=event_id,
                                        dedup_id=dedup_id, limit=limit, offset=offset, either_way=either_way,
                                        min_confidence=min_confidence, counts=not limit, statements=statements,
-                                       coder=coder)
+                                       coder=coder, sector=sector, recipient_sector=recipient_sector)
         if not limit:
             return list(map(_event_dict, self._stream(sql, params)))
         # a page: its events, then their deduplicated events' counts by id (a join scans them all)
@@ -581,21 +585,16 @@ class Store:
                     modality: Sequence[str] | None = None, event_id: str | None = None, dedup_id: str | None = None,
                     limit: int | None = None, ordered: bool = True, offset: int = 0, either_way: bool = False,
                     min_confidence: float | None = None, counts: bool = True,
-                    statements: bool = False, coder: str | None = None) -> tuple[str, list[Any]]:
+                    statements: bool = False, coder: str | None = None, sector: str | None = None,
+                    recipient_sector: str | None = None) -> tuple[str, list[Any]]:
         """The SQL (and its parameters) selecting events, newest first, with (unless `counts`
         is False) the `sources` and `mentions` of their deduplicated event (as `sources_n` and
         `mentions_n`). Unordered (`ordered=False`), the rows stream in bounded memory: exports
         want that. Statements are left out unless `statements`, or asked for by id."""
-        pair = None
-        if either_way and actor and recipient:
-            pair = [actor.upper(), recipient.upper(), recipient.upper(), actor.upper()]
-            actor = recipient = None
         where, params = _filters(
             ("list_contains(?, modality)", list(modality) if modality else None),
             (NOT_STATEMENT, not (statements or event_id or dedup_id)),
-            ("actor_country = ?", actor.upper() if actor else None),
-            ("recipient_country = ?", recipient.upper() if recipient else None),
-            ("((actor_country = ? AND recipient_country = ?) OR (actor_country = ? AND recipient_country = ?))", pair),
+            *_side_filters(actor, recipient, sector, recipient_sector, either_way),
             ("confidence >= ?", min_confidence),
             ("coder = ?", coder),
             ("article_id = ?", article_id),
@@ -627,12 +626,14 @@ class Store:
     def deduplicated(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                      since: dt.date | None = None, until: dt.date | None = None,
                      modality: Sequence[str] | None = None, limit: int | None = 100,
-                     offset: int = 0, statements: bool = False) -> list[dict[str, Any]]:
+                     offset: int = 0, statements: bool = False, sector: str | None = None,
+                     recipient_sector: str | None = None) -> list[dict[str, Any]]:
         """Real-world events, each with the reports (article, sentence) behind it, newest first;
-        `statements` adds the CAMEO 01 statements."""
+        `statements` adds the CAMEO 01 statements. The actor and sector filters are those of
+        `events`: a real-world event matches when one of its reports does."""
         sql, params = self.deduplicated_query(actor=actor, recipient=recipient, event_type=event_type, since=since,
                                               until=until, modality=modality, limit=limit, offset=offset,
-                                              statements=statements)
+                                              statements=statements, sector=sector, recipient_sector=recipient_sector)
         return [_deduplicated_dict(row) for row in self._stream(sql, params)]
 
     def iter_deduplicated(self, **filters: Any) -> Iterator[dict[str, Any]]:
@@ -642,15 +643,17 @@ class Store:
     def deduplicated_query(self, actor: str | None = None, recipient: str | None = None, event_type: str | None = None,
                            since: dt.date | None = None, until: dt.date | None = None,
                            modality: Sequence[str] | None = None, limit: int | None = None,
-                           ordered: bool = True, offset: int = 0, statements: bool = False) -> tuple[str, list[Any]]:
+                           ordered: bool = True, offset: int = 0, statements: bool = False, sector: str | None = None,
+                           recipient_sector: str | None = None) -> tuple[str, list[Any]]:
         """The SQL (and its parameters) selecting deduplicated events with the details their
         reports give (`_DETAILS`), newest first unless `ordered=False`; statements only with
         `statements`."""
+        sides, side_params = _filters(*_side_filters(actor, recipient, sector, recipient_sector))
+        reported = _one_filter(f"id IN (SELECT dedup_id FROM events {sides})", side_params) if sides else ("", None)
         where, params = _filters(
             ("list_contains(?, modality)", list(modality) if modality else None),
             (NOT_STATEMENT, not statements),
-            ("actor_country = ?", actor.upper() if actor else None),
-            ("recipient_country = ?", recipient.upper() if recipient else None),
+            reported,
             ("event_type = ?", event_type.upper() if event_type else None),
             ("date >= ?", since),
             ("date <= ?", until),
@@ -738,10 +741,11 @@ class Store:
         by_type = self.db.execute(
             f"""SELECT coalesce(event_type, 'STATEMENT'), count(*) AS n FROM events
                 WHERE list_contains(?, modality) AND {kinds} GROUP BY 1 ORDER BY n DESC, 1""", [factual]).fetchall()
+        actor, recipient = country_sql("actor"), country_sql("recipient")  # an organisation is a party
         dyads = self.db.execute(
-            f"""SELECT actor_country, recipient_country, count(*) AS n, round(avg(goldstein), 2) AS g
-               FROM events WHERE actor_country IS NOT NULL AND recipient_country IS NOT NULL
-                 AND actor_country <> recipient_country AND list_contains(?, modality) AND {kinds}
+            f"""SELECT {actor}, {recipient}, count(*) AS n, round(avg(goldstein), 2) AS g
+               FROM events WHERE {actor} IS NOT NULL AND {recipient} IS NOT NULL
+                 AND {actor} <> {recipient} AND list_contains(?, modality) AND {kinds}
                GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT ?""", [factual, top]).fetchall()
         unfactual = self.db.execute(f"SELECT count(*) FROM events WHERE NOT list_contains(?, modality) AND {kinds}",
                                     [factual]).fetchone()
@@ -984,6 +988,32 @@ def _bands_frame(ids: list[str], keys: Any) -> Any:
     import pandas
 
     return pandas.DataFrame({"band_key": keys.ravel(), "article_id": np.repeat(np.array(ids, dtype=object), BANDS)})
+
+
+def _side_filters(actor: str | None, recipient: str | None, sector: str | None = None,
+                  recipient_sector: str | None = None, either_way: bool = False) -> list[tuple[str, Any]]:
+    """`_filters` conditions on the events table for an actor and recipient code (`either_way`:
+    the two in either role) and their sectors; a DyadError for a code that is not one."""
+    conditions: list[tuple[str, Any]] = []
+    if either_way and actor and recipient:
+        one, other = parse_party(actor), parse_party(recipient)
+        forward = [party_condition("actor", one), party_condition("recipient", other)]
+        back = [party_condition("actor", other), party_condition("recipient", one)]
+        sql = f"(({forward[0][0]} AND {forward[1][0]}) OR ({back[0][0]} AND {back[1][0]}))"
+        conditions.append((sql, [p for _, params in (*forward, *back) for p in params]))
+        actor = recipient = None
+    for side, code in (("actor", actor), ("recipient", recipient)):
+        if code:
+            conditions.append(_one_filter(*party_condition(side, parse_party(code))))
+    for side, wanted in (("actor", sector), ("recipient", recipient_sector)):
+        if wanted:
+            conditions.append(_one_filter(*sector_condition(side, check_sector(wanted))))
+    return conditions
+
+
+def _one_filter(sql: str, params: list[Any]) -> tuple[str, Any]:
+    """A condition as `_filters` takes it: one parameter bare, several as a list."""
+    return sql, params[0] if len(params) == 1 else params
 
 
 def _filters(*conditions: tuple[str, Any]) -> tuple[str, list[Any]]:

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
 from .codebook import PLOVER_TYPES, default_codebook
+from .parties import SECTORS, unknown_code
 from .query import PERIODS, evidence_in_sentence, places, top_actors, top_dyads, trend
 from .store import Store
 
@@ -184,16 +185,18 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
         summary, actors, dyads, spots = run(lambda: (store.summary(), top_actors(store, 15), top_dyads(store, 30),
                                                       places(store)))
         return render("overview.html", summary=summary, actors=actors, dyads=dyads[:15], network=network_svg(dyads),
-                      world=map_svg(spots))
+                      world=map_svg(spots), sectors=SECTORS)
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def events_page(request: Request) -> HTMLResponse:
         query = {k: v for k, v in request.query_params.items() if v}
         f = _page_filters(query)
+        f["error"] = f["error"] or run(lambda: _unknown(store, f["actor"], f["recipient"]))
         if f["error"]:
             raise HTTPException(422, f["error"])
         offset = f["offset"]
         rows = run(lambda: store.events(actor=f["actor"], recipient=f["recipient"], event_type=f["type"],
+                                        sector=f["sector"], recipient_sector=f["recipient_sector"],
                                         since=f["since"], until=f["until"], min_confidence=f["min_confidence"],
                                         either_way=bool(query.get("either_way")), limit=page + 1, offset=offset,
                                         statements=bool(query.get("statements"))))
@@ -221,9 +224,13 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
 
     @app.get("/dyads/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
     def dyad_page(a: str, b: str, by: str = "month") -> HTMLResponse:
-        if not (_iso3(a) and _iso3(b)) or by not in PERIODS:
-            raise HTTPException(404, "no such dyad page; /dyads/AAA/BBB with ISO3 codes")
+        if not (_party(a) and _party(b)) or by not in PERIODS:
+            raise HTTPException(404, "no such dyad page; /dyads/AAA/BBB with actor codes: countries (RUS), "
+                                     "organisations (IGOEUR) or either with a sector (RUSMIL)")
         a, b = a.upper(), b.upper()
+        problem = run(lambda: _unknown(store, a, b))
+        if problem:
+            raise HTTPException(404, problem)
         rows = run(lambda: trend(store, a, b, by))
         for row in rows:
             start = row["period"].date() if isinstance(row["period"], dt.datetime) else row["period"]
@@ -238,11 +245,17 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
 def _page_filters(query: dict[str, str]) -> dict[str, Any]:
     """The events page's filters, checked; a bad one is named in "error"."""
     out: dict[str, Any] = {"actor": None, "recipient": None, "type": None, "since": None, "until": None,
-                           "min_confidence": None, "offset": 0, "error": None}
+                           "min_confidence": None, "offset": 0, "error": None, "sector": None,
+                           "recipient_sector": None}
     for key in ("actor", "recipient"):
         value = query.get(key)
-        if value and not _iso3(value):
-            out["error"] = f"{key} must be an ISO3 country code"
+        if value and not _party(value):
+            out["error"] = f"{key} must be an actor code: a country (RUS), an organisation (IGOEUR) or either with a sector (RUSMIL)"
+        out[key] = value.upper() if value else None
+    for key in ("sector", "recipient_sector"):
+        value = query.get(key)
+        if value and value.upper() not in SECTORS:
+            out["error"] = f"{key} must be a CAMEO sector: one of {', '.join(sorted(SECTORS))}"
         out[key] = value.upper() if value else None
     if query.get("type"):
         out["type"] = query["type"].upper()
@@ -271,8 +284,18 @@ def _page_filters(query: dict[str, str]) -> dict[str, Any]:
     return out
 
 
-def _iso3(value: str) -> bool:
-    return len(value) == 3 and value.isascii() and value.isalpha()
+def _party(value: str) -> bool:
+    """An actor code's shape: three-letter parts (RUS, RUSMIL, IGOEUR, IGOUNOMIL)."""
+    return 3 <= len(value) <= 12 and len(value) % 3 == 0 and value.isascii() and value.isalpha()
+
+
+def _unknown(store: Store, *codes: str | None) -> str | None:
+    """The message for the first code that names no actor, or None."""
+    for code in codes:
+        problem = unknown_code(code, store.db) if code else None
+        if problem:
+            return problem
+    return None
 
 
 def _period_end(start: dt.date, by: str) -> dt.date:

@@ -100,7 +100,7 @@ def test_user_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
     bad_type = subprocess.run([*run, "events", "--type", "HUG"], capture_output=True, text=True)
     assert bad_type.returncode == 2 and "unknown PLOVER type" in bad_type.stderr
     bad_country = subprocess.run([*run, "events", "--actor", "Russia"], capture_output=True, text=True)
-    assert bad_country.returncode == 2 and "alpha-3" in bad_country.stderr
+    assert bad_country.returncode == 2 and "not an actor code" in bad_country.stderr
 
 
 def test_summary(db: Path, capsys: pytest.CaptureFixture[str]) -> None:

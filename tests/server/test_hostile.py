@@ -192,14 +192,19 @@ def test_the_largest_offset_duckdb_takes_is_an_empty_page(app: Any) -> None:
         assert page == {"events": [], "next_offset": None}
 
 
-def test_a_code_that_exists_nowhere_is_an_empty_answer(app: Any) -> None:
-    assert call(app, "GET", "/api/events", params={"actor": "ZZZ"}).json()["events"] == []
-    assert call(app, "GET", "/api/events", params={"actor": "RUS", "recipient": "QQQ", "either_way": True}).json()["events"] == []
-    assert call(app, "GET", "/api/deduplicated", params={"recipient": "ZZZ"}).json()["events"] == []
-    assert call(app, "GET", "/api/trend", params={"a": "ZZZ", "b": "QQQ"}).json()["periods"] == []
+def test_a_code_that_exists_nowhere_is_named(app: Any) -> None:
+    """A code in neither the knowledge base nor the database is an error that names it; a known
+    code with no events is an empty answer."""
+    for url, params in (("/api/events", {"actor": "ZZZ"}), ("/api/events", {"actor": "RUS", "recipient": "QQQ", "either_way": True}),
+                        ("/api/deduplicated", {"recipient": "ZZZ"}), ("/api/trend", {"a": "ZZZ", "b": "QQQ"})):
+        answer = call(app, "GET", url, params=params)
+        assert answer.status_code == 422 and "unknown actor code" in answer.json()["error"]
     page = call(app, "GET", "/events", params={"actor": "zzz"})
-    assert page.status_code == 200 and 'href="/events/' not in page.text
-    dyad_page = call(app, "GET", "/dyads/ZZZ/QQQ")
+    assert page.status_code == 422 and "ZZZ" in page.text
+    assert call(app, "GET", "/dyads/ZZZ/QQQ").status_code == 404
+    assert call(app, "GET", "/api/events", params={"actor": "NZL"}).json()["events"] == []
+    assert call(app, "GET", "/api/trend", params={"a": "NZL", "b": "FJI"}).json()["periods"] == []
+    dyad_page = call(app, "GET", "/dyads/NZL/FJI")
     assert dyad_page.status_code == 200 and "No events between these two" in dyad_page.text
     assert call(app, "GET", "/api/events", params={"actor": "RUS"}).json()["events"]  # and a real one is found
 

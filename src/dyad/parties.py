@@ -1,0 +1,128 @@
+"""Which events a filter's actor code selects: a country (``RUS``), an organisation (``IGOEUR``),
+either with a sector (``RUSMIL``, ``IGOUNOMIL``), or a sector alone (``--sector MIL``).
+
+A code is made of three-letter parts. Its *party* is the country-level side it belongs to: the
+country for a national code (``RUSMIL`` -> ``RUS``), the organisation for an international one
+(``IGOUNOMIL`` -> ``IGOUNO``: the sector and the organisation's own code), which is what an
+event's ``actor_country`` holds. A code longer than its party also requires the event's code to
+start with it, so ``RUSMIL`` matches ``RUSMIL`` and its sub-sectors, not ``RUSGOV``.
+
+Databases coded before organisations had a country keep a null ``country`` for them; the
+filters (and the country-level views) read the party off the code for such rows
+(`country_sql`), so they need no re-coding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .errors import DyadError
+
+__all__ = ["SECTORS", "Party", "country_sql", "parse_party", "party_condition", "check_known", "check_sector", "sector_condition", "unknown_code"]
+
+# CAMEO's sector codes (actor types). None is an ISO 3166 country code, so a code's first part
+# says whether it is an organisation's (IGOUNO) or a country's (RUSMIL).
+SECTORS = frozenset({
+    "GOV", "MIL", "REB", "OPP", "PTY", "COP", "JUD", "SPY", "IGO", "NGO", "MED", "EDU", "BUS", "CRM", "CVL", "ELI",
+    "HLH", "LAB", "LEG", "REF", "REL", "AGR", "ENV", "INS", "IMG", "MOD", "RAD", "UAF", "SEP", "DEV", "HRI", "MNC",
+})
+_CODE = re.compile(r"(?:[A-Z]{3})+")
+
+
+@dataclass(frozen=True)
+class Party:
+    """A filter's code: the country-level party it names, and the code events must start with
+    (None when the code is the party itself)."""
+
+    code: str
+    country: str
+    prefix: str | None
+
+
+def parse_party(value: str) -> Party:
+    """`value` as a Party; a DyadError when it is not made of three-letter parts, or its parts
+    after the party are not sectors."""
+    code = value.strip().upper()
+    if not _CODE.fullmatch(code):
+        raise DyadError(f"not an actor code: {value!r}; a country (RUS), a country with a sector (RUSMIL) "
+                        "or an organisation (IGOEUR, IGOUNO), in three-letter parts")
+    organisation = len(code) >= 6 and code[:3] in SECTORS
+    country = code[:6] if organisation else code[:3]
+    rest = [code[i : i + 3] for i in range(len(country), len(code), 3)]
+    strange = [part for part in rest if part not in SECTORS]
+    if strange:  # "Russia" is RUS and SIA, and SIA is no sector
+        raise DyadError(f"not an actor code: {value!r} ({strange[0]} is not a sector after {country}); a country "
+                        "(RUS), a country with a sector (RUSMIL) or an organisation (IGOEUR, IGOUNO)")
+    return Party(code, country, code if code != country else None)
+
+
+def country_sql(side: str) -> str:
+    """The SQL of a side's country-level party: its country, else (a row coded before
+    organisations had one) an organisation's own code read off its actor code."""
+    return (f"coalesce({side}_country, CASE WHEN length({side}_code) >= 6 AND left({side}_code, 3) = {side}_sector "
+            f"THEN left({side}_code, 6) END)")
+
+
+def party_condition(side: str, party: Party) -> tuple[str, list[Any]]:
+    """A WHERE condition (and its parameters) on the events table: `side` ("actor" or
+    "recipient") belongs to `party`."""
+    if party.prefix is None:
+        return f"{country_sql(side)} = ?", [party.country]
+    return f"({country_sql(side)} = ? AND starts_with({side}_code, ?))", [party.country, party.prefix]
+
+
+def sector_condition(side: str, sector: str) -> tuple[str, list[Any]]:
+    """`side` is of `sector`: its sector, or its code's last part (UN peacekeepers, IGOUNOMIL,
+    are an organisation's military)."""
+    return (f"({side}_sector = ? OR (length({side}_code) > 3 AND ends_with({side}_code, ?)))",
+            [sector.upper(), sector.upper()])
+
+
+def check_sector(value: str) -> str:
+    """`value` as a sector code; a DyadError naming the known ones otherwise."""
+    sector = value.strip().upper()
+    if sector not in SECTORS:
+        raise DyadError(f"unknown sector {value!r}; one of {', '.join(sorted(SECTORS))}")
+    return sector
+
+
+def unknown_code(code: str, db: Any) -> str | None:
+    """Why `code` (made of a party and sectors, `parse_party`) names no actor (a message for
+    the user), or None when it does: some stored event has it, or its party is a country or
+    organisation of the knowledge base (with the user's DYAD_ACTORS files)."""
+    from .actors import env_actor_paths
+
+    try:
+        party = parse_party(code)
+    except DyadError as err:  # "RUSSIA": RUS and SIA, which is no sector
+        return str(err)
+    for side in ("actor", "recipient"):
+        condition, params = party_condition(side, party)
+        if db.execute(f"SELECT 1 FROM events WHERE {condition} LIMIT 1", params).fetchone():
+            return None
+    if party.country in _known_parties(tuple(env_actor_paths())):
+        return None
+    hint = " (a sector alone is --sector)" if party.code in SECTORS else ""
+    return (f"unknown actor code {party.code!r}{hint}: not a country (ISO3, e.g. RUS), an organisation "
+            f"(e.g. IGOEUR, IGOUNO) or one of them with a sector (RUSMIL) in the knowledge base, "
+            f"and no stored event has it")
+
+
+@lru_cache(maxsize=4)
+def _known_parties(extra: tuple[str, ...]) -> frozenset[str]:
+    """The countries and international organisations' own codes of the knowledge base."""
+    from .actors import ActorDictionary, org_code
+
+    dictionary = ActorDictionary.load(extra=extra)
+    return frozenset(dictionary.countries) | {org_code(org) for org in dictionary.orgs.values() if org.country is None}
+
+
+def check_known(db: Any, *codes: str | None) -> None:
+    """A DyadError naming the first of `codes` that names no actor (`unknown_code`)."""
+    for code in codes:
+        problem = unknown_code(code, db) if code else None
+        if problem:
+            raise DyadError(problem)
