@@ -129,6 +129,7 @@ class ActorDictionary:
     preferred: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) the user added: wins ties
     _holders: dict[tuple[str, str], list[tuple[Role, str]]] | None = field(default=None, repr=False)
     _surnames: dict[str, list[Person]] | None = field(default=None, repr=False)
+    _place_countries: dict[str, str] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, folder: Path | None = None, extra: Iterable[str | Path] = ()) -> ActorDictionary:
@@ -181,6 +182,7 @@ class ActorDictionary:
                 except (KeyError, TypeError, ValueError) as err:
                     raise DataFileError(where, f"missing or malformed field: {err}") from None
         self.preferred.update((kind, key) for _, kind, key in self.aliases[before:])
+        self._place_countries = None
 
     def _extend_one(self, section: str, e: dict[str, Any], where: str) -> None:
         if section == "people":
@@ -363,6 +365,17 @@ class ActorDictionary:
         if role.org is not None and role.org not in self.orgs:
             raise DataFileError(where, f"unknown organisation {role.org!r}")
         return role
+
+    def place_country(self, name: str) -> str | None:
+        """The country of a place, capital or country by one of its names, any case."""
+        if self._place_countries is None:
+            self._place_countries = {}
+            for alias, kind, key in self.aliases:
+                if kind == "place" and self.places[key].country:
+                    self._place_countries.setdefault(alias.lower(), self.places[key].country or "")
+                elif kind in ("capital", "country"):
+                    self._place_countries.setdefault(alias.lower(), key)
+        return self._place_countries.get(name.lower())
 
     @property
     def by_surname(self) -> dict[str, list[Person]]:
