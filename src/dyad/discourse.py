@@ -114,7 +114,7 @@ def place_in_context(article: Article, dictionary: ActorDictionary, sentence: in
         (after, "the country named later in its sentence"),
     ]
     for mentions, why in steps:
-        countries = {_country_of(m, dictionary, article.date) for m in mentions} - {None}
+        countries = {c for m in mentions if (c := _country_of(m, dictionary, article.date)) is not None}
         if countries:
             return (countries.pop(), why) if len(countries) == 1 else None
     for index in range(sentence - 1, -1, -1):
