@@ -666,7 +666,7 @@ class EventCoder:
         for head in heads:
             if head.dep_ == "prep" and not where_is_whom and self._names_a_place(head, ctx, own=pattern.prep):
                 continue  # "signed it at the White House", "signed an agreement in China"
-            found = [a for a in self._search(head, ctx, skip_places=not where_is_whom)
+            found = [a for a in self._search(head, ctx, events_at=set() if where_is_whom else {t.i for t in trigger[1:]})
                      if (a.code, a.name) not in source_codes and not (kind in OWN_FORCE_TYPES and _own_forces(sources[0], a))
                      and not self._owned_by_source(a, ctx)]
             if found:
@@ -695,11 +695,13 @@ class EventCoder:
         head = _np_head(ctx.sentence.span.doc[index])
         return any(c.dep_ == "poss" and c.lower_ in OWNING_PRONOUNS for c in head.children)
 
-    def _search(self, head: Any, ctx: _Context, skip_places: bool = False) -> list[Actor]:
+    def _search(self, head: Any, ctx: _Context, events_at: set[int] | None = None) -> list[Actor]:
         """The first actor-bearing phrase inside `head`'s subtree, nearest the head first.
         Below the head itself only actors that say whose they are count ("an agreement to
-        reduce military tensions" names no recipient); with `skip_places`, nor do places in a
-        locative phrase below it ("held a summit in a third country")."""
+        reduce military tensions" names no recipient), nor does the place where an event noun
+        of `events_at` happened ("held a summit in a third country"; but "evacuate settlements
+        in Gaza" is done to what is in Gaza)."""
+        events_at = events_at or set()
         queue = [head]
         seen = set()
         while queue:
@@ -712,13 +714,13 @@ class EventCoder:
                 direct = token.i == head.i or ((head.dep_ == "prep" or head.pos_ == "VERB") and token.head.i == head.i)
                 if not direct:
                     actors = [a for a in actors if is_placed(a)]
-                if skip_places and token.i not in ctx.mention_tokens:  # "a summit in Kazakhstan": where
+                if token.i in events_at and token.i not in ctx.mention_tokens:  # "a summit in Kazakhstan": where
                     where = {i for c in _children(token, "prep") if self._names_a_place(c, ctx) for i in _phrase(c)}
                     actors = [a for a in actors if _token_at(a.start, ctx) not in where]
                 if actors:
                     return actors
             queue.extend(c for c in token.children if c.dep_ not in ("relcl", "advcl", "ccomp")
-                         and not (skip_places and c.dep_ == "prep" and c.i != head.i and self._names_a_place(c, ctx)))
+                         and not (token.i in events_at and c.dep_ == "prep" and self._names_a_place(c, ctx)))
         return []
 
     def _sentence_target(self, verb: Any, ctx: _Context, sources: list[Actor]) -> Actor | None:

@@ -104,3 +104,15 @@ def test_a_users_handle_is_found(tmp_path: Path, nlp: Any) -> None:
                     "      - {country: NOR, sector: GOV, title: Foreign Minister, start: 2020-01-01, end: null}\n")
     article = Pipeline(nlp, coder="rules", actors=[path]).code_text("@janeexampleno praised Sweden for its aid.", date="2024-05-10")
     assert ("NORGOV", "SWE") in {(e.actor.code, e.recipient.country if e.recipient else None) for e in article.events}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "date", "name"),
+    [
+        ("Prime Minister Pham praised Laos for its cooperation.", "2024-05-10", "Pham Minh Chinh"),
+        ("President Lee praised Japan for its cooperation.", "2025-08-20", "Lee Jae-myung"),
+    ],
+)
+def test_a_title_and_a_family_name_written_first(code: Any, text: str, date: str, name: str) -> None:
+    assert name in {e.actor.name for e in code(text, date).events}

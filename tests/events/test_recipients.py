@@ -76,6 +76,18 @@ def test_in_still_names_whom_where_the_event_means_it(code: Any, text: str, reci
     assert recipient in found
 
 
+@pytest.mark.parametrize(
+    ("text", "recipient"),
+    [
+        ("Japan agreed to rebuild schools in Nepal.", "NPL"),
+        ("China agreed to build a hospital in Cambodia.", "KHM"),
+    ],
+)
+def test_a_thing_in_a_place_is_done_to_that_place(code: Any, text: str, recipient: str) -> None:
+    """Only the event's own place ("a summit in X") is where; "schools in Nepal" are Nepal's."""
+    assert recipient in {e.recipient.country for e in code(text).events if e.recipient}
+
+
 def test_the_combined_coder_follows_the_rule(combined: Any) -> None:
     article = combined.code_text("Armenia and Azerbaijan held a summit in Kazakhstan on Friday.", date="2024-05-10")
     assert all(e.recipient is None or e.recipient.country != "KAZ" for e in article.events)
