@@ -27,7 +27,8 @@ from .data import data_path, read_tsv, read_yaml
 from .errors import DataFileError
 from .types import Actor, Article, Mention
 
-__all__ = ["ActorDictionary", "ActorTagger", "Country", "Person", "Role", "compose", "default_dictionary", "env_actor_paths", "is_state"]
+__all__ = ["ActorDictionary", "ActorTagger", "Country", "Person", "Role", "compose", "default_dictionary", "env_actor_paths",
+           "is_state", "short_forms"]
 
 # Where two matches overlap and are as long, the earlier kind in this list wins.
 ROLE_KINDS = ("head_of_state", "head_of_government", "foreign_minister", "defence_minister", "minister",
@@ -91,6 +92,11 @@ class Person:
     def surname(self) -> str:
         return self.name.split()[-1]
 
+    @property
+    def short_names(self) -> tuple[str, ...]:
+        """What a title before a lone name may name this person by (see `short_forms`)."""
+        return tuple(form for form, _ in short_forms(self.name))
+
 
 @dataclass(frozen=True)
 class Org:
@@ -123,6 +129,7 @@ class ActorDictionary:
     preferred: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) the user added: wins ties
     _holders: dict[tuple[str, str], list[tuple[Role, str]]] | None = field(default=None, repr=False)
     _surnames: dict[str, list[Person]] | None = field(default=None, repr=False)
+    _place_countries: dict[str, str] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, folder: Path | None = None, extra: Iterable[str | Path] = ()) -> ActorDictionary:
@@ -175,6 +182,7 @@ class ActorDictionary:
                 except (KeyError, TypeError, ValueError) as err:
                     raise DataFileError(where, f"missing or malformed field: {err}") from None
         self.preferred.update((kind, key) for _, kind, key in self.aliases[before:])
+        self._place_countries = None
 
     def _extend_one(self, section: str, e: dict[str, Any], where: str) -> None:
         if section == "people":
@@ -284,7 +292,10 @@ class ActorDictionary:
             roles = known + tuple(r for r in roles if r not in known)
         self.people[name] = Person(name=name, roles=roles, wikidata=record.get("wikidata"))
         self._holders = self._surnames = None
-        for alias in [name, *[str(a) for a in record.get("aliases") or []]]:
+        handles = [str(h) for h in record.get("handles") or []]
+        if any(not h.startswith("@") or len(h) < 3 or " " in h for h in handles):
+            raise DataFileError(where, f"{name}: a handle is one word starting with '@', got {handles}")
+        for alias in [name, *[str(a) for a in record.get("aliases") or []], *handles]:
             self.aliases.append((alias, "person", name))
 
     def _load_orgs(self, path: Path) -> None:
@@ -355,12 +366,25 @@ class ActorDictionary:
             raise DataFileError(where, f"unknown organisation {role.org!r}")
         return role
 
+    def place_country(self, name: str) -> str | None:
+        """The country of a place, capital or country by one of its names, any case."""
+        if self._place_countries is None:
+            self._place_countries = {}
+            for alias, kind, key in self.aliases:
+                if kind == "place" and self.places[key].country:
+                    self._place_countries.setdefault(alias.lower(), self.places[key].country or "")
+                elif kind in ("capital", "country"):
+                    self._place_countries.setdefault(alias.lower(), key)
+        return self._place_countries.get(name.lower())
+
     @property
     def by_surname(self) -> dict[str, list[Person]]:
         if self._surnames is None:
             self._surnames = {}
             for person in self.people.values():
-                self._surnames.setdefault(person.surname, []).append(person)
+                for form in person.short_names:
+                    if " " not in form:
+                        self._surnames.setdefault(form, []).append(person)
         return self._surnames
 
     def holder(self, country: str, title: str, day: dt.date | None) -> str | None:
@@ -376,6 +400,41 @@ class ActorDictionary:
                         self._holders.setdefault((role.country, role.kind), []).append((role, person.name))
         found = {name for role, name in self._holders.get((country, kind), []) if role.holds_on(day)}
         return found.pop() if len(found) == 1 else None
+
+
+PARTICLES = {"al", "el", "bin", "ibn", "bint", "ben", "abu", "van", "von", "der", "den", "de", "del", "della", "di",
+             "da", "dos", "das", "du", "la", "le", "ter", "zu"}
+
+
+def short_forms(name: str) -> list[tuple[str, int]]:
+    """The shorter names a later sentence may call a person by, each with its rank (0: a
+    family name placed last, the usual reading; 1: the first word, the family name of names
+    written family name first: "Lee Jae-myung ... Lee", "Xi Jinping ... Xi", "Orbán Viktor").
+
+    - the last word: "Merkel", "el-Sisi", and without its particle "Sisi";
+    - from the first lowercase particle on: "bin Salman", "von der Leyen", "van der Veldt";
+    - the first word (rank 1), unless it is a particle."""
+    words = name.split()
+    if len(words) < 2:
+        return []
+    last = words[-1]
+    forms = [(last, 0)]
+    prefix, dash, rest = last.partition("-")
+    if dash and prefix.lower() in PARTICLES and rest:
+        forms.append((rest, 0))
+    particle = next((i for i, w in enumerate(words[1:-1], start=1) if w.lower() in PARTICLES and w.islower()), None)
+    if particle is not None:
+        forms.append((" ".join(words[particle:]), 0))
+    first = words[0]
+    if first.lower() not in PARTICLES and first[:1].isupper() and first.replace("-", "").isalpha() and len(first) > 1:
+        forms.append((first, 1))
+    return forms
+
+
+def _fold(text: str) -> str:
+    """A name's words compared as a reader would: case aside, "el-" and "al-" alike."""
+    words = text.lower().replace("-", " - ").split()
+    return " ".join("al" if w == "el" else w for w in words)
 
 
 def _is_stand_in(title: str) -> bool:
@@ -422,6 +481,7 @@ class ActorTagger:
         from spacy.matcher import PhraseMatcher
 
         self.dictionary = dictionary or default_dictionary()
+        self.tokenizer = nlp.tokenizer
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.labels: dict[str, tuple[str, str]] = {}
@@ -440,7 +500,7 @@ class ActorTagger:
 
     def __call__(self, article: Article) -> Article:
         article.mentions = []
-        known: dict[str, tuple[str, dict[str, Any]]] = {}  # surname -> (full name, fields)
+        known = _ShortNames(self.tokenizer)  # short forms of the people named in full so far
         doc_matches: dict[int, tuple[list[int], list[Match]]] = {}  # by start, for bisect
         for sentence in article.sentences:
             span = sentence.span
@@ -462,7 +522,7 @@ class ActorTagger:
                     kind=kind, key=key, sentence=sentence.index, **fields,
                 ))
                 if kind == "person" and " " in key:
-                    known.setdefault(key.split()[-1], (key, fields))
+                    known.add(key, fields)
         return article
 
     def _dictionary_matches(self, doc: Any) -> list[Match]:
@@ -497,15 +557,20 @@ class ActorTagger:
                 extra.append(("person", ent.text, ent.start, ent.end, fields))
         return extra
 
-    def _surnames(self, span: Any, found: list[Match], known: dict[str, tuple[str, dict[str, Any]]],
-                  parsed: bool) -> list[Match]:
-        """A lone surname of someone named in full earlier in the article is that person."""
+    def _surnames(self, span: Any, found: list[Match], known: _ShortNames, parsed: bool) -> list[Match]:
+        """A short form of someone named in full earlier in the article is that person:
+        "Lee" for Lee Jae-myung, "bin Salman", "von der Leyen", "Sisi" for el-Sisi."""
         taken = {i for _, _, s, e, _ in found for i in range(s, e)}
         extra: list[Match] = []
-        for token in span:
-            if token.i not in taken and _proper(token, parsed) and token.text in known:
-                key, fields = known[token.text]
-                extra.append(("person", key, token.i, token.i + 1, fields))
+        i = span.start
+        while i < span.end:
+            hit = None if i in taken else known.match(span.doc, i, span.end, taken, parsed)
+            if hit is None:
+                i += 1
+                continue
+            key, fields, end = hit
+            extra.append(("person", key, i, end, fields))
+            i = end
         return extra
 
     def _titled_surnames(self, span: Any, found: list[Match], day: dt.date | None, parsed: bool) -> list[Match]:
@@ -532,6 +597,46 @@ class ActorTagger:
 
 
 Match = tuple[str, str, int, int, dict[str, Any]]
+
+
+class _ShortNames:
+    """The short forms (`short_forms`) of the people an article has named in full so far.
+    A family name placed last wins over a first word; the first person named with a form
+    keeps it, except that a first word two people share means neither."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+        self.forms: dict[str, tuple[str, dict[str, Any], int] | None] = {}
+        self.longest = 1
+
+    def add(self, key: str, fields: dict[str, Any]) -> None:
+        for form, rank in short_forms(key):
+            folded = _fold(" ".join(t.text for t in self.tokenizer(form)))
+            self.longest = max(self.longest, len(folded.split()))
+            held = self.forms.get(folded, ...)
+            if held is ...:
+                self.forms[folded] = (key, fields, rank)
+            elif held is not None and held[0] != key and held[2] == rank == 1:
+                self.forms[folded] = None  # "Kim" after Kim Jong-un and Kim Yo-jong: either
+            elif held is not None and held[2] > rank:
+                self.forms[folded] = (key, fields, rank)
+
+    def match(self, doc: Any, i: int, end: int, taken: set[int], parsed: bool) -> tuple[str, dict[str, Any], int] | None:
+        """The person whose short form starts at token `i`, longest form first, with the
+        token after it; a first word only when no other name follows ("Kim Yo-jong")."""
+        for n in range(min(self.longest, end - i), 0, -1):
+            tokens = doc[i : i + n]
+            if any(t.i in taken for t in tokens) or not _proper(tokens[-1], parsed):
+                continue
+            held = self.forms.get(_fold(tokens.text))
+            if held is None:
+                continue
+            key, fields, rank = held
+            after = doc[i + n] if i + n < end else None
+            if rank == 1 and after is not None and (_proper(after, parsed) or after.text == "-"):
+                continue
+            return key, fields, i + n
+        return None
 
 
 def _proper(token: Any, parsed: bool) -> bool:
@@ -653,6 +758,10 @@ def _person_actor(m: Mention, dictionary: ActorDictionary, day: dt.date | None, 
             notes = (f"{m.key} held no office in the knowledge base on {day}",) if day else ()
     else:
         country, sector = m.country, m.sector
+    if m.text.startswith("@"):
+        notes = (*notes, f"handle {m.text} is {m.key}'s")
+    elif _fold(m.text) in {_fold(form) for form, _ in short_forms(m.key)}:
+        notes = (*notes, f"{m.text!r} read as {m.key}, by a short form of the name")
     sector = sector or agent_sector
     code = _code(country, sector)
     if role_org and not country:  # the UN Secretary-General: IGOUNO, the organisation's party

@@ -10,13 +10,14 @@ rather than guess.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
 from .actors import COUNTRY_KINDS, ActorDictionary
 from .types import Actor, Article, Mention
 
-__all__ = ["antecedent", "context_country", "mention_country", "pair", "situate"]
+__all__ = ["antecedent", "context_country", "dateline_place", "mention_country", "pair", "place_in_context", "situate"]
 
 LOOKBACK = 2
 LOCATIVE = {"in", "at", "near", "to", "from", "outside", "inside", "across", "into"}
@@ -44,10 +45,12 @@ def _windows(article: Article, sentence: int, position: int) -> Iterator[list[Me
                if (index < sentence or m.end <= position) and not _where(article, m)]
 
 
-def _where(article: Article, mention: Mention) -> bool:
-    """A place named as where something happened ("met in Brussels") is no candidate."""
+def _where(article: Article, mention: Mention, countries: bool = False) -> bool:
+    """A place named as where something happened ("met in Brussels"; with `countries`, "in
+    Mali" too): no candidate for who someone is, but a hint where they are."""
     before = article.text[max(0, mention.start - 12) : mention.start].split()
-    return mention.kind in ("capital", "place") and bool(before) and before[-1].lower() in LOCATIVE
+    kinds = ("capital", "place", "country") if countries else ("capital", "place")
+    return mention.kind in kinds and bool(before) and before[-1].lower() in LOCATIVE
 
 
 def antecedent(pronoun: str, article: Article, sentence: int, position: int) -> Mention | None:
@@ -83,24 +86,72 @@ def pair(article: Article, dictionary: ActorDictionary, sentence: int, position:
 
 
 def context_country(article: Article, dictionary: ActorDictionary, sentence: int, position: int) -> str | None:
-    """The country a sector-only actor ("a government spokesman") most likely belongs to: the
-    only country named in the nearest window that names any; failing all of those, the only
-    country named later in its own sentence ("Minister Tran Xuan Gia said Vietnam ...")."""
+    """The country a sector-only actor most likely belongs to (see `place_in_context`)."""
+    found = place_in_context(article, dictionary, sentence, position)
+    return found[0] if found else None
+
+
+def place_in_context(article: Article, dictionary: ActorDictionary, sentence: int,
+                     position: int) -> tuple[str, str] | None:
+    """The country a sector-only actor ("police", "protesters", "a government spokesman")
+    belongs to, and why, by the first of these that names exactly one country (two or more
+    in the same step: unresolved, no guess):
+
+    1. its own sentence before it ("Kenyan police said officials ...");
+    2. where its own sentence says things happen ("Police fired tear gas in Nairobi");
+    3. the `LOOKBACK` sentences before, nearest first;
+    4. its own sentence after it ("Minister Tran Xuan Gia said Vietnam ...");
+    5. where the article last said things happen, before this sentence ("... clashes in Goma");
+    6. the dateline's place ("HARARE (Reuters) -"): where the story was filed, the weakest hint.
+    """
+    windows = list(_windows(article, sentence, position))
+    own_where = [m for m in article.mentions_in(sentence) if _where(article, m)]
     after = [m for m in article.mentions_in(sentence) if m.start >= position and not _where(article, m)]
-    for window in [*_windows(article, sentence, position), after]:
-        countries = {mention_country(m, dictionary, article.date) for m in window} - {None}
+    steps: list[tuple[list[Mention], str]] = [
+        (windows[0] if windows else [], "the country named just before"),
+        (own_where, "where its sentence says it happened"),
+        *[(w, "the country named just before") for w in windows[1:]],
+        (after, "the country named later in its sentence"),
+    ]
+    for mentions, why in steps:
+        countries = {c for m in mentions if (c := _country_of(m, dictionary, article.date)) is not None}
         if countries:
-            return countries.pop() if len(countries) == 1 else None
+            return (countries.pop(), why) if len(countries) == 1 else None
+    for index in range(sentence - 1, -1, -1):
+        places = [m for m in article.mentions_in(index) if _where(article, m, countries=True)]
+        if places:
+            country = _country_of(places[-1], dictionary, article.date)
+            if country is not None:
+                return country, f"where the article last says things happen ({places[-1].text})"
+    dateline = dateline_place(article)
+    country = dictionary.place_country(dateline) if dateline else None
+    return (country, f"the dateline's country ({dateline})") if country else None
+
+
+def dateline_place(article: Article) -> str | None:
+    """The place a wire story was filed from: "HARARE" in "HARARE, May 3 (Reuters) -"."""
+    for block in article.blocks:
+        if block.removed == "dateline":
+            return re.split(r"[,(/–—-]", article.text[block.start : block.end])[0].strip() or None
     return None
 
 
+def _country_of(mention: Mention, dictionary: ActorDictionary, day: dt.date | None) -> str | None:
+    """The country of any mention, including a place's ("Goma": COD)."""
+    if mention.kind == "place":
+        return dictionary.places[mention.key].country
+    return mention_country(mention, dictionary, day)
+
+
 def situate(actor: Actor, article: Article, dictionary: ActorDictionary, sentence: int) -> Actor:
-    """A sector-only actor ("a government spokesman", "President Mugabe" when Mugabe is not in
-    the knowledge base) takes the only country named just before it, when there is one."""
+    """A sector-only actor ("police", "a government spokesman", "President Mugabe" when Mugabe
+    is not in the knowledge base) takes its country from the context (`place_in_context`),
+    with a note saying where it came from. An actor whose own phrase names a country keeps it."""
     if actor.country is not None or actor.code is None or actor.code != (actor.sector or ""):
         return actor
-    country = context_country(article, dictionary, sentence, actor.start)
-    if country is None:
+    found = place_in_context(article, dictionary, sentence, actor.start)
+    if found is None:
         return actor
+    country, why = found
     return replace(actor, country=country, code=f"{country}{actor.sector}",
-                   notes=(*actor.notes, f"{actor.text!r} taken to be of {country}, the country named just before"))
+                   notes=(*actor.notes, f"{actor.text!r} taken to be of {country}, {why}"))

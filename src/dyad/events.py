@@ -40,6 +40,8 @@ TRIGGER_GAP = 3  # trigger words further than this from the verb stay out of the
 NP_PREPS = {"of", "from", "in", "throughout", "across"}  # "students throughout Indonesia"
 TARGET_PREPS = ("to", "with", "against", "on", "toward", "towards", "at", "into", "upon", "over", "from", "for", "between", "among", "near", "along", "around", "outside")
 NOUN_TARGET_PREPS = ("on", "against", "with", "to", "between", "toward", "towards", "for")
+LOCATIVE_PREPS = ("at", "in", "inside", "near", "around", "outside")
+OWNING_PRONOUNS = {"its", "their", "his", "her", "our"}
 HYPOTHETICAL = {"could", "might", "may", "should", "'d"}
 CONDITIONAL_MARKS = {"if", "unless", "before", "until", "whether"}
 SKIP_DEPS = {"acl", "amod", "pcomp", "csubj", "csubjpass", "nmod"}
@@ -296,9 +298,8 @@ class EventCoder:
         for source in sources:
             for target in targets:
                 others: list[Actor | None] = [s for s in sources if s.code != source.code]
-                for candidate in [target] if target is not None else others or [None]:
-                    if candidate is not None:
-                        candidate = situate(candidate, ctx.article, self.dictionary, ctx.sentence.index)
+                for named in [target] if target is not None else others or [None]:
+                    candidate = situate(named, ctx.article, self.dictionary, ctx.sentence.index) if named else None
                     placed = _place(situate(source, ctx.article, self.dictionary, ctx.sentence.index), candidate,
                                     domestic=code.quad_class in (3, 4))
                     if placed is None:
@@ -310,6 +311,9 @@ class EventCoder:
                         placing_notes.append("a country facing its own people or rebels: its government")
                     if recipient is not None and _same_actor(actor, recipient, code.plover_type):
                         recipient, placing_notes = None, []
+                    if recipient is not None and named is not None and _own_by_default(actor, named, recipient):
+                        placing_notes = [f"no recipient: {named.text!r} names no country but the actor's own"]
+                        recipient = None
                     if recipient is not None and code.quad_class == STATEMENT_CLASS and recipient.country == actor.country:
                         recipient = None  # "the Kremlin denied that Russian jets ...": about its own, to no one
                     yield Event(
@@ -653,27 +657,51 @@ class EventCoder:
         heads += [c for c in verb.children if _purpose(c) or (c.dep_ == "xcomp" and c.pos_ == "VERB")]
         # "demanded that President Mugabe abandon the policy": the one asked is the clause's subject
         heads += [s for c in _children(verb, "ccomp") for s in _children(c, "nsubj", "nsubjpass")]
-        kind = self.codebook[pattern.cameo].plover_type
+        code = self.codebook[pattern.cameo]
+        kind = code.plover_type
         source_codes = {(s.code, s.name) for s in sources}
-        visit = self.codebook[pattern.cameo].plover_mode == "visit"
+        # "arrived in Amman" visits Jordan and "struck targets in Syria" strikes Syria; otherwise
+        # a place after "in" is where it happened ("a summit in Kazakhstan"), not with whom
+        where_is_whom = code.plover_mode == "visit" or code.quad_class == 4
         for head in heads:
-            if head.dep_ == "prep" and head.lower_ in ("at", "in", "near", "around", "outside") and not visit \
-                    and self._names_a_place(head, ctx):
-                continue  # "signed it at the White House": where, not whom; but "arrived in Amman" visits Jordan
-            found = [a for a in self._search(head, ctx)
-                     if (a.code, a.name) not in source_codes and not (kind in OWN_FORCE_TYPES and _own_forces(sources[0], a))]
+            if head.dep_ == "prep" and not where_is_whom and self._names_a_place(head, ctx, own=pattern.prep):
+                continue  # "signed it at the White House", "signed an agreement in China"
+            found = [a for a in self._search(head, ctx, events_at=set() if where_is_whom else {t.i for t in trigger[1:]})
+                     if (a.code, a.name) not in source_codes and not (kind in OWN_FORCE_TYPES and _own_forces(sources[0], a))
+                     and not self._owned_by_source(a, ctx)]
             if found:
                 return found
         return []
 
-    def _names_a_place(self, prep: Any, ctx: _Context) -> bool:
+    def _names_a_place(self, prep: Any, ctx: _Context, own: str | None = None) -> bool:
+        """Whether a locative preposition names where something happened: a capital or place
+        after "in", "at", "near" ...; a country after "in" too, unless "in" is the pattern's
+        own preposition ("intervened in Syria")."""
+        word = prep.lower_
+        if word not in LOCATIVE_PREPS:
+            return False
+        kinds = {"capital", "metonym", "place"} | ({"country"} if word in ("in", "inside") and word != own else set())
         objects = _children(prep, "pobj")
-        return any(m.kind in ("capital", "metonym", "place") for o in objects for i, m in ctx.by_token.items() if i in _phrase(o))
+        return any(m.kind in kinds for o in objects for i, m in ctx.by_token.items() if i in _phrase(o))
 
-    def _search(self, head: Any, ctx: _Context) -> list[Actor]:
+    def _owned_by_source(self, actor: Actor, ctx: _Context) -> bool:
+        """"Russia recalled its envoy", "withdrew their ambassadors": a state agent with no
+        country of its own, owned by "its"/"their", is the actor's own, not its recipient."""
+        if is_placed(actor) or actor.sector in NON_STATE_SECTORS:
+            return False
+        index = _token_at(actor.start, ctx)
+        if index is None:
+            return False
+        head = _np_head(ctx.sentence.span.doc[index])
+        return any(c.dep_ == "poss" and c.lower_ in OWNING_PRONOUNS for c in head.children)
+
+    def _search(self, head: Any, ctx: _Context, events_at: set[int] | None = None) -> list[Actor]:
         """The first actor-bearing phrase inside `head`'s subtree, nearest the head first.
         Below the head itself only actors that say whose they are count ("an agreement to
-        reduce military tensions" names no recipient)."""
+        reduce military tensions" names no recipient), nor does the place where an event noun
+        of `events_at` happened ("held a summit in a third country"; but "evacuate settlements
+        in Gaza" is done to what is in Gaza)."""
+        events_at = events_at or set()
         queue = [head]
         seen = set()
         while queue:
@@ -686,9 +714,13 @@ class EventCoder:
                 direct = token.i == head.i or ((head.dep_ == "prep" or head.pos_ == "VERB") and token.head.i == head.i)
                 if not direct:
                     actors = [a for a in actors if is_placed(a)]
+                if token.i in events_at and token.i not in ctx.mention_tokens:  # "a summit in Kazakhstan": where
+                    where = {i for c in _children(token, "prep") if self._names_a_place(c, ctx) for i in _phrase(c)}
+                    actors = [a for a in actors if _token_at(a.start, ctx) not in where]
                 if actors:
                     return actors
-            queue.extend(c for c in token.children if c.dep_ not in ("relcl", "advcl", "ccomp"))
+            queue.extend(c for c in token.children if c.dep_ not in ("relcl", "advcl", "ccomp")
+                         and not (token.i in events_at and c.dep_ == "prep" and self._names_a_place(c, ctx)))
         return []
 
     def _sentence_target(self, verb: Any, ctx: _Context, sources: list[Actor]) -> Actor | None:
@@ -715,6 +747,15 @@ OWN_FORCE_TYPES = {"MOBILIZE", "RETREAT", "AID", "COOPERATE"}
 def _own_forces(source: Actor, actor: Actor) -> bool:
     """"Russia withdrew its troops": the troops are what moves, not whom it is done to."""
     return actor.sector in ("MIL", "COP") and actor.country in (None, source.country)
+
+
+def _own_by_default(actor: Actor, named: Actor, recipient: Actor) -> bool:
+    """A recipient that only got the actor's own country by inference ("Russia summoned the
+    ambassador": the only country named is Russia's) is no recipient, unless one side is
+    society facing the state at home (police and protesters)."""
+    if is_placed(named) or recipient.country is None or recipient.country != actor.country:
+        return False
+    return actor.sector not in NON_STATE_SECTORS and recipient.sector not in NON_STATE_SECTORS
 
 
 def _same_actor(source: Actor, recipient: Actor, event_type: str | None) -> bool:
@@ -860,6 +901,11 @@ def _purpose(verb: Any) -> bool:
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
     participle = verb.tag_ == "VBG" and not any(c.dep_ in ("nsubj", "mark") for c in verb.children)
     return infinitive or participle
+
+
+def _token_at(offset: int, ctx: _Context) -> int | None:
+    """The doc index of the token starting at an article offset."""
+    return next((t.i for t in ctx.sentence.span if t.idx + ctx.sentence.offset == offset), None)
 
 
 def _token_of(mention: Mention, ctx: _Context) -> int | None:

@@ -21,7 +21,7 @@ def test_people_file_records_are_well_formed(path: object) -> None:
     records = read_yaml(path)  # type: ignore[arg-type]
     assert isinstance(records, list) and records
     for record in records:
-        assert set(record) <= {"name", "aliases", "roles", "wikidata"}, record["name"]
+        assert set(record) <= {"name", "aliases", "handles", "roles", "wikidata"}, record["name"]
         wikidata = record.get("wikidata")
         assert wikidata is None or (wikidata.startswith("Q") and wikidata[1:].isdigit()), record["name"]
         for role in record["roles"]:
