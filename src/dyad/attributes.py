@@ -26,6 +26,7 @@ import re
 from typing import Any
 
 from .actors import ActorDictionary, default_dictionary
+from .clean import fold
 from .dates import resolve
 from .gazetteer import find_city
 from .types import Actor, Article, Event, Location, Mention, Sentence
@@ -216,9 +217,9 @@ class Attributes:
                 for place, text, i in sorted(places, key=lambda p: p[0].start)]
 
     def _lookup(self, name: str, start: int, article: Article) -> Mention | None:
-        folded = name.lower()
+        folded = fold(name).lower()  # "N’Djamena" as the dictionary writes it, "N'Djamena"
         for alias, kind, key in self.dictionary.aliases:
-            if kind in ("place", "capital") and alias.lower() == folded:
+            if kind in ("place", "capital") and fold(alias).lower() == folded:
                 return Mention(start, start + len(name), name, kind, key, -1)
         return None
 

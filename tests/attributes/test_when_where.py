@@ -199,3 +199,11 @@ def _event(actor: str, recipient: str | None, event_type: str = "SUPPORT", modal
 ])
 def test_which_statements_are_the_same_event(a: Event, b: Event, same: bool) -> None:
     assert same_event(a, b) is same and same_event(b, a) is same
+
+
+@pytest.mark.model
+def test_a_dateline_with_a_curly_apostrophe_is_found_as_the_dictionary_spells_it(code: Any) -> None:
+    text = ("N’DJAMENA, Chad (Sahel Wire) — Chad expelled three Sudanese diplomats on Friday, "
+            "the foreign ministry said.")
+    [event] = [e for e in code(text, SATURDAY).events if e.event_type == "SANCTION"]
+    assert event.location is not None and (event.location.name, event.location.country) == ("N'Djamena", "TCD")
