@@ -134,3 +134,13 @@ def test_statements_count_only_against_gold_statements_and_only_in_the_with_stat
     # Japan's statement has no gold statement in its sentence: it is not counted at all
     assert (both["reports"], both["coded"], both["found"]) == (2, 2, 2)
     assert score["recall_with_statements"] == 1.0
+
+
+def test_the_place_is_also_scored_apart_where_the_gold_states_none(tmp_path: Path, pipeline: Any) -> None:
+    text = f"{EXPEL} {FILLER_A}"
+    stated = _write(tmp_path / "stated", [("a", None, "2026-03-05", text)], [_gold("a", "e1", EXPEL)])
+    unstated = _write(tmp_path / "unstated", [("a", None, "2026-03-05", text)], [_gold("a", "e1", EXPEL, place=None)])
+    right = score_news(stated, pipeline)
+    assert (right["place_accuracy"], right["place_accuracy_where_stated"], right["placed_where_unstated"]) == (1.0, 1.0, 0.0)
+    guessed = score_news(unstated, pipeline)  # Dyad places it in Tokyo; the gold says the text does not say
+    assert (guessed["place_accuracy"], guessed["place_accuracy_where_stated"], guessed["placed_where_unstated"]) == (0.0, 0.0, 1.0)

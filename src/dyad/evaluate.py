@@ -685,10 +685,14 @@ def _news_measures(alignment: NewsAlignment) -> dict[str, Any]:
     found = _found(alignment)
     right: Counter[str] = Counter()
     fully = 0
+    stated = Counter[str]()  # the place where the gold states one, and where it does not
     for gold, _, event in found:
         fields = _news_fields(gold, event)
         right.update(name for name, (want, got) in fields.items() if want == got)
         fully += all(fields[name][0] == fields[name][1] for name in FULLY_CORRECT_FIELDS)
+        want, got = fields["place"]
+        stated["stated" if want else "unstated"] += 1
+        stated["stated_right" if want else "unstated_placed"] += bool(want == got if want else got)
     return {
         "reports": reports,
         "coded": coded,
@@ -699,6 +703,10 @@ def _news_measures(alignment: NewsAlignment) -> dict[str, Any]:
         "recall_fully_correct": _share(fully, reports),
         "type_precision": _share(len(found), coded),
         **{f"{name}_accuracy": _share(right[name], len(found)) for name in NEWS_FIELDS},
+        # the place split by whether the gold says where: Dyad places an event the text does not
+        # place (the venue of the story, the dateline), and such a place counts wrong above
+        "place_accuracy_where_stated": _share(stated["stated_right"], stated["stated"]),
+        "placed_where_unstated": _share(stated["unstated_placed"], stated["unstated"]),
     }
 
 
