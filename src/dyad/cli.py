@@ -241,6 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="close a connection whose request line and headers take longer (default: %(default)g)")
     serve.add_argument("--body-timeout", type=_positive_seconds, default=60.0, metavar="S",
                        help="answer 408 and close when a request body takes longer (default: %(default)g)")
+    _coder_flags(serve)  # how POST /api/articles codes
     serve.add_argument("--max-connections", type=int, default=100, metavar="N",
                        help="open connections at once; more are answered 503 (default: %(default)s)")
 
@@ -636,7 +637,15 @@ def _serve(args: argparse.Namespace) -> int:
     if args.max_connections < 1:
         raise DyadError("--max-connections must be at least 1")
     hosts = allowed_hosts(args.host, args.allowed_host)
-    app = create_app(args.db, token=args.token or os.environ.get("DYAD_TOKEN") or None, hosts=hosts)
+    from .pipeline import Pipeline
+
+    coder = _coder(args)
+    if coder["coder"] != "rules":  # a missing or changed event model stops here, not at the first post
+        from .model.infer import EventModel
+
+        EventModel.load(args.model)
+    app = create_app(args.db, token=args.token or os.environ.get("DYAD_TOKEN") or None, hosts=hosts,
+                     pipeline=lambda: Pipeline(**coder))
     print(f"serving {args.db} at http://{_url_host(args.host)}:{args.port}/ (API schema at /openapi.json; "
           f"Ctrl-C stops); answering for {', '.join(sorted(hosts)) or 'no host name: add --allowed-host'}")
     serve(app, args.host, args.port, Timeouts(header_s=args.header_timeout, body_s=args.body_timeout,

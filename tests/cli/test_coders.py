@@ -89,3 +89,12 @@ def test_eval_scores_each_coder_but_never_a_file_the_model_was_trained_on(capsys
     assert combined["petrarch_silver"]["root_recall"] > 0  # never trained on: scored
     assert main(["eval", "--gold", str(gold), "--coder", "combined"]) == 0
     assert "trained on this file, not scored here" in capsys.readouterr().out
+
+
+def test_serve_refuses_a_broken_model_before_it_listens(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "model"
+    shutil.copytree(WEIGHTS, folder)
+    (folder / "tokenizer.json").write_text("{}", encoding="utf-8")
+    assert main(["serve", "--db", str(tmp_path / "d.duckdb"), "--token", "t", "--model", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "tokenizer.json" in err and "sha256" in err
