@@ -374,7 +374,8 @@ def _code(args: argparse.Namespace) -> int:
         print(f"coded {report.articles} articles, {report.events} events into {args.db}"
               f" ({len(report.errors)} items skipped)")
         _print_summary(summary)
-        print(f"throughput: {report.throughput()}, {args.workers} worker(s)", file=sys.stderr)
+        print(f"throughput: {report.throughput()}, {args.workers} worker(s); coded with {pipeline.label}",
+              file=sys.stderr)
     return 1 if report.errors else 0
 
 
