@@ -211,17 +211,21 @@ WHERE e.dedup_id IN (SELECT id FROM _dyad_affected) AND {{dates}}
 GROUP BY e.dedup_id
 """
 
+# The place of a deduplicated event: a report's that says where it happened (its sentence, then
+# the same event elsewhere in its article) before one read off a dateline; then the earliest.
+_PLACE_ORDER = ("location_name IS NULL, CASE location_source WHEN 'sentence' THEN 0 WHEN 'article' THEN 1 "
+                "WHEN 'dateline' THEN 2 ELSE 3 END, date, id")
 # The rest of a page of deduplicated events, from their reports: the codes most reports agree
-# on, the first report's place and the list of reports.
+# on, the best-placed report's place and the list of reports.
 _DETAILS = f"""
 SELECT dedup_id, {_mode("mode")} AS mode, {_mode("cameo")} AS cameo, round(avg(goldstein), 2) AS goldstein,
     {_mode("quad_class")} AS quad_class, {_mode("actor_code")} AS actor_code,
     {_mode("coalesce(actor_name, actor_text)")} AS actor_name, {_mode("recipient_code")} AS recipient_code,
     {_mode("coalesce(recipient_name, recipient_text)")} AS recipient_name,
-    first(location_name ORDER BY location_name IS NULL, date, id) AS location_name,
-    first(location_country ORDER BY location_name IS NULL, date, id) AS location_country,
-    first(location_lat ORDER BY location_name IS NULL, date, id) AS location_lat,
-    first(location_lon ORDER BY location_name IS NULL, date, id) AS location_lon,
+    first(location_name ORDER BY {_PLACE_ORDER}) AS location_name,
+    first(location_country ORDER BY {_PLACE_ORDER}) AS location_country,
+    first(location_lat ORDER BY {_PLACE_ORDER}) AS location_lat,
+    first(location_lon ORDER BY {_PLACE_ORDER}) AS location_lon,
     round(max(confidence), 3) AS confidence,
     list({{'event_id': id, 'article_id': article_id, 'sentence_index': sentence_index, 'date': date,
           'sentence': sentence}} ORDER BY date, article_id, sentence_index, id) AS reported_by

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from dyad import dedup
 from dyad.errors import StoreError
-from dyad.store import SCHEMA_VERSION, Store, migrate
+from dyad.store import SCHEMA_VERSION, Store, event_id, migrate
 from dyad.types import Actor
 from tests.store.test_store import _article
 
@@ -359,3 +359,19 @@ def test_a_no_recipient_report_on_a_zero_date_joins_across_batches(tmp_path: Pat
         store.write([_meet("a2", KREMLIN, None, date=zero + dt.timedelta(days=1))])  # type: ignore[list-item]
         assert _groups(store) == {frozenset({"a1", "a2"})}
         assert [d["sources"] for d in store.deduplicated()] == [2]
+
+
+def test_a_deduplicated_event_takes_the_place_a_report_says_it_happened_over_a_dateline(tmp_path: Path) -> None:
+    from dyad.types import Location
+
+    filed = Location("Geneva", "CHE", 46.2, 6.14, 42, 47, "city", source="dateline")
+    stated = Location("Tokyo", "JPN", 35.68, 139.69, 42, 47, "capital", source="sentence")
+    first, second = _on("a1", 0), _on("a2", 0)
+    # the dateline's report is the one an order by date and id would take first
+    order = sorted([first, second], key=lambda a: event_id(a.id, a.events[0]))  # type: ignore[attr-defined]
+    order[0].events[0] = dataclasses.replace(order[0].events[0], location=filed)  # type: ignore[attr-defined]
+    order[1].events[0] = dataclasses.replace(order[1].events[0], location=stated)  # type: ignore[attr-defined]
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([first, second])  # type: ignore[list-item]
+        [event] = store.deduplicated()
+    assert event["sources"] == 2 and event["location"]["name"] == "Tokyo"
