@@ -42,6 +42,9 @@ class Attributes:
     def __init__(self, dictionary: ActorDictionary | None = None) -> None:
         self.dictionary = dictionary or default_dictionary()
         self._named: set[str] = set()  # the countries the article being coded names
+        # place and capital names, folded ("N'Djamena"), for datelines: built once, not per article
+        self._places = {fold(alias).lower(): (kind, key) for alias, kind, key in reversed(self.dictionary.aliases)
+                        if kind in ("place", "capital")}
 
     def __call__(self, article: Article) -> Article:
         self._named = _named_countries(article)
@@ -217,11 +220,8 @@ class Attributes:
                 for place, text, i in sorted(places, key=lambda p: p[0].start)]
 
     def _lookup(self, name: str, start: int, article: Article) -> Mention | None:
-        folded = fold(name).lower()  # "N’Djamena" as the dictionary writes it, "N'Djamena"
-        for alias, kind, key in self.dictionary.aliases:
-            if kind in ("place", "capital") and fold(alias).lower() == folded:
-                return Mention(start, start + len(name), name, kind, key, -1)
-        return None
+        found = self._places.get(fold(name).lower())  # "N’Djamena" as the dictionary writes it, "N'Djamena"
+        return Mention(start, start + len(name), name, *found, -1) if found else None
 
 
 class _Fallback:

@@ -86,14 +86,14 @@ class CombinedCoder:
             self.rules(article)
         if self.model is None or self.policy.use == "rules":
             return articles
-        read = [(a, s) for a in articles for s in a.sentences if s.parsed and s.span is not None]
-        predictions = iter(self.model.predict([s.text for _, s in read]))
-        for article in articles:
+        read = [[s for s in a.sentences if s.parsed and s.span is not None] for a in articles]
+        predictions = iter(self.model.predict([s.text for sentences in read for s in sentences]))
+        for article, sentences in zip(articles, read, strict=True):
             by_sentence: dict[int, list[Event]] = {}
             for event in article.events:
                 by_sentence.setdefault(event.sentence, []).append(event)
             events: list[Event] = []
-            for sentence in (s for s in article.sentences if s.parsed and s.span is not None):
+            for sentence in sentences:
                 events += self.combine(article, sentence, next(predictions), by_sentence.pop(sentence.index, []))
             for rest in by_sentence.values():  # sentences the model did not read keep their patterns' events
                 events += rest
