@@ -8,12 +8,12 @@
   publication, or in an earlier year when only the year is known, is historical.
 - **location**: where it happened, with `Location.source` saying where that was read:
   ``sentence``, a place named with in/at/near in its own sentence, preferring one attached to
-  the verb; ``article``, the place of the same event stated in another sentence, or a place the
-  article says things happened in; ``dateline``, where the story was filed. A dateline in a
-  third country (neither the actor's nor the recipient's) gives way to a place the article
-  names in their countries. A name a side was read from ("talks with Washington") is never the
-  place. Coordinates come from the dictionary (a city, a capital, or a country's centroid) or
-  the city gazetteer.
+  the verb; ``article``, the place of the same event stated in another sentence, or of the
+  scene a nearby sentence sets ("The remarks came at the forum in Vladivostok"); ``dateline``,
+  where the story was filed, for a deed only in the actor's or the recipient's country (see
+  `_Fallback`). Otherwise no place. A name a side was read from ("talks with Washington") is
+  never the place. Coordinates come from the dictionary (a city, a capital, or a country's
+  centroid) or the city gazetteer.
 - **merge**: the same actor, recipient, CAMEO code and date reported again in the article
   counts as one event with more `mentions`.
 """
@@ -35,6 +35,15 @@ __all__ = ["Attributes", "merge_repeats", "same_event"]
 
 HISTORICAL_DAYS = 366  # an event dated over a year before publication is background, not news
 _LONG_AGO = re.compile(r"\b(?:decades|years|centuries|generations)\s+(?:ago|earlier|before)\b|\bin the \d{4}s\b", re.I)
+# "The remarks came at the forum in X", "The talks were held in Y": where what was just told happened
+VENUE_VERBS = {"come", "take", "hold", "happen", "occur", "open", "convene", "unfold", "begin"}
+VENUE_NOUNS = {"remark", "comment", "statement", "speech", "announcement", "talk", "meeting", "summit", "forum",
+               "conference", "visit", "session", "negotiation", "ceremony", "signing", "interview", "briefing",
+               "attack", "strike", "raid", "clash", "protest", "rally", "march", "demonstration", "offer",
+               "proposal", "appeal", "warning", "exchange"}
+# how far a venue sentence reaches: back over what it refers to ("The remarks ..."), and forward
+VENUE_BACK, VENUE_AHEAD = 4, 2
+MATERIAL = (2, 4)  # QuadClasses of deeds, not words: done where the sides are, not where reporters are
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "around", "off"}
 
 
@@ -139,21 +148,47 @@ class Attributes:
         # The name a side was read from ("talks with Beijing", "Beijing's envoy") is not also the
         # place; a place further inside a side's phrase ("Laos's premier in Vientiane") is.
         sides = {a.start for a in (event.actor, event.recipient) if a is not None}
-        mentions = [m for m in article.mentions_in(sentence.index)
-                    if m.kind in ("place", "capital", "country") and m.start not in sides]
+        place = self._named_place(sentence, verb, article, sides) or self._city(event.notes, sentence, article)
+        return None if place is None else dataclasses.replace(place, source="sentence")
+
+    def _named_place(self, sentence: Sentence, verb: Any, article: Article, skip: set[int]) -> Location | None:
+        """The place a sentence names with in/at/near, one governed by `verb` first; a city
+        is more precise than a capital named as such, which beats a country."""
         candidates = []
-        for mention in mentions:
+        for mention in article.mentions_in(sentence.index):
+            if mention.kind not in ("place", "capital", "country") or mention.start in skip:
+                continue
             token = _token_at(sentence, mention.start)
             if token is None or not _locative(token):
                 continue
             distance = 0 if _governed_by(token, verb) else 1
-            # a city is more precise than a capital named as such, which beats a country
             candidates.append((distance, ("place", "capital", "country").index(mention.kind), mention.start, mention))
-        place = (self._place(min(candidates, key=lambda c: c[:3])[3], self._named) if candidates
-                 else self._city(event, sentence, verb, article))
-        return None if place is None else dataclasses.replace(place, source="sentence")
+        return self._place(min(candidates, key=lambda c: c[:3])[3], self._named) if candidates else None
 
-    def _city(self, event: Event, sentence: Sentence, verb: Any, article: Article) -> Location | None:
+    def venues(self, article: Article) -> list[tuple[int, Location, str]]:
+        """Sentences that say where something told before them happened: a definite noun for
+        an event or a speech as the subject of "came", "took place", "was held" and the like,
+        with a place ("The remarks came at the forum in Vladivostok"). Each as (sentence index,
+        place, the subject's text)."""
+        found = []
+        for sentence in article.sentences:
+            if sentence.span is None or not sentence.span.doc.has_annotation("DEP"):
+                continue
+            for verb in sentence.span:
+                if verb.lemma_.lower() not in VENUE_VERBS or verb.pos_ not in ("VERB", "AUX"):
+                    continue
+                subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                            and c.lemma_.lower() in VENUE_NOUNS
+                            and any(d.lower_ in ("the", "this", "these", "those", "that") for d in c.children)]
+                if not subjects:
+                    continue
+                place = self._named_place(sentence, verb, article, set()) or self._city([], sentence, article)
+                if place is not None:
+                    found.append((sentence.index, dataclasses.replace(place, source="article"),
+                                  " ".join(t.text for t in subjects[0].subtree)))
+        return found
+
+    def _city(self, notes: list[str], sentence: Sentence, article: Article) -> Location | None:
         """A place the dictionary does not know, named with in/at/near: a city from the
         gazetteer, in a country the article names if the name is shared."""
         known = {(m.start, m.end) for m in article.mentions_in(sentence.index)}
@@ -163,7 +198,7 @@ class Attributes:
                 continue
             city = find_city(ent.text, self._named)
             if city is not None:
-                event.notes.append(f"{ent.text!r} found in the city gazetteer ({city.country})")
+                notes.append(f"{ent.text!r} found in the city gazetteer ({city.country})")
                 return Location(city.name, city.country, city.lat, city.lon, start, end, "city")
         return None
 
@@ -195,74 +230,46 @@ class Attributes:
                     return dataclasses.replace(self._place(mention), source="dateline")
         return None
 
-    def said_places(self, article: Article) -> list[tuple[Location, str, int]]:
-        """The places the article says things happened in ("the forum opened in Vladivostok"),
-        in order, each with the text that named it and its sentence: those the dictionary knows,
-        and the cities of the gazetteer that the parser found as places."""
-        places = []
-        for mention in article.mentions:
-            if mention.kind not in ("place", "capital", "country"):
-                continue
-            token = _token_at(article.sentences[mention.sentence], mention.start)
-            if token is not None and _locative(token):
-                places.append((self._place(mention, self._named), mention.text, mention.sentence))
-        known = {(m.start, m.end) for m in article.mentions}
-        for sentence in article.sentences:
-            for ent in sentence.span.ents if sentence.span is not None else ():
-                start = ent.start_char + sentence.offset
-                if ent.label_ not in ("GPE", "LOC") or (start, ent.end_char + sentence.offset) in known:
-                    continue
-                city = find_city(ent.text, self._named) if _locative(ent.root) else None
-                if city is not None:
-                    where = Location(city.name, city.country, city.lat, city.lon, start, start + len(ent.text), "city")
-                    places.append((where, ent.text, sentence.index))
-        return [(dataclasses.replace(place, source="article"), text, i)
-                for place, text, i in sorted(places, key=lambda p: p[0].start)]
-
     def _lookup(self, name: str, start: int, article: Article) -> Mention | None:
         found = self._places.get(fold(name).lower())  # "N’Djamena" as the dictionary writes it, "N'Djamena"
         return Mention(start, start + len(name), name, *found, -1) if found else None
 
 
 class _Fallback:
-    """Where an event happened when neither its sentence nor another statement of it says: the
-    dateline, unless the dateline is in a third country (neither the actor's nor the
-    recipient's) and the article says something happened in one of theirs, then that place; with
-    no dateline, the first place the article says something happened in, one in the actors'
-    countries first."""
+    """Where an event happened when neither its sentence nor another statement of it says:
+
+    1. where a nearby sentence (VENUE_BACK after it or VENUE_AHEAD before it, the nearest) says the scene of what is
+       told took place: "The remarks came at the forum in Vladivostok", "The summit opened in
+       Addis Ababa" (`Attributes.venues`);
+    2. else the dateline, which is where the story was filed. For a deed (QuadClass 2 or 4) it
+       counts only in the actor's or the recipient's country: a strike in one country is often
+       reported from a neighbouring capital. Words (statements, demands, meetings) are most
+       often said where the reporters are, so a dateline in a third country stands for them,
+       with its source `dateline` so that an analyst can leave it out.
+
+    A place where the article says some other thing happened is no evidence: an event no rule
+    places has no place, rather than a guessed one."""
 
     def __init__(self, attributes: Attributes, article: Article) -> None:
         self.dateline = attributes.dateline(article)
-        self.places = attributes.said_places(article)
-        self.text = article.text
+        self.venues = attributes.venues(article)
 
     def place(self, event: Event) -> Location | None:
-        sides = {a.country for a in (event.actor, event.recipient) if a is not None and a.country}
+        near = [(abs(index - event.sentence), index, venue, subject) for index, venue, subject in self.venues
+                if -VENUE_AHEAD <= index - event.sentence <= VENUE_BACK]
+        if near:
+            _, index, venue, subject = min(near, key=lambda v: v[:2])
+            event.notes.append(f"place taken from sentence {index + 1}: {subject!r} in {venue.name!r}")
+            return venue
         dateline = self.dateline
-        if dateline is not None and (not sides or dateline.country in sides):
-            return self._noted(event, dateline, f"place taken from the dateline {dateline.name!r}")
-        ours = [p for p in self.places if p[0].country in sides and p[0].kind != "country"]
-        ours = ours or [p for p in self.places if p[0].country in sides]
-        if ours:
-            why = f"the dateline {dateline.name!r} is in a third country; " if dateline else ""
-            return self._said(event, ours[0], f" ({why}a place in the actors' countries)")
-        if dateline is not None:
-            return self._noted(event, dateline, f"place taken from the dateline {dateline.name!r}")
-        if self.places:
-            return self._said(event, next((p for p in self.places if p[0].kind != "country"), self.places[0]), "")
-        return None
-
-    def _said(self, event: Event, said: tuple[Location, str, int], why: str) -> Location:
-        place, text, sentence = said
-        if sentence == event.sentence:  # named in the event's own sentence, outside its clause
-            return self._noted(event, dataclasses.replace(place, source="sentence"),
-                               f"place taken from its sentence: {text!r}{why}")
-        return self._noted(event, place, f"place taken from the article: {text!r}{why}")
-
-    @staticmethod
-    def _noted(event: Event, place: Location, note: str) -> Location:
-        event.notes.append(note)
-        return place
+        if dateline is None:
+            return None
+        sides = {a.country for a in (event.actor, event.recipient) if a is not None and a.country}
+        if sides and dateline.country not in sides and event.quad_class in MATERIAL:
+            event.notes.append(f"no place: the dateline {dateline.name!r} is in neither side's country")
+            return None
+        event.notes.append(f"place taken from the dateline {dateline.name!r}")
+        return dateline
 
 
 def same_event(a: Event, b: Event) -> bool:

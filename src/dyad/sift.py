@@ -13,7 +13,11 @@ tokens alone, with the actor dictionary's phrase matchers and a set of word form
   "sanctions", "re-imposed"), of a statement verb ("denied", "said": statements are coded
   too), or a demand modal ("must", "should").
 
-Sentences that fail either test keep their text and offsets (they are stored and searchable),
+A sentence that sets the scene of what is told around it ("The remarks came at the forum in
+Vladivostok": a venue noun, a venue verb and a locative preposition, `dyad.attributes.venues`)
+is parsed too, whoever it names: it gives no event, but a place to the events beside it.
+
+Sentences that fail these tests keep their text and offsets (they are stored and searchable),
 their dictionary mentions (later pronouns can refer to them) and their direct quotes, but are
 not parsed, so they give no events, no indirect quotes and no speakers.
 `dyad code --parse-all` turns the pre-pass off.
@@ -25,6 +29,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .actors import ActorTagger
+from .attributes import LOCATIVE_PREPS, VENUE_NOUNS, VENUE_VERBS
 from .dates import MONTHS, WEEKDAYS
 from .events import PAIR_NOUNS, PRONOUNS
 from .patterns import Patterns
@@ -88,6 +93,8 @@ class Sifter:
         self.cues = frozenset(cues)
         self.speech = frozenset(f for verb in patterns.say_verbs
                                 for f in inflections(verb, verb=True) | irregular.get(verb, set()))
+        self.venue_nouns = frozenset(f for noun in VENUE_NOUNS for f in inflections(noun, verb=False))
+        self.venue_verbs = frozenset(f for verb in VENUE_VERBS for f in forms(verb))
         self.actor_words = frozenset(PRONOUNS | {w for noun in PAIR_NOUNS for w in inflections(noun, verb=False)})
 
     def matches(self, doc: Any) -> list[tuple[str, str, int, int, dict[str, Any]]]:
@@ -100,6 +107,8 @@ class Sifter:
         `matches` are dictionary matches of its block (those inside it count), `surnames` those
         of people the article named before it."""
         words = [t.lower_ for t in sentence]
+        if self._sets_scene(words):
+            return True
         if not self._cued(words) and not (
                 any(w in self.speech for w in words) and any(q in sentence.text for q in _QUOTE_MARKS)):
             return False
@@ -107,6 +116,12 @@ class Sifter:
             return True
         return (any(w in self.actor_words for w in words) or any(t.text in surnames for t in sentence)
                 or _names_someone(sentence))
+
+    def _sets_scene(self, words: list[str]) -> bool:
+        """A venue noun, a venue verb and a locative preposition: the parse decides the rest."""
+        present = set(words)
+        return (bool(present & self.venue_nouns) and bool(present & self.venue_verbs)
+                and bool(present & LOCATIVE_PREPS))
 
     def _cued(self, words: list[str]) -> bool:
         """An event cue, or a word some verb's patterns need beside that verb."""

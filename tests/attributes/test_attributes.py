@@ -64,7 +64,7 @@ def test_place_falls_back_to_the_dateline(code: Any) -> None:
     assert any("dateline" in n for n in event.notes)
 
 
-def test_place_falls_back_to_the_articles_first_place(code: Any) -> None:
+def test_place_falls_back_to_where_a_nearby_sentence_sets_the_scene(code: Any) -> None:
     text = ("The forum opened on Tuesday in Vladivostok. "
             "Russian President Vladimir Putin proposed a peace treaty to Japanese Prime Minister Shinzo Abe.")
     article = code(text, "2018-09-12")

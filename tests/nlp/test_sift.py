@@ -94,3 +94,12 @@ def test_the_pre_pass_loses_no_event_of_the_examples(nlp: Any, pipeline: Any) ->
     # but no event may be lost, and none made up
     assert coded(sifted) == coded(everything)
     assert sum(not s.parsed for a in sifted for s in a.sentences) > 0  # it did leave some out
+
+
+@pytest.mark.model
+def test_a_sentence_that_sets_the_scene_is_parsed_without_an_actor(pipeline: Any) -> None:
+    text = ("The forum opened on Tuesday in Vladivostok. The weather in Vladivostok was mild. "
+            "Rain came in the night.")
+    article = pipeline.code_text(text, date="2024-03-06")
+    # a venue noun, a venue verb and a locative preposition; not a place alone, nor a verb alone
+    assert [s.parsed for s in article.sentences] == [True, False, False]
