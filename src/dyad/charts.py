@@ -88,7 +88,7 @@ def network_svg(dyads: list[dict[str, Any]], size: int = 460) -> Markup:
         for code in (d["actor"], d["recipient"]):
             weight[code] = weight.get(code, 0) + d["events"]
     heaviest = max(weight.values())
-    nodes = [Node(code, 9 + 13 * math.sqrt(w / heaviest)) for code, w in sorted(weight.items())]
+    nodes = [Node(code, max(9 + 13 * math.sqrt(w / heaviest), 3.4 * len(code) + 2)) for code, w in sorted(weight.items())]
     size = max(size, math.ceil(room(nodes)))
     at = spread(nodes, [(d["actor"], d["recipient"]) for d in dyads], size)
     radius = {n.name: n.radius for n in nodes}

@@ -9,9 +9,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["GAP", "Node", "room", "spread"]
+__all__ = ["GAP", "LINK_ROOM", "Node", "room", "spread"]
 
 GAP = 4.0  # the least room between two nodes' rims
+LINK_ROOM = 36.0  # the least room between linked nodes' rims, so their arrows show
+GRAVITY = 0.6  # the pull to the centre, which keeps unlinked groups from drifting to the edges
 
 
 @dataclass(frozen=True)
@@ -36,12 +38,12 @@ def spread(nodes: list[Node], edges: list[tuple[str, str]], size: float) -> dict
            centre + start * math.sin(2 * math.pi * i / n - math.pi / 2)] for i in range(n)]
     index = {node.name: i for i, node in enumerate(nodes)}
     links = [(index[a], index[b]) for a, b in edges if a != b]
-    ideal = size / math.sqrt(n + 1) * 0.9
+    ideal = size / math.sqrt(n + 1) * 0.6
     for step in range(steps):
         heat = size / 10 * (1 - step / steps) + 0.5
         _forces(at, links, ideal, centre, heat)
         _keep_inside(at, nodes, size)
-    _separate(at, nodes, size)
+    _separate(at, nodes, size, {frozenset(link) for link in links})
     return {node.name: (at[i][0], at[i][1]) for i, node in enumerate(nodes)}
 
 
@@ -65,7 +67,7 @@ def _forces(at: list[list[float]], links: list[tuple[int, int]], ideal: float, c
         move[j][0] += dx * pull
         move[j][1] += dy * pull
     for i, (x, y) in enumerate(at):
-        mx, my = move[i][0] + (centre - x) * 0.05, move[i][1] + (centre - y) * 0.05
+        mx, my = move[i][0] + (centre - x) * GRAVITY, move[i][1] + (centre - y) * GRAVITY
         d = math.hypot(mx, my) or 1.0
         at[i][0] += mx / d * min(d, heat)
         at[i][1] += my / d * min(d, heat)
@@ -77,15 +79,17 @@ def _keep_inside(at: list[list[float]], nodes: list[Node], size: float) -> None:
         point[1] = min(max(point[1], node.radius + 1), size - node.radius - 1)
 
 
-def _separate(at: list[list[float]], nodes: list[Node], size: float, rounds: int = 500) -> None:
-    """Push overlapping nodes apart (each half the overlap) until no two overlap."""
+def _separate(at: list[list[float]], nodes: list[Node], size: float, linked: set[frozenset[int]],
+              rounds: int = 500) -> None:
+    """Push nodes apart (each half the shortfall) until no two overlap and linked ones have
+    room for their arrows."""
     for _ in range(rounds):
         moved = False
         for i in range(len(at)):
             for j in range(i + 1, len(at)):
                 dx, dy = at[j][0] - at[i][0], at[j][1] - at[i][1]
                 d = math.hypot(dx, dy)
-                need = nodes[i].radius + nodes[j].radius + GAP
+                need = nodes[i].radius + nodes[j].radius + (LINK_ROOM if frozenset((i, j)) in linked else GAP)
                 if d < need:
                     if d < 1e-6:  # the same spot: part them sideways
                         dx, dy, d = 1.0, 0.0, 1.0

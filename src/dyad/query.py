@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import DyadError
 from .parties import parse_party, party_condition
-from .series import COUNTS, coarser_than, left_out_note, period_label, trend_series
+from .series import COUNTS, coarser_than, left_out_note, period_label, period_start, trend_series
 from .store import _PLACE_ORDER, NOT_STATEMENT, Store
 from .types import FACTUAL
 
@@ -114,26 +114,28 @@ def trend_figure(rows: list[dict[str, Any]], title: str, by: str = "month", left
     from matplotlib.ticker import FixedLocator, FuncFormatter
 
     series = trend_series(rows, by)
-    starts = [dt.date.fromisoformat(p["start"]) for p in series]
-    widths = [(dt.date.fromisoformat(p["end"]) - s).days + 1 for p, s in zip(series, starts, strict=True)]
+    starts = [mdates.date2num(dt.date.fromisoformat(p["start"])) for p in series]
+    widths = [mdates.date2num(dt.date.fromisoformat(p["end"])) + 1 - s for p, s in zip(series, starts, strict=True)]
+    middles = [s + w / 2 for s, w in zip(starts, widths, strict=True)]
     fig, counts = plt.subplots(figsize=(10, 4.5))
     bottom = [0] * len(series)
     for key, colour in zip(COUNTS, ("#8fc1e3", "#2b7bba", "#f4a582", "#ca0020"), strict=True):
         values = [p[key] for p in series]
-        counts.bar(starts, values, width=[w * 0.85 for w in widths], bottom=bottom, align="edge", color=colour,
+        counts.bar(middles, values, width=[w * 0.85 for w in widths], bottom=bottom, color=colour,
                    label=key.replace("_", " "))
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    counts.xaxis_date()
     counts.set_ylabel("events")
     goldstein = counts.twinx()
-    middles = [mdates.date2num(s) + w / 2 for s, w in zip(starts, widths, strict=True)]
     goldstein.axhline(0, color="#888", linewidth=0.8, linestyle="--")
     goldstein.plot(middles, [p["mean_goldstein"] if p["events"] else float("nan") for p in series],
                    color="black", marker="o", label="mean Goldstein")
     goldstein.set_ylim(-10, 10)
     goldstein.set_ylabel("mean Goldstein")
     every = max(1, -(-len(starts) // 12))  # at most about 12 labels
-    counts.xaxis.set_major_locator(FixedLocator([mdates.date2num(s) for s in starts[::every]]))
-    counts.xaxis.set_major_formatter(FuncFormatter(lambda x, _: period_label(mdates.num2date(x).date(), by)))
+    counts.xaxis.set_major_locator(FixedLocator(middles[::every]))  # a label under the middle of its bar
+    counts.xaxis.set_major_formatter(FuncFormatter(lambda x, _: period_label(period_start(mdates.num2date(x).date(), by),
+                                                                             by)))
     counts.legend(loc="upper left", fontsize="small")
     counts.set_title(title)
     counts.tick_params(axis="x", labelrotation=45)

@@ -89,6 +89,7 @@ def left_out_note(left_out: int, by: str) -> str:
     """What a chart says about the events it did not draw because their dates are too coarse."""
     if not left_out:
         return ""
-    known = " or ".join(coarser_than(by)[:1] + (["coarser"] if len(coarser_than(by)) > 1 else []))
+    names = [p for p in coarser_than(by) if p != "quarter"]  # no date is known to the quarter only
+    known = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
     return (f"{left_out} event{'s' if left_out != 1 else ''} dated only to the {known} "
             f"{'are' if left_out != 1 else 'is'} not drawn: no single {by} holds {'them' if left_out != 1 else 'it'}.")
