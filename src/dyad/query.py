@@ -114,8 +114,8 @@ def trend_figure(rows: list[dict[str, Any]], title: str, by: str = "month", left
     from matplotlib.ticker import FixedLocator, FuncFormatter
 
     series = trend_series(rows, by)
-    starts = [mdates.date2num(dt.date.fromisoformat(p["start"])) for p in series]
-    widths = [mdates.date2num(dt.date.fromisoformat(p["end"])) + 1 - s for p, s in zip(series, starts, strict=True)]
+    starts = [mdates.date2num(dt.date.fromisoformat(p["start"])) for p in series]  # type: ignore[no-untyped-call]
+    widths = [mdates.date2num(dt.date.fromisoformat(p["end"])) + 1 - s for p, s in zip(series, starts, strict=True)]  # type: ignore[no-untyped-call]
     middles = [s + w / 2 for s, w in zip(starts, widths, strict=True)]
     fig, counts = plt.subplots(figsize=(10, 4.5))
     bottom = [0] * len(series)
@@ -134,8 +134,7 @@ def trend_figure(rows: list[dict[str, Any]], title: str, by: str = "month", left
     goldstein.set_ylabel("mean Goldstein")
     every = max(1, -(-len(starts) // 12))  # at most about 12 labels
     counts.xaxis.set_major_locator(FixedLocator(middles[::every]))  # a label under the middle of its bar
-    counts.xaxis.set_major_formatter(FuncFormatter(lambda x, _: period_label(period_start(mdates.num2date(x).date(), by),
-                                                                             by)))
+    counts.xaxis.set_major_formatter(FuncFormatter(lambda x, _: _period_named(x, by)))
     counts.legend(loc="upper left", fontsize="small")
     counts.set_title(title)
     counts.tick_params(axis="x", labelrotation=45)
@@ -143,6 +142,14 @@ def trend_figure(rows: list[dict[str, Any]], title: str, by: str = "month", left
         fig.text(0.01, 0.01, left_out_note(left_out, by), fontsize="small", color="#555")
     fig.tight_layout(rect=(0, 0.04 if left_out else 0, 1, 1))
     return fig
+
+
+def _period_named(number: float, by: str) -> str:
+    """The label of the period a matplotlib date number lies in."""
+    import matplotlib.dates as mdates
+
+    day: dt.datetime = mdates.num2date(number)  # type: ignore[no-untyped-call]
+    return period_label(period_start(day.date(), by), by)
 
 
 def _count(name: str, value: int) -> int:

@@ -8,7 +8,7 @@
   if (!svg) return;
   const NS = "http://www.w3.org/2000/svg";
   const WORLD = { x: 0, y: 0, w: 360, h: 180 };
-  const CLUSTER_PX = 14;  // places nearer than this on screen are drawn as one
+  const CLUSTER_PX = 12;  // places nearer than this on screen are drawn as one
   const links = Array.from(svg.querySelectorAll("a.place"));
   const layer = svg.querySelector("g.places");
   const clusters = document.createElementNS(NS, "g");
@@ -79,7 +79,7 @@
     const c = document.createElementNS(NS, "circle");
     c.setAttribute("cx", x);
     c.setAttribute("cy", y);
-    c.setAttribute("r", cell * 0.55);
+    c.setAttribute("r", cell * (0.6 + 0.15 * Math.log2(places)));  // more places, a bigger cluster
     c.setAttribute("fill", "#23395d");
     c.setAttribute("fill-opacity", "0.8");
     const t = document.createElementNS(NS, "text");
@@ -87,7 +87,7 @@
     t.setAttribute("y", y + cell * 0.18);
     t.setAttribute("text-anchor", "middle");
     t.setAttribute("fill", "#fff");
-    t.setAttribute("font-size", cell * 0.5);
+    t.style.fontSize = cell * 0.55 + "px";  // the stylesheet's 11px would be 11 map units
     t.textContent = places;
     const title = document.createElementNS(NS, "title");
     title.textContent = `${places} places, ${events} events: click to zoom in`;
