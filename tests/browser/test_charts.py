@@ -91,7 +91,7 @@ def test_a_map_place_opens_its_events(server: str, page: Any) -> None:
 
 def test_the_dateline_box_hides_dateline_places(server: str, page: Any) -> None:
     page.goto(server + "/")
-    assert "1 places (1 events, dashed rim)" in page.locator("#map-note").inner_text()
+    assert "1 place (1 event, dashed rim) is only" in page.locator("#map-note").inner_text()
     dateline = page.locator("#map circle.place.dateline")
     assert dateline.is_visible()
     page.check("#hide-datelines")

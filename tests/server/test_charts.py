@@ -58,7 +58,7 @@ def test_a_dateline_places_an_event_only_when_no_report_says_where(db: Path) -> 
 def test_the_overview_counts_the_dateline_places_and_links_each_place_to_its_events(db: Path) -> None:
     app = create_app(db)
     page = call(app, "GET", "/").text
-    assert "2 places, 4 real-world events" in page and "1 places (1 events, dashed rim) are only where" in page
+    assert "2 places, 4 real-world events" in page and "1 place\n(1 event, dashed rim) is only where" in page
     links = re.findall(r'<a class="place (own|dateline)" href="([^"]+)"', page)
     assert sorted(kind for kind, _ in links) == ["dateline", "own"]
     dateline_link = next(href for kind, href in links if kind == "dateline").replace("&amp;", "&")
