@@ -1,7 +1,8 @@
 """The charts of `dyad serve`'s pages, drawn by the server as SVG so they show without
 JavaScript: a dyad's trend on a time axis, the network of the busiest dyads and the map of event
-places. The page scripts (/static/trend.js, map.js, network.js) make them interactive; they read
-what they need from the SVG's data attributes or a JSON block beside it, never from inline script.
+places. The page scripts (/static/trend.js, map.js) make the trend and the map interactive; they
+read what they need from the SVG's data attributes or a JSON block beside it, never from inline
+script. The network needs no script: its arrows and circles are links.
 """
 
 from __future__ import annotations

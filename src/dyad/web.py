@@ -27,7 +27,7 @@ from .charts import map_svg, network_svg, trend_svg
 from .codebook import PLOVER_TYPES, default_codebook
 from .parties import SECTORS, unknown_code
 from .query import PERIODS, evidence_in_sentence, places, top_actors, top_dyads, trend
-from .series import left_out_note, trend_series
+from .series import left_out_note, period_label, trend_series
 from .store import Store
 from .types import FACTUAL
 
@@ -141,7 +141,7 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
         chart = _chart_data(a, b, by, drawn, left_out=sum(r["events"] for r in rows) - sum(r["events"] for r in drawn))
         for row in rows:
             start = row["period"].date() if isinstance(row["period"], dt.datetime) else row["period"]
-            row["period"] = start.isoformat()
+            row["period"], row["label"] = start.isoformat(), period_label(start, by)  # "2024 Q2", as the chart names it
             until = _period_end(start, by)
             row["link"] = "/events?" + urlencode({"actor": a, "recipient": b, "either_way": 1,
                                                   "since": start.isoformat(), "until": until.isoformat()})

@@ -116,3 +116,11 @@ def test_each_edge_opens_its_dyad_and_two_ways_are_two_arcs(db: Path) -> None:
     app = create_app(db)
     assert call(app, "GET", "/", params={"network_top": 1}).text.count('<a class="dyad"') == 1
     assert call(app, "GET", "/", params={"network_top": 0}).status_code == 422
+
+
+@pytest.mark.parametrize(("by", "first"), [("day", "2024-01-01"), ("week", "2024-W01"), ("quarter", "2024 Q1"),
+                                           ("year", "2024")])
+def test_the_dyad_table_names_each_period_as_the_chart_does(db: Path, by: str, first: str) -> None:
+    page = call(create_app(db), "GET", "/dyads/RUS/JPN", params={"by": by}).text
+    table = page[page.index('<table id="periods">'):]
+    assert re.findall(r'<td><a href="[^"]+">([^<]+)</a></td>', table)[0] == first
