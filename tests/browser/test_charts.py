@@ -1,10 +1,12 @@
 """The interactive charts in a real headless Chromium: the trend's brush and period clicks list
-their events, a map place lists its events, the dateline box hides dateline places, and a
-network edge opens its dyad's page."""
+their events and hovering shows a period's values, a map place lists its events, nearby places
+cluster until zoomed, the dateline box hides dateline places, and a network edge opens its
+dyad's page."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import socket
 import subprocess
 import sys
@@ -16,11 +18,13 @@ import httpx
 import pytest
 
 from dyad.store import Store
+from dyad.types import Location
 from tests.browser import test_browser as shared
 from tests.server.test_charts import MOSCOW, TOKYO, _placed
 
 pytestmark = pytest.mark.browser
 browser, page = shared.browser, shared.page  # the same Chromium and page fixtures (a module skips without them)
+OSAKA = Location("Osaka", "JPN", 34.69, 135.50, 42, 47, "city", "sentence")  # near Tokyo: one cluster on the world map
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +32,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("charts") / "charts.duckdb"
     with Store(db) as store:
         store.write([_placed("jan1", dt.date(2024, 1, 5), TOKYO), _placed("jan2", dt.date(2024, 1, 20), TOKYO),
-                     _placed("mar", dt.date(2024, 3, 2), MOSCOW), _placed("jun", dt.date(2024, 6, 9), TOKYO)])
+                     _placed("mar", dt.date(2024, 3, 2), MOSCOW), _placed("osaka", dt.date(2024, 3, 20), OSAKA),
+                     _placed("jun", dt.date(2024, 6, 9), TOKYO)])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -79,9 +84,29 @@ def test_a_click_on_a_period_lists_its_events(server: str, page: Any) -> None:
     assert page.locator("#range-events tr td:first-child").all_inner_texts() == ["2024-06-09"]
 
 
+def _tokyo(page: Any) -> Any:
+    """Tokyo's circle, the map zoomed in on Japan so that it is not in a cluster with Osaka."""
+    page.evaluate(f"window.dyadMap.zoomAt(6, {TOKYO.lon + 180}, {90 - TOKYO.lat})")
+    return page.locator(f'#map circle.place.own[cx="{TOKYO.lon + 180:.2f}"]')
+
+
+def test_hovering_a_period_shows_its_values(server: str, page: Any) -> None:
+    page.goto(server + "/dyads/RUS/JPN?by=month")
+    page.wait_for_function("window.dyadTrend !== undefined")
+    chart = json.loads(page.locator("#trend-data").text_content())
+    january = next(p for p in chart["periods"] if p["label"] == "2024-01")
+    y = page.locator("#trend-plot .u-over").bounding_box()["y"] + 100
+    page.mouse.move(_x(page, "2024-01-16"), y)
+    legend = dict(zip(page.locator("#trend-plot .u-legend .u-series th").all_inner_texts(),
+                      page.locator("#trend-plot .u-legend .u-series td").all_inner_texts(), strict=True))
+    assert legend["period"] == "2024-01"
+    assert legend["verbal conflict"] == str(january["verbal_conflict"]) and legend["material conflict"] == "0"
+    assert legend["mean Goldstein"] == f"{january['mean_goldstein']:+.2f}"
+
+
 def test_a_map_place_opens_its_events(server: str, page: Any) -> None:
     page.goto(server + "/")
-    page.locator("#map circle.place.own").click()
+    _tokyo(page).click()
     page.wait_for_selector("#place-events tr >> nth=1")
     assert page.locator("#place-title").inner_text().startswith("Tokyo")
     assert len(page.locator("#place-events tr").all()) == 4  # a header and Tokyo's three events
@@ -95,7 +120,7 @@ def test_the_dateline_box_hides_dateline_places(server: str, page: Any) -> None:
     dateline = page.locator("#map circle.place.dateline")
     assert dateline.is_visible()
     page.check("#hide-datelines")
-    assert dateline.is_hidden() and page.locator("#map circle.place.own").is_visible()
+    assert dateline.is_hidden() and page.locator("#map g.cluster").count() == 1  # Tokyo and Osaka stay
     page.uncheck("#hide-datelines")
     assert dateline.is_visible()
 
@@ -109,6 +134,18 @@ def test_the_map_zooms_and_clusters_nearby_places(server: str, page: Any) -> Non
     page.click("#zoom-in")
     after = page.locator("#map svg").get_attribute("viewBox")
     assert float(after.split()[2]) == pytest.approx(float(before.split()[2]) / 2)
+
+
+def test_nearby_places_are_one_cluster_until_it_is_clicked(server: str, page: Any) -> None:
+    page.goto(server + "/")
+    cluster = page.locator("#map g.cluster")
+    assert cluster.count() == 1 and cluster.locator("text").text_content() == "2"  # Tokyo and Osaka
+    assert page.locator("#map circle.place.own").evaluate_all("cs => cs.filter(c => c.checkVisibility()).length") == 0
+    before = float(page.locator("#map svg").get_attribute("viewBox").split()[2])
+    cluster.click()
+    assert float(page.locator("#map svg").get_attribute("viewBox").split()[2]) < before  # zoomed in on it
+    assert cluster.count() == 0 and page.locator("#map circle.place.own").evaluate_all(
+        "cs => cs.filter(c => c.checkVisibility()).length") == 2
 
 
 def test_a_network_edge_opens_its_dyad_page(server: str, page: Any) -> None:
