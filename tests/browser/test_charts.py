@@ -164,3 +164,12 @@ def test_the_network_shows_only_the_top_dyads_asked_for(server: str, page: Any) 
     page.click("#network-top button")
     page.wait_for_url("**/?network_top=1")
     assert page.locator("#network a.dyad").count() == 1
+
+
+def test_the_trend_fits_a_400_px_screen(server: str, page: Any) -> None:
+    page.set_viewport_size({"width": 400, "height": 800})
+    page.goto(server + "/dyads/RUS/JPN?by=day")
+    page.wait_for_function("window.dyadTrend !== undefined")
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.set_viewport_size({"width": 1000, "height": 800})  # and follows a wider window
+    page.wait_for_function("document.querySelector('#trend-plot .uplot').getBoundingClientRect().width > 900")

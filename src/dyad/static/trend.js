@@ -118,8 +118,10 @@
     return i;
   }
 
+  box.hidden = false;  // shown before it is measured: its width is the page's, inside the padding
+  const width = () => Math.max(260, box.clientWidth || 800);
   const plot = new uPlot({
-    width: Math.max(300, box.parentElement.clientWidth || 800),
+    width: width(),
     height: 300,
     series: series,
     scales: { x: { time: true, range: () => [starts[0], ends[ends.length - 1]] }, g: { range: [-10, 10] } },
@@ -140,7 +142,6 @@
       }],
     },
   }, data, box);
-  box.hidden = false;
   document.getElementById("trend-chart").hidden = true;
   for (const hint of document.querySelectorAll(".js-only")) hint.hidden = false;
   plot.over.addEventListener("click", () => {
@@ -152,6 +153,6 @@
     range.hidden = true;
     plot.setSelect({ left: 0, width: 0, top: 0, height: 0 }, false);
   });
-  window.addEventListener("resize", () => plot.setSize({ width: Math.max(300, box.parentElement.clientWidth), height: 300 }));
+  window.addEventListener("resize", () => plot.setSize({ width: width(), height: 300 }));
   window.dyadTrend = plot;  // for the browser tests
 })();
