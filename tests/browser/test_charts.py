@@ -173,3 +173,17 @@ def test_the_trend_fits_a_400_px_screen(server: str, page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     page.set_viewport_size({"width": 1000, "height": 800})  # and follows a wider window
     page.wait_for_function("document.querySelector('#trend-plot .uplot').getBoundingClientRect().width > 900")
+
+
+def test_dragging_the_map_pans_it(server: str, page: Any) -> None:
+    page.goto(server + "/")
+    page.click("#zoom-in")
+    x, y = (float(v) for v in page.locator("#map svg").get_attribute("viewBox").split()[:2])
+    box = page.locator("#map svg").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 - 100, box["y"] + box["height"] / 2 - 40, steps=5)
+    page.mouse.up()
+    after_x, after_y = (float(v) for v in page.locator("#map svg").get_attribute("viewBox").split()[:2])
+    assert after_x > x and after_y > y  # dragged left and up: the map shows what lies east and south
+    assert page.locator("#place").is_hidden()  # a drag is not a click on a place
