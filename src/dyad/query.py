@@ -135,7 +135,8 @@ def trend_figure(rows: list[dict[str, Any]], title: str, by: str = "month", left
     every = max(1, -(-len(starts) // 12))  # at most about 12 labels
     counts.xaxis.set_major_locator(FixedLocator(middles[::every]))  # a label under the middle of its bar
     counts.xaxis.set_major_formatter(FuncFormatter(lambda x, _: _period_named(x, by)))
-    counts.legend(loc="upper left", fontsize="small")
+    bars, line = counts.get_legend_handles_labels(), goldstein.get_legend_handles_labels()
+    counts.legend(bars[0] + line[0], bars[1] + line[1], loc="upper left", fontsize="small")  # one legend for both axes
     counts.set_title(title)
     counts.tick_params(axis="x", labelrotation=45)
     if left_out:

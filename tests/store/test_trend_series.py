@@ -72,6 +72,7 @@ def test_the_plot_has_a_time_axis_period_labels_a_zero_line_and_a_note(store: St
     figure.canvas.draw()
     assert [t.get_text() for t in counts.get_xticklabels()] == ["2024-01", "2024-02", "2024-03", "2024-04"]
     assert any(list(line.get_ydata()) == [0, 0] for line in goldstein.get_lines())
+    assert [t.get_text() for t in counts.get_legend().get_texts()][-1] == "mean Goldstein"
     assert any("1 event dated only to the year" in t.get_text() for t in figure.texts)
 
 
