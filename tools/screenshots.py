@@ -63,7 +63,7 @@ def main() -> None:
 
 def _drag_a_range(page: Any) -> None:
     """Drag across the middle third of the trend chart, as an analyst choosing a time range."""
-    page.wait_for_function("window.dyadTrend !== undefined")
+    page.wait_for_selector("#trend-plot canvas")  # drawn (wait_for_function polls with eval: the CSP forbids it)
     box = page.locator("#trend-plot .u-over").bounding_box()
     y = box["y"] + box["height"] / 2
     page.mouse.move(box["x"] + box["width"] * 0.45, y)

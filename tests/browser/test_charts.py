@@ -61,7 +61,7 @@ def _x(page: Any, day: str) -> float:
 
 def test_the_trend_brush_narrows_the_events_list(server: str, page: Any) -> None:
     page.goto(server + "/dyads/RUS/JPN?by=month")
-    page.wait_for_function("window.dyadTrend !== undefined")
+    page.wait_for_selector("#trend-plot canvas")  # drawn (wait_for_function polls with eval: the CSP forbids it)
     assert page.locator("#trend-plot canvas").count() == 1 and page.locator("#range").is_hidden()
     y = page.locator("#trend-plot .u-over").bounding_box()["y"] + 100
     page.mouse.move(_x(page, "2024-01-03"), y)
@@ -77,7 +77,7 @@ def test_the_trend_brush_narrows_the_events_list(server: str, page: Any) -> None
 
 def test_a_click_on_a_period_lists_its_events(server: str, page: Any) -> None:
     page.goto(server + "/dyads/RUS/JPN?by=month")
-    page.wait_for_function("window.dyadTrend !== undefined")
+    page.wait_for_selector("#trend-plot canvas")  # drawn (wait_for_function polls with eval: the CSP forbids it)
     y = page.locator("#trend-plot .u-over").bounding_box()["y"] + 100
     page.mouse.click(_x(page, "2024-06-15"), y)
     page.wait_for_selector("#range-events tr >> nth=1")
@@ -92,7 +92,7 @@ def _tokyo(page: Any) -> Any:
 
 def test_hovering_a_period_shows_its_values(server: str, page: Any) -> None:
     page.goto(server + "/dyads/RUS/JPN?by=month")
-    page.wait_for_function("window.dyadTrend !== undefined")
+    page.wait_for_selector("#trend-plot canvas")  # drawn (wait_for_function polls with eval: the CSP forbids it)
     chart = json.loads(page.locator("#trend-data").text_content())
     january = next(p for p in chart["periods"] if p["label"] == "2024-01")
     y = page.locator("#trend-plot .u-over").bounding_box()["y"] + 100
@@ -169,10 +169,11 @@ def test_the_network_shows_only_the_top_dyads_asked_for(server: str, page: Any) 
 def test_the_trend_fits_a_400_px_screen(server: str, page: Any) -> None:
     page.set_viewport_size({"width": 400, "height": 800})
     page.goto(server + "/dyads/RUS/JPN?by=day")
-    page.wait_for_function("window.dyadTrend !== undefined")
+    page.wait_for_selector("#trend-plot canvas")  # drawn (wait_for_function polls with eval: the CSP forbids it)
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     page.set_viewport_size({"width": 1000, "height": 800})  # and follows a wider window
-    page.wait_for_function("document.querySelector('#trend-plot .uplot').getBoundingClientRect().width > 900")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")  # the resize ran
+    assert page.locator("#trend-plot .uplot").bounding_box()["width"] > 900
 
 
 def test_dragging_the_map_pans_it(server: str, page: Any) -> None:
