@@ -594,7 +594,10 @@ def _query(args: argparse.Namespace) -> int:
             _print_rows(rows)
             if args.plot:
                 arrow = "->" if args.directed else "<->"
-                query.plot_trend(rows, f"{args.actor} {arrow} {args.recipient} by {args.by}", args.plot)
+                drawn = query.trend(store, args.actor, args.recipient, args.by, args.directed, args.min_confidence,
+                                    statements=args.statements, precise=True)  # no month-dated spikes by day
+                query.plot_trend(drawn, f"{args.actor} {arrow} {args.recipient} by {args.by}", args.plot, args.by,
+                                 left_out=sum(r["events"] for r in rows) - sum(r["events"] for r in drawn))
                 print(f"plot written to {args.plot}")
         elif args.command == "actors":
             _print_rows(query.top_actors(store, args.top, statements=args.statements))

@@ -7,15 +7,18 @@ Only events stated as happening, intended or past count (see `types.FACTUAL`), a
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from .errors import DyadError
 from .parties import parse_party, party_condition
-from .store import NOT_STATEMENT, Store
+from .series import COUNTS, coarser_than, left_out_note, period_label, period_start, trend_series
+from .store import _PLACE_ORDER, NOT_STATEMENT, Store
 from .types import FACTUAL
 
-__all__ = ["PERIODS", "check_plot_path", "evidence_in_sentence", "load", "places", "plot_trend", "search", "top_actors", "top_dyads", "trend"]
+__all__ = ["PERIODS", "check_plot_path", "evidence_in_sentence", "load", "place_events", "places", "plot_trend", "search", "top_actors", "top_dyads", "trend",
+           "trend_figure"]
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 
@@ -36,11 +39,12 @@ def load(db: str | Path = "dyad.duckdb", polars: bool = False, deduplicated: boo
 
 
 def trend(store: Store, actor: str, recipient: str, by: str = "month", directed: bool = False,
-          min_confidence: float = 0.0, statements: bool = False) -> list[dict[str, Any]]:
+          min_confidence: float = 0.0, statements: bool = False, precise: bool = False) -> list[dict[str, Any]]:
     """Per period: events in each QuadClass and the mean Goldstein score between two parties,
     actor codes as `parties` reads them: countries (RUS), organisations (IGOEUR) or either with
     a sector (RUSMIL) (either way round unless `directed`); with `statements`, the statements (QuadClass 0) too,
-    counted in `statements` and in `events` and the mean."""
+    counted in `statements` and in `events` and the mean. With `precise`, only the events whose
+    date is known at least to the period (a chart's bars; see `series`)."""
     if by not in PERIODS:
         raise DyadError(f"unknown period {by!r}; one of {', '.join(PERIODS)}")
     if not 0.0 <= min_confidence <= 1.0:
@@ -53,6 +57,8 @@ def trend(store: Store, actor: str, recipient: str, by: str = "month", directed:
     params: list[Any] = [p for a, r in pairs for p in (*a[1], *r[1])]
     statement_count = f"\n                   count(*) FILTER (WHERE NOT ({NOT_STATEMENT})) AS statements," if statements else ""
     kinds = "" if statements else f" AND {NOT_STATEMENT}"
+    if precise and coarser_than(by):
+        kinds += f" AND coalesce(date_precision, 'day') NOT IN ({', '.join(repr(p) for p in coarser_than(by))})"
     rows = store.db.execute(
         f"""SELECT date_trunc('{by}', date) AS period,
                    count(*) FILTER (WHERE quad_class = 1) AS verbal_cooperation,
@@ -86,30 +92,65 @@ def check_plot_path(out: Path) -> None:
         raise DyadError(f"the folder {out.parent} does not exist; create it first")
 
 
-def plot_trend(rows: list[dict[str, Any]], title: str, out: Path) -> None:
-    """Stacked QuadClass counts and the mean Goldstein line, as PNG or SVG (by `out`'s suffix)."""
+def plot_trend(rows: list[dict[str, Any]], title: str, out: Path, by: str = "month", left_out: int = 0) -> None:
+    """The trend as PNG or SVG (by `out`'s suffix): see `trend_figure`."""
     check_plot_path(out)
     import matplotlib.pyplot as plt
 
-    periods = [str(r["period"])[:10] for r in rows]
-    fig, counts = plt.subplots(figsize=(10, 4.5))
-    bottom = [0] * len(rows)
-    for key, colour in (("verbal_cooperation", "#8fc1e3"), ("material_cooperation", "#2b7bba"),
-                        ("verbal_conflict", "#f4a582"), ("material_conflict", "#ca0020")):
-        values = [r[key] for r in rows]
-        counts.bar(periods, values, bottom=bottom, color=colour, label=key.replace("_", " "))
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    counts.set_ylabel("events")
-    goldstein = counts.twinx()
-    goldstein.plot(periods, [r["mean_goldstein"] for r in rows], color="black", marker="o", label="mean Goldstein")
-    goldstein.set_ylim(-10, 10)
-    goldstein.set_ylabel("mean Goldstein")
-    counts.legend(loc="upper left", fontsize="small")
-    counts.set_title(title)
-    counts.tick_params(axis="x", labelrotation=45)
-    fig.tight_layout()
+    fig = trend_figure(rows, title, by, left_out)
     fig.savefig(out)
     plt.close(fig)
+
+
+def trend_figure(rows: list[dict[str, Any]], title: str, by: str = "month", left_out: int = 0) -> Any:
+    """Stacked QuadClass counts per period and the mean Goldstein line with its zero, on a time
+    axis that shows empty periods and names ticks by `by`; `left_out` events too coarsely dated
+    to draw are named in a note under the chart."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    series = trend_series(rows, by)
+    starts = [mdates.date2num(dt.date.fromisoformat(p["start"])) for p in series]  # type: ignore[no-untyped-call]
+    widths = [mdates.date2num(dt.date.fromisoformat(p["end"])) + 1 - s for p, s in zip(series, starts, strict=True)]  # type: ignore[no-untyped-call]
+    middles = [s + w / 2 for s, w in zip(starts, widths, strict=True)]
+    fig, counts = plt.subplots(figsize=(10, 4.5))
+    bottom = [0] * len(series)
+    for key, colour in zip(COUNTS, ("#8fc1e3", "#2b7bba", "#f4a582", "#ca0020"), strict=True):
+        values = [p[key] for p in series]
+        counts.bar(middles, values, width=[w * 0.85 for w in widths], bottom=bottom, color=colour,
+                   label=key.replace("_", " "))
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    counts.xaxis_date()
+    counts.set_ylabel("events")
+    goldstein = counts.twinx()
+    goldstein.axhline(0, color="#888", linewidth=0.8, linestyle="--")
+    goldstein.plot(middles, [p["mean_goldstein"] if p["events"] else float("nan") for p in series],
+                   color="black", marker="o", label="mean Goldstein")
+    goldstein.set_ylim(-10, 10)
+    goldstein.set_ylabel("mean Goldstein")
+    every = max(1, -(-len(starts) // 12))  # at most about 12 labels
+    counts.xaxis.set_major_locator(FixedLocator(middles[::every]))  # a label under the middle of its bar
+    counts.xaxis.set_major_formatter(FuncFormatter(lambda x, _: _period_named(x, by)))
+    bars, line = counts.get_legend_handles_labels(), goldstein.get_legend_handles_labels()
+    counts.legend(bars[0] + line[0], bars[1] + line[1], loc="upper left", fontsize="small")  # one legend for both axes
+    counts.set_title(title)
+    counts.tick_params(axis="x", labelrotation=45)
+    if left_out:
+        fig.text(0.01, 0.01, left_out_note(left_out, by), fontsize="small", color="#555")
+    fig.tight_layout(rect=(0, 0.04 if left_out else 0, 1, 1))
+    return fig
+
+
+def _period_named(number: float, by: str) -> str:
+    """The label of the period a matplotlib date number lies in."""
+    import matplotlib.dates as mdates
+
+    day: dt.datetime = mdates.num2date(number)  # type: ignore[no-untyped-call]
+    return period_label(period_start(day.date(), by), by)
 
 
 def _count(name: str, value: int) -> int:
@@ -155,15 +196,43 @@ def search(store: Store, text: str, limit: int = 20, statements: bool = False) -
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def places(store: Store, top: int = 500, statements: bool = False) -> list[dict[str, Any]]:
-    """The places events happened in, busiest first, with their coordinates and event counts."""
+# Each real-world event is drawn once, at the place its best report gives (store's _PLACE_ORDER:
+# its own sentence, then its article, and a dateline only when no report says where it happened).
+_PLACED = f"""SELECT dedup_id, first(location_name ORDER BY {_PLACE_ORDER}) AS name,
+        first(location_country ORDER BY {_PLACE_ORDER}) AS country, first(location_lat ORDER BY {_PLACE_ORDER}) AS lat,
+        first(location_lon ORDER BY {_PLACE_ORDER}) AS lon,
+        coalesce(first(location_source ORDER BY {_PLACE_ORDER}) = 'dateline', false) AS dateline,
+        first(id ORDER BY {_PLACE_ORDER}) AS event_id, count(*) AS reports, avg(goldstein) AS goldstein
+    FROM ({{events}}) GROUP BY dedup_id"""
+
+
+def places(store: Store, top: int = 500, statements: bool = False, **filters: Any) -> list[dict[str, Any]]:
+    """The places events happened in, busiest first: coordinates, real-world `events` and their
+    `reports`, mean Goldstein, and `dateline` when the place is only where the stories were filed
+    (no report said where the event happened). `filters` are `Store.events`' (actor, since, ...)."""
     _count("top", top)
-    kinds = "" if statements else f" AND {NOT_STATEMENT}"
+    sql, params = store.event_query(modality=FACTUAL, statements=statements, ordered=False, counts=False, **filters)
     cursor = store.db.cursor().execute(
-        f"""SELECT location_name AS name, location_country AS country, location_lat AS lat, location_lon AS lon,
-                  count(*) AS events, round(avg(goldstein), 2) AS mean_goldstein
-           FROM events WHERE location_lat IS NOT NULL AND location_lon IS NOT NULL AND list_contains(?, modality){kinds}
-           GROUP BY 1, 2, 3, 4 ORDER BY events DESC, 1 LIMIT ?""", [list(FACTUAL), top])
+        f"""SELECT name, country, lat, lon, dateline, count(*) AS events, sum(reports) AS reports,
+                  round(avg(goldstein), 2) AS mean_goldstein
+           FROM ({_PLACED.format(events=sql)}) WHERE lat IS NOT NULL AND lon IS NOT NULL
+           GROUP BY ALL ORDER BY events DESC, name, dateline LIMIT ?""", [*params, top])
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def place_events(store: Store, lat: float, lon: float, dateline: bool, limit: int = 100, statements: bool = False,
+                 **filters: Any) -> list[dict[str, Any]]:
+    """The real-world events a map point of `places` stands for, newest first: the report that
+    gave the place (`id`), its date, sides, type, Goldstein and sentence."""
+    _count("limit", limit)
+    sql, params = store.event_query(modality=FACTUAL, statements=statements, ordered=False, counts=False, **filters)
+    cursor = store.db.cursor().execute(
+        f"""SELECT e.id, e.date, e.actor_code, e.event_type, e.cameo, e.recipient_code, e.goldstein, e.sentence,
+                  p.name AS place, p.reports
+           FROM ({_PLACED.format(events=sql)}) p JOIN events e ON e.id = p.event_id
+           WHERE p.lat = ? AND p.lon = ? AND p.dateline = ?
+           ORDER BY e.date DESC NULLS LAST, e.id LIMIT ?""", [*params, lat, lon, dateline, limit])
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 

@@ -35,7 +35,7 @@ from typing import Annotated, Any, ClassVar, TypeVar
 
 import duckdb
 import h11
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
@@ -47,7 +47,7 @@ from .codebook import PLOVER_TYPES
 from .errors import DyadError, InputError
 from .ingest import load_json, read_record
 from .parties import SECTORS, unknown_code
-from .query import PERIODS, places, top_actors, top_dyads, trend
+from .query import PERIODS, place_events, places, top_actors, top_dyads, trend
 from .store import Store
 from .types import MODALITIES, Article
 from .web import LAST_OFFSET, add_pages
@@ -327,10 +327,31 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
     def dyads(top: int = Query(20, ge=1), statements: bool = STATEMENTS) -> dict[str, Any]:
         return {"dyads": run(lambda: top_dyads(store, page_size(top), statements=statements))}
 
+    def place_filters(actor: str | None = party_query(), recipient: str | None = party_query(),
+                      type: str | None = Query(None, description="PLOVER event type"),
+                      since: dt.date | None = None, until: dt.date | None = None,
+                      either_way: bool = False) -> dict[str, Any]:
+        """The filters the map's two routes take: those of /api/events."""
+        chosen = filters(actor, recipient, type, None)
+        return {"actor": chosen["actor"], "recipient": chosen["recipient"], "event_type": chosen["event_type"],
+                "since": since, "until": until, "either_way": either_way}
+
     @app.get("/api/places")
-    def event_places(top: int = Query(500, ge=1), statements: bool = STATEMENTS) -> dict[str, Any]:
-        """Where events happened: places with coordinates and event counts, busiest first."""
-        return {"places": run(lambda: places(store, page_size(top), statements=statements))}
+    def event_places(top: int = Query(500, ge=1), statements: bool = STATEMENTS,
+                     chosen: dict[str, Any] = Depends(place_filters)) -> dict[str, Any]:  # noqa: B008 (FastAPI's way)
+        """Where events happened: places with coordinates, real-world events and reports,
+        busiest first. Each real-world event counts once, at the place its reports say it
+        happened; `dateline` marks places known only as where the stories were filed."""
+        return {"places": run(lambda: places(store, page_size(top), statements=statements, **chosen))}
+
+    @app.get("/api/places/events")
+    def events_at_place(lat: float = Query(ge=-90, le=90), lon: float = Query(ge=-180, le=180),
+                        dateline: bool = False, limit: int = Query(100, ge=1), statements: bool = STATEMENTS,
+                        chosen: dict[str, Any] = Depends(place_filters)) -> dict[str, Any]:  # noqa: B008
+        """The real-world events of one point of /api/places (its lat, lon and dateline), newest
+        first, each by the report that gave its place."""
+        size = page_size(limit)
+        return {"events": run(lambda: place_events(store, lat, lon, dateline, size, statements=statements, **chosen))}
 
     @app.get("/api/articles/{article_id}")
     def article(article_id: str) -> dict[str, Any]:

@@ -78,7 +78,7 @@ def page(browser: Any) -> Iterator[Any]:
 def test_overview_shows_actors_network_and_map(server: str, page: Any) -> None:
     page.goto(server + "/")
     assert page.locator("#top-actors tr").count() == 2  # header and RUS
-    assert page.locator("#network line.edge").count() == 1 and page.locator("#network circle.node").count() == 2
+    assert page.locator("#network path.edge").count() == 1 and page.locator("#network circle.node").count() == 2
     assert page.locator("#map path.country").count() > 150 and page.locator("#map circle.place").count() == 1
 
 

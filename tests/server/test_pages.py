@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dyad.series import trend_series
 from dyad.server import create_app
 from dyad.store import Store
 from dyad.types import Actor, Sentence
@@ -83,7 +84,7 @@ def test_trend_svg_scales_bars_to_the_busiest_period() -> None:
              "material_conflict": 0, "events": 4, "mean_goldstein": 0.0},
             {"period": "2024-02-01", "verbal_cooperation": 0, "material_cooperation": 0, "verbal_conflict": 0,
              "material_conflict": 1, "events": 1, "mean_goldstein": -10.0}]
-    svg = str(trend_svg(rows, width=900, height=280))  # bars 230 high at most
+    svg = str(trend_svg(trend_series(rows, "month"), width=900, height=280))  # bars 230 high at most
     bars = re.findall(r'<rect class="q(\d)" x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="([\d.]+)"', svg)
     by_x: dict[str, float] = {}
     for _, x, h in bars:
