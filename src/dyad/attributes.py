@@ -359,6 +359,9 @@ def _locative(token: Any) -> bool:
         head = head.head
     if head.dep_ == "appos":  # "in Vladivostok, Russia"
         head = head.head
+    # "in the Russian city of Syzran", "in parts of Bolan": the place noun's preposition counts
+    while head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lemma_.lower() in _OF_PLACE:
+        head = head.head.head
     return head.dep_ in ("pobj", "pcomp") and head.head.lower_ in LOCATIVE_PREPS
 
 
@@ -366,6 +369,9 @@ def _locative(token: Any) -> bool:
 # articles, compass words and the nouns that introduce a place ("in the port city of Odesa").
 _PLACE_MODIFIERS = {"the", "a", "an", "'s", "’s", "of", "far", "city", "capital", "town", "village", "port", "province",
                     "region", "state", "district", "county", "border", "outskirts", "suburbs", "central", "upper", "lower"}
+# nouns that name a place by the proper name after "of" ("the port city of Odesa")
+_OF_PLACE = {"city", "capital", "town", "village", "port", "province", "region", "state", "district", "county",
+             "area", "part", "outskirts", "suburb", "municipality", "governorate", "prefecture", "island", "islands"}
 _COMPASS = re.compile(r"^(?:north|south|east|west|far)(?:ern|-?(?:north|south)?-?(?:east|west)(?:ern)?)?$")
 
 

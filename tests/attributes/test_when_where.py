@@ -246,3 +246,15 @@ def test_a_dateline_with_a_curly_apostrophe_is_found_as_the_dictionary_spells_it
             "the foreign ministry said.")
     [event] = [e for e in code(text, SATURDAY).events if e.event_type == "SANCTION"]
     assert event.location is not None and (event.location.name, event.location.country) == ("N'Djamena", "TCD")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "place"), [
+    ("Ukrainian drones struck an oil refinery in the Russian city of Syzran on Monday.", "Syzran"),
+    ("Israeli jets bombed a building in the southern Lebanese city of Nabatieh on Tuesday.", "Nabatieh"),
+    # "of" after a word that is no place noun is not a place phrase
+    ("Ukrainian drones struck an oil refinery in the name of Syzran on Monday.", None),
+])
+def test_a_place_named_by_city_of_is_where_it_happened(code: Any, text: str, place: str | None) -> None:
+    events = [e for e in code(text, SATURDAY).events if e.quad_class == 4]
+    assert events and {e.location.name if e.location else None for e in events} == {place}
