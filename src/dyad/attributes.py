@@ -156,10 +156,14 @@ class Attributes:
         is more precise than a capital named as such, which beats a country."""
         candidates = []
         for mention in article.mentions_in(sentence.index):
-            if mention.kind not in ("place", "capital", "country") or mention.start in skip:
+            if mention.kind not in ("place", "capital", "country"):
                 continue
             token = _token_at(sentence, mention.start)
-            if token is None or not _locative(token):
+            if token is None:
+                continue
+            # the place visited is where the visitor is, even when it also names the host
+            visited = _visited(token, verb)
+            if not visited and (mention.start in skip or not _locative(token)):
                 continue
             distance = 0 if _governed_by(token, verb) else 1
             candidates.append((distance, ("place", "capital", "country").index(mention.kind), mention.start, mention))
@@ -347,6 +351,24 @@ def _governed_by(token: Any, verb: Any) -> bool:
         if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("aux", "auxpass"):
             return False
     return False
+
+
+def _visited(token: Any, verb: Any) -> bool:
+    """The object of "visit" when the visit is the event ("visited Tokyo") or says where a
+    side is as it acts ("X, who was visiting Tokyo, said", "While visiting Tokyo, X said");
+    not a visit proposed, planned or denied ("accused Japan of planning to visit Taiwan")."""
+    if not token.doc.has_annotation("DEP"):
+        return False
+    head = token
+    while head.dep_ in ("compound", "flat", "poss", "case", "amod") and head.head.i != head.i:
+        head = head.head
+    visit = head.head
+    if head.dep_ != "dobj" or visit.lemma_.lower() != "visit":
+        return False
+    if visit.i == verb.i:
+        return True
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in visit.children)  # "a request to visit"
+    return visit.dep_ in ("relcl", "acl", "advcl") and not infinitive
 
 
 def _locative(token: Any) -> bool:

@@ -258,3 +258,16 @@ def test_a_dateline_with_a_curly_apostrophe_is_found_as_the_dictionary_spells_it
 def test_a_place_named_by_city_of_is_where_it_happened(code: Any, text: str, place: str | None) -> None:
     events = [e for e in code(text, SATURDAY).events if e.quad_class == 4]
     assert events and {e.location.name if e.location else None for e in events} == {place}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "place"), [
+    ("Japan's foreign minister visited Beijing on Monday.", "Beijing"),  # the host's capital, and the place
+    ("Kenya's president, who was visiting Tokyo, criticised China on Tuesday.", "Tokyo"),
+    ("While visiting Tokyo, Kenya's president criticised China on Tuesday.", "Tokyo"),
+    ("China accused Japan of planning to visit Taiwan.", None),  # a visit only planned: not where it was said
+    ("India rejected a request to visit Kabul.", None),
+])
+def test_the_place_visited_is_where_the_visitor_acts(code: Any, text: str, place: str | None) -> None:
+    events = code(text, SATURDAY).events
+    assert events and {e.location.name if e.location else None for e in events} == {place}
