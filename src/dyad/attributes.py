@@ -148,12 +148,15 @@ class Attributes:
         # The name a side was read from ("talks with Beijing", "Beijing's envoy") is not also the
         # place; a place further inside a side's phrase ("Laos's premier in Vientiane") is.
         sides = {a.start for a in (event.actor, event.recipient) if a is not None}
-        place = self._named_place(sentence, verb, article, sides) or self._city(event.notes, sentence, article)
+        place = (self._named_place(sentence, verb, article, sides, deed=event.quad_class == 4)
+                 or self._city(event.notes, sentence, article))
         return None if place is None else dataclasses.replace(place, source="sentence")
 
-    def _named_place(self, sentence: Sentence, verb: Any, article: Article, skip: set[int]) -> Location | None:
+    def _named_place(self, sentence: Sentence, verb: Any, article: Article, skip: set[int],
+                     deed: bool = False) -> Location | None:
         """The place a sentence names with in/at/near, one governed by `verb` first; a city
-        is more precise than a capital named as such, which beats a country."""
+        is more precise than a capital named as such, which beats a country. For a `deed` of
+        force, the city it was done to ("shelled Kharkiv", "struck Kyiv") counts too."""
         candidates = []
         for mention in article.mentions_in(sentence.index):
             if mention.kind not in ("place", "capital", "country"):
@@ -162,7 +165,7 @@ class Attributes:
             if token is None:
                 continue
             # the place visited is where the visitor is, even when it also names the host
-            visited = _visited(token, verb)
+            visited = _visited(token, verb) or (deed and mention.kind != "country" and _object_of(token, verb))
             if not visited and (mention.start in skip or not _locative(token)):
                 continue
             distance = 0 if _governed_by(token, verb) else 1
@@ -351,6 +354,16 @@ def _governed_by(token: Any, verb: Any) -> bool:
         if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("aux", "auxpass"):
             return False
     return False
+
+
+def _object_of(token: Any, verb: Any) -> bool:
+    """Is `token` (in a name) the direct object of `verb`?"""
+    if not token.doc.has_annotation("DEP"):
+        return False
+    head = token
+    while head.dep_ in ("compound", "flat") and head.head.i != head.i:
+        head = head.head
+    return head.dep_ == "dobj" and head.head.i == verb.i
 
 
 def _visited(token: Any, verb: Any) -> bool:

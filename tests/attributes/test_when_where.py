@@ -271,3 +271,15 @@ def test_a_place_named_by_city_of_is_where_it_happened(code: Any, text: str, pla
 def test_the_place_visited_is_where_the_visitor_acts(code: Any, text: str, place: str | None) -> None:
     events = code(text, SATURDAY).events
     assert events and {e.location.name if e.location else None for e in events} == {place}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "place"), [
+    ("Russian forces struck Kharkiv with missiles on Monday.", "Kharkiv"),
+    ("Israeli jets bombed Beirut on Tuesday.", "Beirut"),  # a capital struck is a place, not a government
+    ("China criticised Washington on Monday.", None),  # words aimed at a capital are aimed at a government
+    ("Russia invaded Ukraine on Monday.", None),  # a whole country is no more precise than the recipient
+])
+def test_the_city_a_deed_of_force_is_done_to_is_where_it_happened(code: Any, text: str, place: str | None) -> None:
+    events = code(text, SATURDAY).events
+    assert events and {e.location.name if e.location else None for e in events} == {place}
