@@ -363,7 +363,7 @@ def _object_of(token: Any, verb: Any) -> bool:
     head = token
     while head.dep_ in ("compound", "flat") and head.head.i != head.i:
         head = head.head
-    return head.dep_ == "dobj" and head.head.i == verb.i
+    return bool(head.dep_ == "dobj" and head.head.i == verb.i)
 
 
 def _visited(token: Any, verb: Any) -> bool:
