@@ -148,8 +148,10 @@ class Attributes:
         # The name a side was read from ("talks with Beijing", "Beijing's envoy") is not also the
         # place; a place further inside a side's phrase ("Laos's premier in Vientiane") is.
         sides = {a.start for a in (event.actor, event.recipient) if a is not None}
-        place = (self._named_place(sentence, verb, article, sides, deed=event.quad_class == 4)
-                 or self._city(event.notes, sentence, article))
+        place = self._named_place(sentence, verb, article, sides, deed=event.quad_class == 4)
+        if place is None or place.kind == "country":  # a city of the gazetteer is more precise
+            city = self._city(event.notes, sentence, article)
+            place = city if city is not None and (place is None or city.country == place.country) else place
         return None if place is None else dataclasses.replace(place, source="sentence")
 
     def _named_place(self, sentence: Sentence, verb: Any, article: Article, skip: set[int],

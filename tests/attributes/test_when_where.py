@@ -283,3 +283,15 @@ def test_the_place_visited_is_where_the_visitor_acts(code: Any, text: str, place
 def test_the_city_a_deed_of_force_is_done_to_is_where_it_happened(code: Any, text: str, place: str | None) -> None:
     events = code(text, SATURDAY).events
     assert events and {e.location.name if e.location else None for e in events} == {place}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "place"), [
+    ("Hungarian police arrested two Ukrainian smugglers in Uzhhorod in western Ukraine on Monday.", "Uzhhorod"),
+    ("Ukrainian police arrested two Hungarian smugglers in western Ukraine on Monday.", "Ukraine"),
+    # a city of another country is not read as more precise than the country named
+    ("Ukrainian police arrested two Hungarian smugglers in Ukraine after a chase from Debrecen on Monday.", "Ukraine"),
+])
+def test_a_gazetteer_city_is_more_precise_than_its_country(code: Any, text: str, place: str) -> None:
+    events = code(text, SATURDAY).events
+    assert events and {e.location.name if e.location else None for e in events} == {place}
