@@ -159,6 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--until", type=_date)
     events.add_argument("--modality", action="append", choices=MODALITIES,
                         help="only events stated so; repeatable (default: all, negated and hypothetical too)")
+    events.add_argument("--either-way", action="store_true",
+                        help="--actor and --recipient in either role (the events `dyad trend` counts)")
+    events.add_argument("--min-confidence", type=_fraction, help="only events coded with at least this confidence")
     events.add_argument("--limit", type=_whole(0, MAX_ROWS), default=100, help="at most this many (0: all; default %(default)s)")
     events.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
     _statements_flag(events)
@@ -445,6 +448,10 @@ def _events(args: argparse.Namespace) -> int:
     filters = {"actor": args.actor, "recipient": args.recipient, "event_type": args.event_type, "since": args.since,
                "until": args.until, "limit": args.limit or None, "modality": args.modality,
                "statements": args.statements, "sector": args.sector, "recipient_sector": args.recipient_sector}
+    if args.either_way or args.min_confidence:
+        if args.dedup:
+            raise DyadError("--either-way and --min-confidence list reports; leave them out with --dedup")
+        filters.update(either_way=args.either_way, min_confidence=args.min_confidence)
     if args.coder and args.dedup:
         raise DyadError("--coder lists the events one coder decided, and a deduplicated event gathers reports that "
                         "either may have decided: use one or the other")
@@ -592,6 +599,8 @@ def _query(args: argparse.Namespace) -> int:
             rows = query.trend(store, args.actor, args.recipient, args.by, args.directed, args.min_confidence,
                                statements=args.statements)
             _print_rows(rows)
+            if rows:
+                print(_period_events_command(args))
             if args.plot:
                 arrow = "->" if args.directed else "<->"
                 query.plot_trend(rows, f"{args.actor} {arrow} {args.recipient} by {args.by}", args.plot)
@@ -608,6 +617,16 @@ def _query(args: argparse.Namespace) -> int:
             _columns(lines, sys.stdout)
             print(f"({len(hits)} sentences)")
     return 0
+
+
+def _period_events_command(args: argparse.Namespace) -> str:
+    """How to list the events a trend counts in one period (`query.dyad_events`)."""
+    from .query import cli_args, dyad_events
+
+    filters = dyad_events(args.actor, args.recipient, args.directed, min_confidence=args.min_confidence,
+                          statements=args.statements)
+    flags = " ".join(cli_args(filters))
+    return f"(the events of a period: dyad events {flags} --since PERIOD --until END --limit 0)"
 
 
 def _print_rows(rows: list[dict[str, Any]]) -> None:
