@@ -666,7 +666,7 @@ def _serve(args: argparse.Namespace) -> int:
         EventModel.load(args.model)
     app = create_app(args.db, token=args.token or os.environ.get("DYAD_TOKEN") or None, hosts=hosts,
                      pipeline=lambda: Pipeline(**coder))
-    print(f"serving {args.db} at http://{_url_host(args.host)}:{args.port}/ (API schema at /openapi.json; "
+    print(f"serving {args.db} at http://{_url_host(args.host)}:{args.port}/ (the API at /docs; "
           f"Ctrl-C stops); answering for {', '.join(sorted(hosts)) or 'no host name: add --allowed-host'}")
     serve(app, args.host, args.port, Timeouts(header_s=args.header_timeout, body_s=args.body_timeout,
                                               connections=args.max_connections))

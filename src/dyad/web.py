@@ -23,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
+from .apidocs import endpoints
 from .codebook import PLOVER_TYPES, default_codebook
 from .parties import SECTORS, unknown_code
 from .query import PERIODS, dyad_events, evidence_in_sentence, period_end, places, top_actors, top_dyads, trend, web_query
@@ -187,6 +188,10 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
                                                       places(store)))
         return render("overview.html", summary=summary, actors=actors, dyads=dyads[:15], network=network_svg(dyads),
                       world=map_svg(spots), sectors=SECTORS)
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_page() -> HTMLResponse:
+        return render("docs.html", endpoints=endpoints(app.openapi()))
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def events_page(request: Request) -> HTMLResponse:
