@@ -179,7 +179,8 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
     readers = _Turns(limits.readers)
     coding = threading.Lock()  # one pipeline, one writer
     coder: list[Any] = []
-    # no /docs or /redoc: FastAPI's pages load their JavaScript from a CDN, and Dyad runs offline
+    # not FastAPI's /docs or /redoc, which load their JavaScript from a CDN: Dyad runs offline, and
+    # its own /docs page (web.py) lists the endpoints
     app = _GuardedApp(title="Dyad", version="1", description="Political event data coded from news, with its evidence.",
                       docs_url=None, redoc_url=None)
     app.hosts = frozenset(_host_name(h) for h in hosts)
