@@ -606,7 +606,8 @@ def _query(args: argparse.Namespace) -> int:
                 query.plot_trend(rows, f"{args.actor} {arrow} {args.recipient} by {args.by}", args.plot)
                 print(f"plot written to {args.plot}")
         elif args.command == "actors":
-            _print_rows(query.top_actors(store, args.top, statements=args.statements))
+            _print_rows([{**row, "people": ", ".join(f"{p['name']} ({p['events']})" for p in row["people"]) or "-"}
+                         for row in query.top_actors(store, args.top, statements=args.statements)])
         elif args.command == "dyads":
             _print_rows(query.top_dyads(store, args.top, statements=args.statements))
         else:

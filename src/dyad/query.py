@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DyadError
-from .parties import parse_party
+from .parties import code_label, parse_party
 from .store import NOT_STATEMENT, Store
 from .types import FACTUAL
 
@@ -156,16 +156,29 @@ def _count(name: str, value: int) -> int:
     return value
 
 
-def top_actors(store: Store, top: int = 20, statements: bool = False) -> list[dict[str, Any]]:
+def top_actors(store: Store, top: int = 20, statements: bool = False, people: int = 3) -> list[dict[str, Any]]:
+    """The actor codes with the most events, each named for what the code is (`code_label`:
+    "Russia · government", never one of the people coded under it), with its `people`: the
+    named people among its events (at most `people`, busiest first) and their event counts."""
     _count("top", top)
     kinds = "" if statements else f" AND {NOT_STATEMENT}"
     rows = store.db.execute(
-        f"""SELECT actor_code AS code, any_value(actor_name) AS name, count(*) AS events,
-                  round(avg(goldstein), 2) AS mean_goldstein
+        f"""SELECT actor_code AS code, count(*) AS events, round(avg(goldstein), 2) AS mean_goldstein
            FROM events WHERE actor_code IS NOT NULL AND list_contains(?, modality){kinds}
            GROUP BY 1 ORDER BY events DESC, 1 LIMIT ?""", [list(FACTUAL), top])
     columns = [d[0] for d in rows.description]
-    return [dict(zip(columns, row, strict=True)) for row in rows.fetchall()]
+    found = [dict(zip(columns, row, strict=True)) for row in rows.fetchall()]
+    named: dict[str, list[dict[str, Any]]] = {row["code"]: [] for row in found}
+    if found:  # a person is an actor with an office (a role) and a name
+        for code, name, n in store.db.execute(
+                f"""SELECT actor_code, actor_name, count(*) AS n FROM events
+                    WHERE list_contains(?, actor_code) AND actor_role IS NOT NULL AND actor_name IS NOT NULL
+                      AND list_contains(?, modality){kinds}
+                    GROUP BY 1, 2 ORDER BY n DESC, 2""", [list(named), list(FACTUAL)]).fetchall():
+            if len(named[code]) < people:
+                named[code].append({"name": name, "events": n})
+    return [{"code": row["code"], "name": code_label(row["code"]), **row, "people": named[row["code"]]}
+            for row in found]
 
 
 def top_dyads(store: Store, top: int = 20, statements: bool = False) -> list[dict[str, Any]]:
