@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import __version__
 from .codebook import PLOVER_TYPES
@@ -50,9 +50,10 @@ def _whole(low: int, high: int | None = None) -> Any:
             number = int(value)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-        if number < low or (high is not None and number > high):
-            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, not {number}" if high is not None
-                                             else f"must be at least {low}, not {number}")
+        if number < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, not {number}")
+        if high is not None and number > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high}, not {number}")
         return number
 
     parse.__name__ = "whole number"  # what argparse calls the type in its messages
@@ -115,8 +116,16 @@ def _plover(value: str) -> str:
     return value.upper()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a mistake told in one line (what is wrong, and where the options are
+    listed) instead of the whole usage before it; exit status 2 as argparse's."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dyad", description="Turn news articles into political event data.")
+    parser = _Parser(prog="dyad", description="Turn news articles into political event data.")
     parser.add_argument("--version", action="version", version=f"dyad {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 

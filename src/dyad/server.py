@@ -208,7 +208,8 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, err: RequestValidationError) -> JSONResponse:
         details = [{"where": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in err.errors()]
-        return JSONResponse({"error": "invalid request", "details": details}, status_code=422)
+        named = "; ".join(f"{d['where'].rpartition('.')[2]}: {d['problem']}" for d in details)  # query.limit: limit
+        return JSONResponse({"error": f"invalid request ({named})", "details": details}, status_code=422)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, err: Exception) -> JSONResponse:
