@@ -249,7 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="the JSON API (and web pages) over a database, in a browser")
     serve.add_argument("--db", default="dyad.duckdb")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s, this machine only)")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_whole(0, 65535), default=8000,
+                       help="port to listen on, 0 for any free one (default: %(default)s); one in use stops "
+                            "`dyad serve` with exit status 2 before it says it is serving")
     serve.add_argument("--token", help="allow POST /api/articles with 'Authorization: Bearer TOKEN' "
                                        "(also: DYAD_TOKEN); without one, the server only reads")
     serve.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
@@ -647,7 +649,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .server import Timeouts, allowed_hosts, create_app, serve
+    from .server import Timeouts, allowed_hosts, create_app, listen, serve
 
     if args.max_connections < 1:
         raise DyadError("--max-connections must be at least 1")
@@ -661,10 +663,13 @@ def _serve(args: argparse.Namespace) -> int:
         EventModel.load(args.model)
     app = create_app(args.db, token=args.token or os.environ.get("DYAD_TOKEN") or None, hosts=hosts,
                      pipeline=lambda: Pipeline(**coder))
-    print(f"serving {args.db} at http://{_url_host(args.host)}:{args.port}/ (the API at /docs; "
-          f"Ctrl-C stops); answering for {', '.join(sorted(hosts)) or 'no host name: add --allowed-host'}")
-    serve(app, args.host, args.port, Timeouts(header_s=args.header_timeout, body_s=args.body_timeout,
-                                              connections=args.max_connections))
+    with listen(args.host, args.port) as sock:  # a port in use stops here, before "serving"
+        port = sock.getsockname()[1]
+        print(f"serving {args.db} at http://{_url_host(args.host)}:{port}/ (the API at /docs; "
+              f"Ctrl-C stops); answering for {', '.join(sorted(hosts)) or 'no host name: add --allowed-host'}",
+              flush=True)
+        serve(app, args.host, port, Timeouts(header_s=args.header_timeout, body_s=args.body_timeout,
+                                             connections=args.max_connections), sock=sock)
     return 0
 
 
