@@ -26,7 +26,17 @@ from starlette.exceptions import HTTPException
 from .apidocs import endpoints
 from .codebook import PLOVER_TYPES, default_codebook
 from .parties import SECTORS, unknown_code
-from .query import PERIODS, dyad_events, evidence_in_sentence, period_end, places, top_actors, top_dyads, trend, web_query
+from .query import (
+    PERIODS,
+    dyad_events,
+    evidence_in_sentence,
+    period_end,
+    places,
+    top_actors,
+    top_dyads,
+    trend,
+    web_query,
+)
 from .store import Store
 from .types import MODALITIES
 
@@ -195,7 +205,7 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def events_page(request: Request) -> HTMLResponse:
-        query = {k: v for k, v in request.query_params.items() if v}
+        query: dict[str, Any] = {k: v for k, v in request.query_params.items() if v}
         query.update(modality=[m for m in request.query_params.getlist("modality") if m],
                      either_way=_yes(query.get("either_way")), statements=_yes(query.get("statements")))
         f = _page_filters(query)
