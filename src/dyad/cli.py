@@ -648,6 +648,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from .parties import load_party_names
     from .server import Timeouts, allowed_hosts, create_app, listen, serve
 
     if args.max_connections < 1:
@@ -664,6 +665,7 @@ def _serve(args: argparse.Namespace) -> int:
                      pipeline=lambda: Pipeline(**coder))
     with listen(args.host, args.port) as sock:  # a port in use stops here, before "serving"
         port = sock.getsockname()[1]
+        load_party_names()  # here, not in the first visitor's overview
         print(f"serving {args.db} at http://{_url_host(args.host)}:{port}/ (the API at /docs; "
               f"Ctrl-C stops); answering for {', '.join(sorted(hosts)) or 'no host name: add --allowed-host'}",
               flush=True)

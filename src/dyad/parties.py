@@ -21,7 +21,7 @@ from typing import Any
 
 from .errors import DyadError
 
-__all__ = ["SECTORS", "SECTOR_NAMES", "Party", "code_label", "country_sql", "parse_party", "party_condition", "check_known", "check_sector", "sector_condition", "unknown_code"]
+__all__ = ["SECTORS", "SECTOR_NAMES", "Party", "code_label", "country_sql", "parse_party", "party_condition", "check_known", "check_sector", "load_party_names", "sector_condition", "unknown_code"]
 
 # CAMEO's sector codes (actor types), with what each names. None is an ISO 3166 country code,
 # so a code's first part says whether it is an organisation's (IGOUNO) or a country's (RUSMIL).
@@ -120,10 +120,15 @@ def unknown_code(code: str, db: Any) -> str | None:
 @lru_cache(maxsize=4)
 def _known_parties(extra: tuple[str, ...]) -> frozenset[str]:
     """The countries and international organisations' own codes of the knowledge base."""
-    from .actors import ActorDictionary, org_code
+    return frozenset(_party_names(extra))
 
-    dictionary = ActorDictionary.load(extra=extra)
-    return frozenset(dictionary.countries) | {org_code(org) for org in dictionary.orgs.values() if org.country is None}
+
+def load_party_names() -> None:
+    """Read the knowledge base's countries and organisations now (a second or two), so that
+    the first page or check that names a code does not wait for them (`dyad serve`)."""
+    from .actors import env_actor_paths
+
+    _party_names(tuple(env_actor_paths()))
 
 
 def code_label(code: str | None) -> str:
