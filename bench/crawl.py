@@ -1,10 +1,10 @@
 """Crawl every internal link of `dyad serve` from the overview, and time each page.
 
-    python bench/crawl.py DB.duckdb [--depth 3] [--per-kind N] [--json OUT.json]
+    python bench/crawl.py DB.duckdb|URL [--depth 3] [--per-kind N] [--json OUT.json]
 
-Starts `dyad serve` on the database on a free port, fetches `/`, then every same-origin link
-(`href` and `src`) of every HTML page it gets, breadth first, down to `--depth` links from the
-overview. A page is fetched once, one at a time, and timed from request to the last byte.
+Starts `dyad serve` on the database on a free port (or crawls the one running at URL), fetches
+`/`, then every same-origin link (`href` and `src`) of every HTML page it gets, breadth first,
+down to `--depth` links from the overview. A page is fetched once, one at a time, and timed from request to the last byte.
 Pages are grouped by kind: the path with every segment after the first (after `/api/x` for the
 API) read as a parameter, and `?` when it has a query string, so `/events/3f2a...` is
 `/events/{}`, `/events?actor=RUS` is `/events?` and `/api/trend?a=RUS&b=JPN` is `/api/trend?`.
@@ -161,24 +161,30 @@ def table(result: dict[str, object]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("db", type=Path)
+    parser.add_argument("target", help="a database to serve, or the URL of a `dyad serve` already running")
     parser.add_argument("--depth", type=int, default=3, help="links followed from the overview (default 3)")
     parser.add_argument("--per-kind", type=int, help="fetch at most this many pages of each kind on each level")
     parser.add_argument("--json", type=Path, help="also write the figures and failures here")
     args = parser.parse_args()
-    if not args.db.is_file():
-        sys.exit(f"{args.db} is not a file; build one with `dyad code examples/ --db {args.db}` or bench/big_db.py")
-    server, base = start_server(args.db)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server too
+    server = None
+    if args.target.startswith(("http://", "https://")):
+        base = args.target.rstrip("/")
+    elif Path(args.target).is_file():
+        server, base = start_server(Path(args.target))
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server too
+    else:
+        sys.exit(f"{args.target} is not a file; build one with `dyad code examples/ --db {args.target}` "
+                 "or bench/big_db.py")
     try:
         crawl = Crawl(base, args.per_kind)
         started = time.perf_counter()
         crawl.run(args.depth)
-        result = {"db": str(args.db), "depth": args.depth, "per_kind": args.per_kind,
+        result = {"target": args.target, "depth": args.depth, "per_kind": args.per_kind,
                   "seconds": round(time.perf_counter() - started, 1), **crawl.report()}
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
     print(table(result))
     print(f"\n{result['pages']} pages in {result['seconds']} s, {result['non_200']} answers other than 200")
     for failure in result["failures"]:
