@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import datetime as dt
 import json
 import os
+import shutil
 import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import __version__
 from .codebook import PLOVER_TYPES
 from .errors import DyadError, InputError, environment_problem
-from .export import FORMATS
+from .export import FORMATS, write_csv
 from .ingest import MAX_CHARS, parse_date
 from .nlp import MAX_SENTENCE_TOKENS
 from .parties import check_known, check_sector, parse_party
 from .query import PERIODS
-from .store import DEDUP_WINDOW_RANGE, EVENT_FIELDS, Store
+from .store import DEDUP_WINDOW_RANGE, Store
+from .tables import STATEMENT, event_table, table_lines
+from .tables import clip as _clip
 from .types import MODALITIES
 
 __all__ = ["main"]
@@ -31,6 +33,7 @@ __all__ = ["main"]
 DEFAULT_GOLD = Path("..") / "shared" / "gold"
 MAX_WORKERS = 256  # each worker holds a model; more would only exhaust memory
 MAX_ROWS = 2**63 - 1  # the largest LIMIT DuckDB takes
+MIN_SHORT_ID = 6  # the fewest characters of an event id `dyad show` looks up
 
 
 def _positive(value: str) -> int:
@@ -50,9 +53,12 @@ def _whole(low: int, high: int | None = None) -> Any:
             number = int(value)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-        if number < low or (high is not None and number > high):
-            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, not {number}" if high is not None
-                                             else f"must be at least {low}, not {number}")
+        if high is not None and high < MAX_ROWS and not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, not {number}")
+        if number < low:  # the upper bound that only keeps a number in DuckDB's range is said only when met
+            raise argparse.ArgumentTypeError(f"must be at least {low}, not {number}")
+        if high is not None and number > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high}, not {number}")
         return number
 
     parse.__name__ = "whole number"  # what argparse calls the type in its messages
@@ -115,8 +121,16 @@ def _plover(value: str) -> str:
     return value.upper()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a mistake told in one line (what is wrong, and where the options are
+    listed) instead of the whole usage before it; exit status 2 as argparse's."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dyad", description="Turn news articles into political event data.")
+    parser = _Parser(prog="dyad", description="Turn news articles into political event data.")
     parser.add_argument("--version", action="version", version=f"dyad {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -159,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--until", type=_date)
     events.add_argument("--modality", action="append", choices=MODALITIES,
                         help="only events stated so; repeatable (default: all, negated and hypothetical too)")
+    events.add_argument("--either-way", action="store_true",
+                        help="--actor and --recipient in either role (the events `dyad trend` counts)")
+    events.add_argument("--min-confidence", type=_fraction, help="only events coded with at least this confidence")
     events.add_argument("--limit", type=_whole(0, MAX_ROWS), default=100, help="at most this many (0: all; default %(default)s)")
     events.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
     _statements_flag(events)
@@ -218,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     _statements_flag(search)
 
     show = sub.add_parser("show", help="one event, with its evidence marked in the article's sentence")
-    show.add_argument("event_id", metavar="EVENT_ID")
+    show.add_argument("event_id", metavar="EVENT_ID", help="an event's id, or its short id as `dyad events` shows it")
     show.add_argument("--db", default="dyad.duckdb")
 
     migrate = sub.add_parser("migrate", help="upgrade a database written by an earlier Dyad")
@@ -231,7 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="the JSON API (and web pages) over a database, in a browser")
     serve.add_argument("--db", default="dyad.duckdb")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s, this machine only)")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_whole(0, 65535), default=8000,
+                       help="port to listen on, 0 for any free one (default: %(default)s); one in use stops "
+                            "`dyad serve` with exit status 2 before it says it is serving")
     serve.add_argument("--token", help="allow POST /api/articles with 'Authorization: Bearer TOKEN' "
                                        "(also: DYAD_TOKEN); without one, the server only reads")
     serve.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
@@ -445,36 +464,33 @@ def _events(args: argparse.Namespace) -> int:
     filters = {"actor": args.actor, "recipient": args.recipient, "event_type": args.event_type, "since": args.since,
                "until": args.until, "limit": args.limit or None, "modality": args.modality,
                "statements": args.statements, "sector": args.sector, "recipient_sector": args.recipient_sector}
+    if args.either_way or args.min_confidence:
+        if args.dedup:
+            raise DyadError("--either-way and --min-confidence list reports; leave them out with --dedup")
+        filters.update(either_way=args.either_way, min_confidence=args.min_confidence)
     if args.coder and args.dedup:
         raise DyadError("--coder lists the events one coder decided, and a deduplicated event gathers reports that "
                         "either may have decided: use one or the other")
+    if not args.dedup:
+        filters["coder"] = args.coder
+    out = sys.stdout
     with Store(args.db, read_only=True) as store:
         check_known(store.db, args.actor, args.recipient)
-        rows = store.deduplicated(**filters) if args.dedup else store.events(**filters, coder=args.coder)
-    out = sys.stdout
-    if args.format == "jsonl":
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    elif args.dedup:
-        _deduplicated(rows, args.format, out)
-    elif args.format == "csv":
-        writer = csv.writer(out)
-        writer.writerow(EVENT_FIELDS)
-        for row in rows:
-            writer.writerow([_flat(row[k]) for k in EVENT_FIELDS])
-    else:
-        _table(rows, out)
+        if args.format == "csv":  # the very table `dyad export --format csv` writes, newest first
+            write_csv(store, out, dedup=args.dedup, **filters)
+            return 0
+        rows = store.deduplicated(**filters) if args.dedup else store.events(**filters)
+        if args.format == "jsonl":
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        elif args.dedup:
+            _deduplicated(rows, out)
+        else:
+            _table(store, rows, out)
     return 0
 
 
-def _deduplicated(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
-    fields = ("id", "date", "last_date", "event_type", "cameo", "modality", "actor", "recipient", "sources", "mentions")
-    if fmt == "csv":
-        writer = csv.writer(out)
-        writer.writerow([*fields, "reports"])
-        for row in rows:
-            writer.writerow([_flat(row[k]) for k in fields] + [_flat([r["event_id"] for r in row["reports"]])])
-        return
+def _deduplicated(rows: list[dict[str, Any]], out: Any) -> None:
     lines = [("date", "actor", "type", "cameo", "recipient", "sources", "mentions", "first report")]
     for r in rows:
         lines.append((r["date"] or "-", (r["actor"] or {}).get("code") or "-", r["event_type"] or STATEMENT, r["cameo"],
@@ -485,34 +501,20 @@ def _deduplicated(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
 
 
 def _columns(lines: Sequence[Sequence[Any]], out: Any) -> None:
-    widths = [max(len(str(line[i])) for line in lines) for i in range(len(lines[0]))]
-    for line in lines:
-        out.write("  ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() + "\n")
+    for line in table_lines(lines):
+        out.write(line + "\n")
 
 
 def _flat(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
 
 
-def _table(rows: list[dict[str, Any]], out: Any) -> None:
-    header = ("date", "actor", "type", "mode", "modality", "cameo", "gold", "recipient", "evidence")
-    lines = [header]
-    for r in rows:
-        recipient = (r["recipient"]["code"] or r["recipient"]["text"]) if r["recipient"] else "-"
-        ev = r["evidence"]["event"]
-        lines.append((r["date"] or "-", r["actor"]["code"] or r["actor"]["text"], r["event_type"] or STATEMENT, r["mode"] or "-",
-                      r["modality"], r["cameo"],
-                      f"{r['goldstein']:+.1f}", recipient, _clip(r["sentence"], 60) if ev else ""))
-    _columns(lines, out)
-    out.write(f"({len(rows)} events)\n")
-
-
-STATEMENT = "statement"  # what a statement (CAMEO 01, no PLOVER type) shows as its type in tables
-
-
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _table(store: Store, rows: list[dict[str, Any]], out: Any) -> None:
+    """`rows` as a table as wide as the terminal, each event by its short id, reprints marked."""
+    short = store.short_ids([r["id"] for r in rows])
+    reprints = store.reprints([r["article_id"] for r in rows])
+    for line in event_table(rows, short, reprints, shutil.get_terminal_size().columns):
+        out.write(line + "\n")
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -592,6 +594,8 @@ def _query(args: argparse.Namespace) -> int:
             rows = query.trend(store, args.actor, args.recipient, args.by, args.directed, args.min_confidence,
                                statements=args.statements)
             _print_rows(rows)
+            if rows:
+                print(_period_events_command(args))
             if args.plot:
                 arrow = "->" if args.directed else "<->"
                 drawn = query.trend(store, args.actor, args.recipient, args.by, args.directed, args.min_confidence,
@@ -600,7 +604,8 @@ def _query(args: argparse.Namespace) -> int:
                                  left_out=sum(r["events"] for r in rows) - sum(r["events"] for r in drawn))
                 print(f"plot written to {args.plot}")
         elif args.command == "actors":
-            _print_rows(query.top_actors(store, args.top, statements=args.statements))
+            _print_rows([{**row, "people": ", ".join(f"{p['name']} ({p['events']})" for p in row["people"]) or "-"}
+                         for row in query.top_actors(store, args.top, statements=args.statements)])
         elif args.command == "dyads":
             _print_rows(query.top_dyads(store, args.top, statements=args.statements))
         else:
@@ -611,6 +616,16 @@ def _query(args: argparse.Namespace) -> int:
             _columns(lines, sys.stdout)
             print(f"({len(hits)} sentences)")
     return 0
+
+
+def _period_events_command(args: argparse.Namespace) -> str:
+    """How to list the events a trend counts in one period (`query.dyad_events`)."""
+    from .query import cli_args, dyad_events
+
+    filters = dyad_events(args.actor, args.recipient, args.directed, min_confidence=args.min_confidence,
+                          statements=args.statements)
+    flags = " ".join(cli_args(filters))
+    return f"(the events of a period: dyad events {flags} --since PERIOD --until END --limit 0)"
 
 
 def _print_rows(rows: list[dict[str, Any]]) -> None:
@@ -636,7 +651,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .server import Timeouts, allowed_hosts, create_app, serve
+    from .parties import load_party_names
+    from .server import Timeouts, allowed_hosts, create_app, listen, serve
 
     if args.max_connections < 1:
         raise DyadError("--max-connections must be at least 1")
@@ -650,10 +666,14 @@ def _serve(args: argparse.Namespace) -> int:
         EventModel.load(args.model)
     app = create_app(args.db, token=args.token or os.environ.get("DYAD_TOKEN") or None, hosts=hosts,
                      pipeline=lambda: Pipeline(**coder))
-    print(f"serving {args.db} at http://{_url_host(args.host)}:{args.port}/ (API schema at /openapi.json; "
-          f"Ctrl-C stops); answering for {', '.join(sorted(hosts)) or 'no host name: add --allowed-host'}")
-    serve(app, args.host, args.port, Timeouts(header_s=args.header_timeout, body_s=args.body_timeout,
-                                              connections=args.max_connections))
+    with listen(args.host, args.port) as sock:  # a port in use stops here, before "serving"
+        port = sock.getsockname()[1]
+        load_party_names()  # here, not in the first visitor's overview
+        print(f"serving {args.db} at http://{_url_host(args.host)}:{port}/ (the API at /docs; "
+              f"Ctrl-C stops); answering for {', '.join(sorted(hosts)) or 'no host name: add --allowed-host'}",
+              flush=True)
+        serve(app, args.host, port, Timeouts(header_s=args.header_timeout, body_s=args.body_timeout,
+                                             connections=args.max_connections), sock=sock)
     return 0
 
 
@@ -688,9 +708,10 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     with Store(args.db, read_only=True) as store:
-        found = store.event(args.event_id)
+        event_id = _whole_id(store, args.event_id)
+        found = store.event(event_id)
         quotes = store.quotes(quote_id=found[0]["quote"]) if found and found[0]["quote"] else []
-        others = store.reports(found[0]["deduplicated_id"], but=args.event_id) if found else []
+        others = store.reports(found[0]["deduplicated_id"], but=event_id) if found else []
     if found is None:
         print(f"dyad: error: no event {args.event_id!r} in {args.db}", file=sys.stderr)
         return 2
@@ -716,6 +737,19 @@ def _show(args: argparse.Namespace) -> int:
     for note in row["notes"]:
         print(f"  note       {note}")
     return 0
+
+
+def _whole_id(store: Store, given: str) -> str:
+    """The id of the event `given` names: its whole id, or its first characters (at least
+    `MIN_SHORT_ID`) as `dyad events` shows them; a DyadError when they start several ids."""
+    given = given.strip().lower()
+    if len(given) < MIN_SHORT_ID or len(given) >= 16 or not all(c in "0123456789abcdef" for c in given):
+        return given
+    matches = store.ids_starting(given)
+    if len(matches) > 1:
+        raise DyadError(f"several events have ids starting {given!r} ({', '.join(matches[:3])}, ...); give more "
+                        "of the id")
+    return matches[0] if matches else given
 
 
 def marked_sentence(row: dict[str, Any], text: str) -> str:

@@ -9,15 +9,16 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .actors import is_state
 from .errors import DyadError, StoreError, environment_problem
 from .store import Store
 
-__all__ = ["FORMATS", "GDELT_COLUMNS", "export"]
+__all__ = ["FORMATS", "GDELT_COLUMNS", "export", "write_csv"]
 
 FORMATS = ("parquet", "csv", "jsonl", "plover", "gdelt")
 GDELT_COLUMNS = (
@@ -63,6 +64,17 @@ def export(store: Store, out: Path, fmt: str, force: bool = False, by_month: boo
         raise StoreError(environment_problem(err, out) or f"could not write {out}: {type(err).__name__}: {err}") from err
 
 
+def write_csv(store: Store, stream: TextIO, dedup: bool = False, **filters: Any) -> int:
+    """The CSV `export` writes (the same columns in the same order), to an open `stream`
+    (`dyad events --format csv` on stdout), its rows newest first; return how many."""
+    with tempfile.TemporaryDirectory(prefix="dyad-") as folder:
+        out = Path(folder) / "events.csv"
+        count = _export(store, out, "csv", False, dedup, {**filters, "ordered": True})
+        with out.open(encoding="utf-8", newline="") as f:
+            shutil.copyfileobj(f, stream)
+    return count
+
+
 def _duckdb_error() -> type[Exception]:
     import duckdb
 
@@ -80,7 +92,7 @@ def _remove(out: Path) -> None:
 
 
 def _export(store: Store, out: Path, fmt: str, by_month: bool, dedup: bool, filters: dict[str, Any]) -> int:
-    filters["ordered"] = False  # streamed in bounded memory; a sort would hold every row
+    filters.setdefault("ordered", False)  # streamed in bounded memory; a sort would hold every row
     if dedup:
         filters.pop("article_id", None)
         sql, params = store.deduplicated_query(**filters)

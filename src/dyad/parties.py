@@ -21,14 +21,20 @@ from typing import Any
 
 from .errors import DyadError
 
-__all__ = ["SECTORS", "Party", "country_sql", "parse_party", "party_condition", "check_known", "check_sector", "sector_condition", "unknown_code"]
+__all__ = ["SECTORS", "SECTOR_NAMES", "Party", "code_label", "country_sql", "parse_party", "party_condition", "check_known", "check_sector", "load_party_names", "sector_condition", "unknown_code"]
 
-# CAMEO's sector codes (actor types). None is an ISO 3166 country code, so a code's first part
-# says whether it is an organisation's (IGOUNO) or a country's (RUSMIL).
-SECTORS = frozenset({
-    "GOV", "MIL", "REB", "OPP", "PTY", "COP", "JUD", "SPY", "IGO", "NGO", "MED", "EDU", "BUS", "CRM", "CVL", "ELI",
-    "HLH", "LAB", "LEG", "REF", "REL", "AGR", "ENV", "INS", "IMG", "MOD", "RAD", "UAF", "SEP", "DEV", "HRI", "MNC",
-})
+# CAMEO's sector codes (actor types), with what each names. None is an ISO 3166 country code,
+# so a code's first part says whether it is an organisation's (IGOUNO) or a country's (RUSMIL).
+SECTOR_NAMES = {
+    "GOV": "government", "MIL": "military", "REB": "rebels", "OPP": "opposition", "PTY": "political party",
+    "COP": "police", "JUD": "judiciary", "SPY": "intelligence", "IGO": "intergovernmental organisation",
+    "NGO": "non-governmental organisation", "MED": "media", "EDU": "education", "BUS": "business",
+    "CRM": "criminals", "CVL": "civilians", "ELI": "elites", "HLH": "health", "LAB": "labour", "LEG": "legislature",
+    "REF": "refugees", "REL": "religion", "AGR": "agriculture", "ENV": "environment", "INS": "insurgents",
+    "IMG": "immigrants", "MOD": "moderates", "RAD": "radicals", "UAF": "armed forces (unaffiliated)",
+    "SEP": "separatists", "DEV": "development", "HRI": "human rights", "MNC": "multinational corporations",
+}
+SECTORS = frozenset(SECTOR_NAMES)
 _CODE = re.compile(r"(?:[A-Z]{3})+")
 
 
@@ -114,10 +120,42 @@ def unknown_code(code: str, db: Any) -> str | None:
 @lru_cache(maxsize=4)
 def _known_parties(extra: tuple[str, ...]) -> frozenset[str]:
     """The countries and international organisations' own codes of the knowledge base."""
+    return frozenset(_party_names(extra))
+
+
+def load_party_names() -> None:
+    """Read the knowledge base's countries and organisations now (a second or two), so that
+    the first page or check that names a code does not wait for them (`dyad serve`)."""
+    from .actors import env_actor_paths
+
+    _party_names(tuple(env_actor_paths()))
+
+
+def code_label(code: str | None) -> str:
+    """What an actor code names, in words: its country or organisation, then its sectors
+    ("RUSGOV": "Russia · government", "IGOUNOMIL": "United Nations · military"), whoever the
+    events under it were; a code of unknown parts keeps them as they are."""
+    if not code:
+        return ""
+    parts = [code[i : i + 3] for i in range(0, len(code), 3)]
+    from .actors import env_actor_paths
+
+    names = _party_names(tuple(env_actor_paths()))
+    party = code[:6] if len(code) >= 6 and code[:6] in names else code[:3]
+    words = [names[party]] if party in names else []
+    rest = parts[len(party) // 3:] if words else parts
+    words += [SECTOR_NAMES.get(part, part) for part in rest]
+    return " · ".join(words)
+
+
+@lru_cache(maxsize=4)
+def _party_names(extra: tuple[str, ...]) -> dict[str, str]:
+    """The names of the knowledge base's countries and international organisations, by code."""
     from .actors import ActorDictionary, org_code
 
     dictionary = ActorDictionary.load(extra=extra)
-    return frozenset(dictionary.countries) | {org_code(org) for org in dictionary.orgs.values() if org.country is None}
+    names = {iso3: country.name for iso3, country in dictionary.countries.items()}
+    return names | {org_code(org): org.name for org in dictionary.orgs.values() if org.country is None}
 
 
 def check_known(db: Any, *codes: str | None) -> None:

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DyadError
-from .parties import parse_party, party_condition
+from .parties import code_label, parse_party
 from .series import COUNTS, coarser_than, left_out_note, period_label, period_start, trend_series
 from .store import _PLACE_ORDER, NOT_STATEMENT, Store
 from .types import FACTUAL
 
-__all__ = ["PERIODS", "check_plot_path", "evidence_in_sentence", "load", "place_events", "places", "plot_trend", "search", "top_actors", "top_dyads", "trend",
-           "trend_figure"]
+__all__ = ["PERIODS", "check_plot_path", "cli_args", "dyad_events", "evidence_in_sentence", "load", "period_end",
+           "place_events", "places", "plot_trend", "search", "top_actors", "top_dyads", "trend", "trend_figure",
+           "web_query"]
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 
@@ -38,40 +39,75 @@ def load(db: str | Path = "dyad.duckdb", polars: bool = False, deduplicated: boo
         return relation.pl() if polars else relation.df()
 
 
-def trend(store: Store, actor: str, recipient: str, by: str = "month", directed: bool = False,
-          min_confidence: float = 0.0, statements: bool = False, precise: bool = False) -> list[dict[str, Any]]:
-    """Per period: events in each QuadClass and the mean Goldstein score between two parties,
-    actor codes as `parties` reads them: countries (RUS), organisations (IGOEUR) or either with
-    a sector (RUSMIL) (either way round unless `directed`); with `statements`, the statements (QuadClass 0) too,
-    counted in `statements` and in `events` and the mean. With `precise`, only the events whose
-    date is known at least to the period (a chart's bars; see `series`)."""
-    if by not in PERIODS:
-        raise DyadError(f"unknown period {by!r}; one of {', '.join(PERIODS)}")
+def dyad_events(actor: str, recipient: str, directed: bool = False, since: dt.date | None = None,
+                until: dt.date | None = None, min_confidence: float = 0.0,
+                statements: bool = False) -> dict[str, Any]:
+    """The one definition of "the events of a dyad" (in a period: from `since` to `until`), as
+    `Store.events` filters: between the two parties in either role (only `actor` on
+    `recipient` when `directed`), stated as happening, intended or past (`FACTUAL`: a negated or
+    hypothetical event did not happen, so it is not counted), with a confidence of at least
+    `min_confidence`, and statements only with `statements`. `trend` counts these; the dyad
+    page's periods, the API and `dyad events` list them (`web_query` and `cli_args` spell
+    them as those take filters)."""
     if not 0.0 <= min_confidence <= 1.0:
         raise DyadError(f"min_confidence is from 0 to 1, not {min_confidence!r}")
-    one, other = parse_party(actor), parse_party(recipient)
-    forward = [party_condition("actor", one), party_condition("recipient", other)]
-    back = [party_condition("actor", other), party_condition("recipient", one)]
-    pairs = [forward] if directed else [forward, back]
-    dyad = "(" + " OR ".join(f"({a[0]} AND {r[0]})" for a, r in pairs) + ")"
-    params: list[Any] = [p for a, r in pairs for p in (*a[1], *r[1])]
+    return {"actor": actor, "recipient": recipient, "either_way": not directed, "modality": list(FACTUAL),
+            "since": since, "until": until, "min_confidence": min_confidence or None, "statements": statements}
+
+
+def web_query(filters: dict[str, Any]) -> list[tuple[str, str]]:
+    """`dyad_events` filters as the query string of the events page and of /api/events."""
+    pairs = [(key, str(filters[key])) for key in ("actor", "recipient") if filters.get(key)]
+    pairs += [("either_way", "true")] if filters.get("either_way") else []
+    pairs += [("modality", m) for m in filters.get("modality") or ()]
+    pairs += [(key, filters[key].isoformat()) for key in ("since", "until") if filters.get(key)]
+    pairs += [("min_confidence", f"{filters['min_confidence']:g}")] if filters.get("min_confidence") else []
+    return pairs + ([("statements", "true")] if filters.get("statements") else [])
+
+
+def cli_args(filters: dict[str, Any]) -> list[str]:
+    """`dyad_events` filters as `dyad events` flags."""
+    return [arg for key, value in web_query(filters)
+            for arg in (f"--{key.replace('_', '-')}", *([] if value == "true" else [value]))]
+
+
+def period_end(start: dt.date, by: str) -> dt.date:
+    """The last day of the period (of `PERIODS`) that begins on `start`."""
+    if by == "day":
+        return start
+    if by == "week":
+        return start + dt.timedelta(days=6)
+    months = {"month": 1, "quarter": 3, "year": 12}[by]
+    month = start.month - 1 + months
+    return dt.date(start.year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def trend(store: Store, actor: str, recipient: str, by: str = "month", directed: bool = False,
+          min_confidence: float = 0.0, statements: bool = False, precise: bool = False) -> list[dict[str, Any]]:
+    """Per dated period: the events of the dyad (`dyad_events`) in each QuadClass and their mean
+    Goldstein score, actor codes as `parties` reads them: countries (RUS), organisations
+    (IGOEUR) or either with a sector (RUSMIL); with `statements`, the statements (QuadClass 0)
+    too, counted in `statements` and in `events` and the mean. A period's events are
+    `dyad_events(..., since=period, until=period_end(period, by))`. With `precise`, only the
+    events whose date is known at least to the period (a chart's bars; see `series`)."""
+    if by not in PERIODS:
+        raise DyadError(f"unknown period {by!r}; one of {', '.join(PERIODS)}")
+    parse_party(actor), parse_party(recipient)  # a bad code is a DyadError, not an SQL one
+    sql, params = store.event_query(**dyad_events(actor, recipient, directed, min_confidence=min_confidence,
+                                                  statements=statements), ordered=False, counts=False)
     statement_count = f"\n                   count(*) FILTER (WHERE NOT ({NOT_STATEMENT})) AS statements," if statements else ""
-    kinds = "" if statements else f" AND {NOT_STATEMENT}"
-    if precise and coarser_than(by):
-        kinds += f" AND coalesce(date_precision, 'day') NOT IN ({', '.join(repr(p) for p in coarser_than(by))})"
+    coarse = coarser_than(by) if precise else ()
+    precision = f" AND coalesce(date_precision, 'day') NOT IN ({', '.join(repr(p) for p in coarse)})" if coarse else ""
     rows = store.db.execute(
-        f"""SELECT date_trunc('{by}', date) AS period,
+        f"""SELECT CAST(date_trunc('{by}', date) AS DATE) AS period,
                    count(*) FILTER (WHERE quad_class = 1) AS verbal_cooperation,
                    count(*) FILTER (WHERE quad_class = 2) AS material_cooperation,
                    count(*) FILTER (WHERE quad_class = 3) AS verbal_conflict,
                    count(*) FILTER (WHERE quad_class = 4) AS material_conflict,{statement_count}
                    count(*) AS events,
                    round(avg(goldstein), 2) AS mean_goldstein
-            FROM events
-            WHERE {dyad} AND date IS NOT NULL AND confidence >= ? AND list_contains(?, modality){kinds}
-            GROUP BY 1 ORDER BY 1""",
-        [*params, min_confidence, list(FACTUAL)],
-    )
+            FROM ({sql}) WHERE date IS NOT NULL{precision}
+            GROUP BY 1 ORDER BY 1""", params)
     columns = [d[0] for d in rows.description]
     return [dict(zip(columns, row, strict=True)) for row in rows.fetchall()]
 
@@ -160,16 +196,29 @@ def _count(name: str, value: int) -> int:
     return value
 
 
-def top_actors(store: Store, top: int = 20, statements: bool = False) -> list[dict[str, Any]]:
+def top_actors(store: Store, top: int = 20, statements: bool = False, people: int = 3) -> list[dict[str, Any]]:
+    """The actor codes with the most events, each named for what the code is (`code_label`:
+    "Russia · government", never one of the people coded under it), with its `people`: the
+    named people among its events (at most `people`, busiest first) and their event counts."""
     _count("top", top)
     kinds = "" if statements else f" AND {NOT_STATEMENT}"
     rows = store.db.execute(
-        f"""SELECT actor_code AS code, any_value(actor_name) AS name, count(*) AS events,
-                  round(avg(goldstein), 2) AS mean_goldstein
+        f"""SELECT actor_code AS code, count(*) AS events, round(avg(goldstein), 2) AS mean_goldstein
            FROM events WHERE actor_code IS NOT NULL AND list_contains(?, modality){kinds}
            GROUP BY 1 ORDER BY events DESC, 1 LIMIT ?""", [list(FACTUAL), top])
     columns = [d[0] for d in rows.description]
-    return [dict(zip(columns, row, strict=True)) for row in rows.fetchall()]
+    found = [dict(zip(columns, row, strict=True)) for row in rows.fetchall()]
+    named: dict[str, list[dict[str, Any]]] = {row["code"]: [] for row in found}
+    if found:  # a person is an actor with an office (a role) and a name
+        for code, name, n in store.db.execute(
+                f"""SELECT actor_code, actor_name, count(*) AS n FROM events
+                    WHERE list_contains(?, actor_code) AND actor_role IS NOT NULL AND actor_name IS NOT NULL
+                      AND list_contains(?, modality){kinds}
+                    GROUP BY 1, 2 ORDER BY n DESC, 2""", [list(named), list(FACTUAL)]).fetchall():
+            if len(named[code]) < people:
+                named[code].append({"name": name, "events": n})
+    return [{"code": row["code"], "name": code_label(row["code"]), **row, "people": named[row["code"]]}
+            for row in found]
 
 
 def top_dyads(store: Store, top: int = 20, statements: bool = False) -> list[dict[str, Any]]:

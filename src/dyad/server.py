@@ -22,11 +22,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import errno
 import hmac
 import ipaddress
 import json
 import logging
 import re
+import socket
 import threading
 from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
@@ -52,7 +54,7 @@ from .store import Store
 from .types import MODALITIES, Article
 from .web import LAST_OFFSET, add_pages
 
-__all__ = ["LOOPBACK_HOSTS", "SECURITY_HEADERS", "Limits", "Timeouts", "allowed_hosts", "create_app", "serve"]
+__all__ = ["LOOPBACK_HOSTS", "SECURITY_HEADERS", "Limits", "Timeouts", "allowed_hosts", "create_app", "listen", "serve"]
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -179,7 +181,8 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
     readers = _Turns(limits.readers)
     coding = threading.Lock()  # one pipeline, one writer
     coder: list[Any] = []
-    # no /docs or /redoc: FastAPI's pages load their JavaScript from a CDN, and Dyad runs offline
+    # not FastAPI's /docs or /redoc, which load their JavaScript from a CDN: Dyad runs offline, and
+    # its own /docs page (web.py) lists the endpoints
     app = _GuardedApp(title="Dyad", version="1", description="Political event data coded from news, with its evidence.",
                       docs_url=None, redoc_url=None)
     app.hosts = frozenset(_host_name(h) for h in hosts)
@@ -207,7 +210,8 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, err: RequestValidationError) -> JSONResponse:
         details = [{"where": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in err.errors()]
-        return JSONResponse({"error": "invalid request", "details": details}, status_code=422)
+        named = "; ".join(f"{d['where'].rpartition('.')[2]}: {d['problem']}" for d in details)  # query.limit: limit
+        return JSONResponse({"error": f"invalid request ({named})", "details": details}, status_code=422)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, err: Exception) -> JSONResponse:
@@ -611,9 +615,39 @@ class _TimedH11(H11Protocol):
         self.transport.close()
 
 
-def serve(app: Any, host: str, port: int, timeouts: Timeouts = Timeouts()) -> None:
-    """Run `app` under uvicorn on `host`:`port` until Ctrl-C, with `timeouts`."""
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on `host`:`port`, for `serve`; a DyadError saying what to do when it
+    cannot be had (the port is taken, not the user's to take, or the host is no address of
+    this machine), so that nothing says "serving" before it is."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+    except (socket.gaierror, UnicodeError, OverflowError) as err:
+        raise DyadError(f"cannot listen on {host}:{port} ({err}); pass --host an address or name of this "
+                        "machine and --port a number from 1 to 65535") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: a restart needs no wait
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as err:
+        sock.close()
+        if err.errno == errno.EADDRINUSE:
+            raise DyadError(f"port {port} on {host} is in use (another `dyad serve`?); stop that server, or "
+                            "pass --port another number") from None
+        if err.errno == errno.EACCES:
+            raise DyadError(f"this user may not listen on port {port}; pass --port a number from 1024 up") from None
+        raise DyadError(f"cannot listen on {host}:{port}: {err.strerror}; pass --host an address of this "
+                        "machine") from None
+    return sock
+
+
+def serve(app: Any, host: str, port: int, timeouts: Timeouts = Timeouts(), sock: socket.socket | None = None) -> None:
+    """Run `app` under uvicorn on `host`:`port` (on `sock`, when `listen` opened it already)
+    until Ctrl-C, with `timeouts`."""
     import uvicorn
 
     protocol = type("TimedH11", (_TimedH11,), {"timeouts": timeouts})
-    uvicorn.run(app, host=host, port=port, log_level="warning", http=protocol, timeout_keep_alive=timeouts.keep_alive_s)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", http=protocol,
+                            timeout_keep_alive=timeouts.keep_alive_s)
+    uvicorn.Server(config).run(sockets=[sock] if sock is not None else None)

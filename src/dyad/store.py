@@ -247,6 +247,7 @@ _EVENT_COLUMNS = [
     "coder", "model_version", "model_probability", "location_source",
 ]
 SCHEMA_VERSION = "10"
+SHORT_ID = 8  # the characters of an event id `dyad events` shows (16 when 8 name two events)
 # Statements (CAMEO 01: comments, denials, optimistic and pessimistic remarks; QuadClass 0) are
 # stored as events, and are the only events with no PLOVER type. Listings, counts and trends
 # leave them out unless asked for (`statements=True`): this is the one place that says how, in
@@ -706,6 +707,30 @@ class Store:
             return None
         found = self.db.execute("SELECT text FROM articles WHERE id = ?", [rows[0]["article_id"]]).fetchone()
         return rows[0], str(found[0]) if found else ""
+
+    def ids_starting(self, prefix: str, most: int = 5) -> list[str]:
+        """The ids of (at most `most`) stored events that start with `prefix`: what a short
+        id, as `dyad events` shows it, names."""
+        rows = self.db.cursor().execute("SELECT id FROM events WHERE starts_with(id, ?) ORDER BY id LIMIT ?",
+                                        [prefix.lower(), most]).fetchall()
+        return [row[0] for row in rows]
+
+    def short_ids(self, ids: Sequence[str], length: int = SHORT_ID) -> dict[str, str]:
+        """Each of `ids` by its first `length` characters, or whole when another stored event's
+        id starts the same, so that a short id names one event (`ids_starting`)."""
+        prefixes = sorted({i[:length] for i in ids})
+        shared = {p for p, in self.db.cursor().execute(
+            "SELECT left(id, ?) AS p FROM events WHERE list_contains(?, left(id, ?)) GROUP BY p HAVING count(*) > 1",
+            [length, prefixes, length]).fetchall()} if prefixes else set()
+        return {i: i if i[:length] in shared else i[:length] for i in ids}
+
+    def reprints(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Of `article_ids`, those stored as a near-copy (a wire copy, a reprint) of an earlier
+        article, with that article's id."""
+        found = self.db.cursor().execute(
+            "SELECT id, duplicate_of FROM articles WHERE list_contains(?, id) AND duplicate_of IS NOT NULL",
+            [sorted(set(article_ids))]).fetchall() if article_ids else []
+        return dict(found)
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """One article as stored, with the ids of its events, or None."""

@@ -23,13 +23,24 @@ from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
+from .apidocs import endpoints
 from .charts import map_svg, network_svg, trend_svg
 from .codebook import PLOVER_TYPES, default_codebook
 from .parties import SECTORS, unknown_code
-from .query import PERIODS, evidence_in_sentence, places, top_actors, top_dyads, trend
+from .query import (
+    PERIODS,
+    dyad_events,
+    evidence_in_sentence,
+    period_end,
+    places,
+    top_actors,
+    top_dyads,
+    trend,
+    web_query,
+)
 from .series import left_out_note, period_label, trend_series
 from .store import Store
-from .types import FACTUAL
+from .types import MODALITIES
 
 __all__ = ["LAST_OFFSET", "add_pages", "map_svg", "network_svg", "segments", "trend_svg", "web_link"]
 
@@ -93,9 +104,15 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
                       network=network_svg(dyads[:network_top]), network_top=network_top, network_most=NETWORK_MOST,
                       world=map_svg(spots), datelines=_dateline_counts(spots), sectors=SECTORS)
 
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_page() -> HTMLResponse:
+        return render("docs.html", endpoints=endpoints(app.openapi()))
+
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def events_page(request: Request) -> HTMLResponse:
-        query = {k: v for k, v in request.query_params.items() if v}
+        query: dict[str, Any] = {k: v for k, v in request.query_params.items() if v}
+        query.update(modality=[m for m in request.query_params.getlist("modality") if m],
+                     either_way=_yes(query.get("either_way")), statements=_yes(query.get("statements")))
         f = _page_filters(query)
         f["error"] = f["error"] or run(lambda: _unknown(store, f["actor"], f["recipient"]))
         if f["error"]:
@@ -104,16 +121,13 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
         rows = run(lambda: store.events(actor=f["actor"], recipient=f["recipient"], event_type=f["type"],
                                         sector=f["sector"], recipient_sector=f["recipient_sector"],
                                         since=f["since"], until=f["until"], min_confidence=f["min_confidence"],
-                                        either_way=bool(query.get("either_way")), limit=page + 1, offset=offset,
-                                        statements=bool(query.get("statements"))))
-        keep = {k: v for k, v in query.items() if k != "offset"}
-        api = {k: v for k, v in keep.items() if k not in ("either_way", "statements")}
-        if query.get("statements"):
-            api["statements"] = "true"
+                                        modality=query["modality"] or None, either_way=query["either_way"],
+                                        limit=page + 1, offset=offset, statements=query["statements"]))
+        keep = _query_pairs(query)  # the JSON link and the pager keep every filter of this view
         return render("events.html", events=rows[:page], f=query, types=PLOVER_TYPES,
-                      api_url="/api/events?" + urlencode({**api, "limit": page, "offset": offset}),
-                      prev_url="/events?" + urlencode({**keep, "offset": max(offset - page, 0)}) if offset else None,
-                      next_url="/events?" + urlencode({**keep, "offset": offset + page}) if len(rows) > page else None)
+                      api_url="/api/events?" + urlencode([*keep, ("limit", page), ("offset", offset)]),
+                      prev_url="/events?" + urlencode([*keep, ("offset", max(offset - page, 0))]) if offset else None,
+                      next_url="/events?" + urlencode([*keep, ("offset", offset + page)]) if len(rows) > page else None)
 
     @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(event_id: str) -> HTMLResponse:
@@ -142,9 +156,8 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
         for row in rows:
             start = row["period"].date() if isinstance(row["period"], dt.datetime) else row["period"]
             row["period"], row["label"] = start.isoformat(), period_label(start, by)  # "2024 Q2", as the chart names it
-            until = _period_end(start, by)
-            row["link"] = "/events?" + urlencode({"actor": a, "recipient": b, "either_way": 1,
-                                                  "since": start.isoformat(), "until": until.isoformat()})
+            # a period's link lists exactly the events it counts
+            row["link"] = "/events?" + urlencode(web_query(dyad_events(a, b, since=start, until=period_end(start, by))))
         return render("dyad.html", a=a, b=b, by=by, periods=rows, chart=trend_svg(chart["periods"]),
                       chart_data=Markup(json.dumps(chart).replace("<", "\\u003c")), left_out=chart["note"], api_url=f"/api/trend?a={a}&b={b}&by={by}")
 
@@ -152,10 +165,9 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
 def _chart_data(a: str, b: str, by: str, drawn: list[dict[str, Any]], left_out: int) -> dict[str, Any]:
     """What /static/trend.js draws and lists: the charted periods, the note on the events left
     out, and the events of a chosen time range as the period links list them (page and JSON)."""
-    sides = {"actor": a, "recipient": b, "either_way": 1}
+    sides = urlencode(web_query(dyad_events(a, b)))  # the trend's events, as its period links list them
     return {"by": by, "periods": trend_series(drawn, by), "note": left_out_note(left_out, by),
-            "events_page": "/events?" + urlencode(sides),
-            "events_api": "/api/events?" + urlencode({**sides, "modality": list(FACTUAL)}, doseq=True)}
+            "events_page": "/events?" + sides, "events_api": "/api/events?" + sides}
 
 
 def _dateline_counts(spots: list[dict[str, Any]]) -> dict[str, int]:
@@ -180,6 +192,8 @@ def _page_filters(query: dict[str, str]) -> dict[str, Any]:
         if value and value.upper() not in SECTORS:
             out["error"] = f"{key} must be a CAMEO sector: one of {', '.join(sorted(SECTORS))}"
         out[key] = value.upper() if value else None
+    if any(m not in MODALITIES for m in query.get("modality", ())):
+        out["error"] = f"modality must be one of {', '.join(MODALITIES)}"
     if query.get("type"):
         out["type"] = query["type"].upper()
         if out["type"] not in PLOVER_TYPES:
@@ -207,6 +221,19 @@ def _page_filters(query: dict[str, str]) -> dict[str, Any]:
     return out
 
 
+def _yes(value: str | None) -> bool:
+    """A query flag: set unless absent, empty or one of 0, false, no, off."""
+    return bool(value) and str(value).lower() not in ("0", "false", "no", "off")
+
+
+def _query_pairs(query: dict[str, Any]) -> list[tuple[str, str]]:
+    """The events page's filters (not its offset) as a query string the page and /api/events
+    both read: flags as true, a modality per pair."""
+    pairs = [(k, v) for k, v in query.items() if isinstance(v, str) and k != "offset"]
+    pairs += [("modality", m) for m in query["modality"]]
+    return pairs + [(flag, "true") for flag in ("either_way", "statements") if query[flag]]
+
+
 def _party(value: str) -> bool:
     """An actor code's shape: three-letter parts (RUS, RUSMIL, IGOEUR, IGOUNOMIL)."""
     return 3 <= len(value) <= 12 and len(value) % 3 == 0 and value.isascii() and value.isalpha()
@@ -219,13 +246,3 @@ def _unknown(store: Store, *codes: str | None) -> str | None:
         if problem:
             return problem
     return None
-
-
-def _period_end(start: dt.date, by: str) -> dt.date:
-    if by == "day":
-        return start
-    if by == "week":
-        return start + dt.timedelta(days=6)
-    months = {"month": 1, "quarter": 3, "year": 12}[by]
-    month = start.month - 1 + months
-    return dt.date(start.year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)

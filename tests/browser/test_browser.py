@@ -107,7 +107,7 @@ def test_dyad_chart(server: str, page: Any) -> None:
     page.goto(server + "/dyads/RUS/JPN?by=month")
     assert page.locator("#trend-chart rect.q3").count() == 4
     page.locator("#periods a").first.click()
-    page.wait_for_url("**/events?**either_way=1**")
+    page.wait_for_url("**/events?**either_way=true**")
     assert page.locator("#events tr").count() == 2
 
 

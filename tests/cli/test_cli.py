@@ -66,10 +66,10 @@ def test_csv_and_table_formats(db: Path, capsys: pytest.CaptureFixture[str]) -> 
     capsys.readouterr()
     assert main(["events", "--db", str(db), "--format", "csv", "--limit", "5"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert len(rows) == 5 and json.loads(rows[0]["actor"])["code"]
+    assert len(rows) == 5 and rows[0]["actor_code"] and json.loads(rows[0]["evidence"])["event"]
     assert main(["events", "--db", str(db), "--limit", "3"]) == 0
     table = capsys.readouterr().out.splitlines()
-    assert table[0].split()[:3] == ["date", "actor", "type"] and table[-1] == "(3 events)"
+    assert table[0].split()[:4] == ["id", "date", "actor", "type"] and table[-1].startswith("(3 events")
 
 
 def test_recoding_is_idempotent(db: Path, capsys: pytest.CaptureFixture[str]) -> None:

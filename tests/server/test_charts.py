@@ -77,7 +77,7 @@ def test_the_dyad_chart_has_every_period_and_leaves_out_coarser_dates_with_a_not
     assert '<p class="muted" id="left-out">1 event dated only' in page
     ticks = re.findall(r'<text class="tick"[^>]*>([^<]+)</text>', page)
     assert ticks[0] == "2024-01-05" and len(set(ticks)) == len(ticks)  # days named as days, never "2024-01" twice
-    assert chart["events_api"].startswith("/api/events?actor=RUS&recipient=JPN&either_way=1&modality=asserted")
+    assert chart["events_api"].startswith("/api/events?actor=RUS&recipient=JPN&either_way=true&modality=asserted")
 
 
 def _circles(svg: str) -> list[tuple[float, float, float]]:

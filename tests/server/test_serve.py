@@ -106,3 +106,18 @@ def test_dyad_code_into_a_served_database_while_readers_read(tmp_path: Path) -> 
     assert stored == (120,) and f"coded 120 articles, {sum(per_article.values())} events" in done.stdout
     totals = [sum(per_article.get(f"story-{i}", 0) for i in range(end)) for end in (0, 50, 100, 120)]
     assert not failures and seen and set(seen) <= set(totals), (set(seen), totals)
+
+
+def test_a_busy_port_stops_serve_with_status_2_before_it_says_serving(tmp_path: Path) -> None:
+    db = tmp_path / "served.duckdb"
+    with Store(db) as store:
+        store.write([_article("a1")])
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "dyad", "serve", "--db", str(db), "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "serving" not in done.stdout
+    assert done.stderr.splitlines() == [f"dyad: error: port {port} on 127.0.0.1 is in use (another `dyad serve`?); "
+                                        "stop that server, or pass --port another number"]
