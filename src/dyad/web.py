@@ -17,22 +17,22 @@ from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
-from .codebook import PLOVER_TYPES, default_codebook
+from .codebook import default_codebook
+from .pages import add_table_pages
 from .parties import SECTORS, unknown_code
 from .query import PERIODS, evidence_in_sentence, places, top_actors, top_dyads, trend
 from .store import Store
+from .table import LAST_OFFSET
 
 __all__ = ["LAST_OFFSET", "add_pages", "map_svg", "network_svg", "segments", "trend_svg", "web_link"]
 
 HERE = Path(__file__).parent
-LAST_OFFSET = 2**63 - 1  # DuckDB's OFFSET is a BIGINT
-OFFSET = re.compile(r"[0-9]{1,19}")  # str.isdigit() also takes "²", which int() refuses
 EVENT_ID = re.compile(r"^[0-9a-f]{16}$")
 QUAD_NAMES = {0: "statement", 1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 QUAD_COLOURS = {1: "#8fc1e3", 2: "#2b7bba", 3: "#f4a582", 4: "#ca0020"}
@@ -176,6 +176,7 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
     templates.filters["web_link"] = web_link
     codebook = default_codebook()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    add_table_pages(app, store, run, page)
 
     def render(name: str, **context: Any) -> HTMLResponse:
         return HTMLResponse(templates.get_template(name).render(**context))
@@ -186,28 +187,6 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
                                                       places(store)))
         return render("overview.html", summary=summary, actors=actors, dyads=dyads[:15], network=network_svg(dyads),
                       world=map_svg(spots), sectors=SECTORS)
-
-    @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
-    def events_page(request: Request) -> HTMLResponse:
-        query = {k: v for k, v in request.query_params.items() if v}
-        f = _page_filters(query)
-        f["error"] = f["error"] or run(lambda: _unknown(store, f["actor"], f["recipient"]))
-        if f["error"]:
-            raise HTTPException(422, f["error"])
-        offset = f["offset"]
-        rows = run(lambda: store.events(actor=f["actor"], recipient=f["recipient"], event_type=f["type"],
-                                        sector=f["sector"], recipient_sector=f["recipient_sector"],
-                                        since=f["since"], until=f["until"], min_confidence=f["min_confidence"],
-                                        either_way=bool(query.get("either_way")), limit=page + 1, offset=offset,
-                                        statements=bool(query.get("statements"))))
-        keep = {k: v for k, v in query.items() if k != "offset"}
-        api = {k: v for k, v in keep.items() if k not in ("either_way", "statements")}
-        if query.get("statements"):
-            api["statements"] = "true"
-        return render("events.html", events=rows[:page], f=query, types=PLOVER_TYPES,
-                      api_url="/api/events?" + urlencode({**api, "limit": page, "offset": offset}),
-                      prev_url="/events?" + urlencode({**keep, "offset": max(offset - page, 0)}) if offset else None,
-                      next_url="/events?" + urlencode({**keep, "offset": offset + page}) if len(rows) > page else None)
 
     @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(event_id: str) -> HTMLResponse:
@@ -240,48 +219,6 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
                                                   "since": start.isoformat(), "until": until.isoformat()})
         return render("dyad.html", a=a, b=b, by=by, periods=rows, chart=trend_svg(rows),
                       api_url=f"/api/trend?a={a}&b={b}&by={by}")
-
-
-def _page_filters(query: dict[str, str]) -> dict[str, Any]:
-    """The events page's filters, checked; a bad one is named in "error"."""
-    out: dict[str, Any] = {"actor": None, "recipient": None, "type": None, "since": None, "until": None,
-                           "min_confidence": None, "offset": 0, "error": None, "sector": None,
-                           "recipient_sector": None}
-    for key in ("actor", "recipient"):
-        value = query.get(key)
-        if value and not _party(value):
-            out["error"] = f"{key} must be an actor code: a country (RUS), an organisation (IGOEUR) or either with a sector (RUSMIL)"
-        out[key] = value.upper() if value else None
-    for key in ("sector", "recipient_sector"):
-        value = query.get(key)
-        if value and value.upper() not in SECTORS:
-            out["error"] = f"{key} must be a CAMEO sector: one of {', '.join(sorted(SECTORS))}"
-        out[key] = value.upper() if value else None
-    if query.get("type"):
-        out["type"] = query["type"].upper()
-        if out["type"] not in PLOVER_TYPES:
-            out["error"] = f"unknown PLOVER type {query['type']!r}"
-    for key in ("since", "until"):
-        if query.get(key):
-            try:
-                out[key] = dt.date.fromisoformat(query[key])
-            except ValueError:
-                out["error"] = f"{key} must be a date, YYYY-MM-DD"
-    if query.get("min_confidence"):
-        try:
-            confidence = float(query["min_confidence"])
-        except ValueError:
-            confidence = math.nan
-        if 0 <= confidence <= 1:  # not nan, not inf
-            out["min_confidence"] = confidence
-        else:
-            out["error"] = "min_confidence must be a number from 0 to 1"
-    if query.get("offset"):
-        if OFFSET.fullmatch(query["offset"]) and int(query["offset"]) <= LAST_OFFSET:
-            out["offset"] = int(query["offset"])
-        else:
-            out["error"] = f"offset must be a whole number from 0 to {LAST_OFFSET}"
-    return out
 
 
 def _party(value: str) -> bool:
