@@ -154,8 +154,11 @@ def add_table_pages(app: FastAPI, store: Store, run: Run, page: int) -> None:
         problem = run(lambda: unknown_code(code, store.db))
         if problem:
             raise HTTPException(404, problem)
+        from .web import map_svg
+
         profile = run(lambda: actor_profile(store, code))
-        return render("actor.html", p=profile, quads=QUADS)
+        mapped = [x for x in profile["places"] if x["lat"] is not None and x["lon"] is not None]
+        return render("actor.html", p=profile, quads=QUADS, world=map_svg(mapped) if mapped else None, top=12)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:
@@ -167,7 +170,8 @@ def add_table_pages(app: FastAPI, store: Store, run: Run, page: int) -> None:
         if article is None:
             raise HTTPException(404, f"no article {article_id!r}; article ids are listed on each event's page")
         events.sort(key=lambda e: (e["evidence"]["event"][0], e["id"]))
-        return render("article.html", a=article, events=events, quads=QUADS, factual=FACTUAL,
+        unstated = {e["id"]: e["modality"] for e in events if e["modality"] not in FACTUAL}
+        return render("article.html", a=article, events=events, quads=QUADS, factual=FACTUAL, unstated=unstated,
                       pieces=article_pieces(article["text"], article["removed"], events))
 
 
