@@ -24,7 +24,7 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
 from .codebook import default_codebook
-from .pages import add_table_pages
+from .pages import add_table_pages, readable_date
 from .parties import SECTORS, unknown_code
 from .query import PERIODS, evidence_in_sentence, places, top_actors, top_dyads, trend
 from .store import Store
@@ -174,6 +174,7 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
     """Mount the pages and their stylesheet on the API's app."""
     templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
     templates.filters["web_link"] = web_link
+    templates.filters["day"] = readable_date
     codebook = default_codebook()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     add_table_pages(app, store, run, page)

@@ -5,6 +5,7 @@ a page route's error is a page with the site's navigation."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import html
 import re
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from dyad.pages import readable_date
 from dyad.server import create_app
 from dyad.store import Store
 from dyad.types import Actor, Article, Block, Sentence
@@ -114,6 +116,16 @@ def test_an_event_links_its_actor_recipient_dyad_and_article(app: Any) -> None:
     for anchor, link in (("actor-link", "/actors/RUS"), ("recipient-link", "/actors/JPNGOV"), ("dyad-link", "/dyads/RUS/JPN"),
                          ("article-link", "/articles/t")):
         assert re.search(rf'<a id="{anchor}" href="{link}', page), anchor
+    shown = re.search(r'<dt>date</dt><dd><time datetime="([0-9-]{10})">([^<]+)</time>', page)
+    assert shown and dt.datetime.strptime(shown[2], "%d %b %Y").date().isoformat() == shown[1]
+
+
+@pytest.mark.parametrize(("value", "precision", "shown"), [
+    ("2024-03-04", "day", "4 Mar 2024"), ("2024-03-01", "month", "Mar 2024"), ("2024-01-01", "year", "2024"),
+    (dt.date(2023, 12, 31), None, "31 Dec 2023"), (None, "day", "-"),
+])
+def test_dates_read_as_people_write_them_to_the_precision_known(value: Any, precision: str | None, shown: str) -> None:
+    assert re.sub(r"<[^>]+>", "", readable_date(value, precision)) == shown
 
 
 @pytest.mark.parametrize(("url", "status", "says"), [
