@@ -24,7 +24,7 @@ from .errors import DyadError
 from .export import flat_query
 from .parties import SECTORS, parse_party, unknown_code
 from .profiles import actor_profile, article_pieces
-from .query import count, facets
+from .query import Facets, facets
 from .store import DEDUPLICATED_SORTS, EVENT_SORTS, Store
 from .table import View, page_numbers, read_view
 from .types import FACTUAL, MODALITIES
@@ -100,10 +100,10 @@ def add_table_pages(app: FastAPI, store: Store, run: Run, page: int) -> None:
     def events_page(request: Request) -> HTMLResponse:
         view = checked(request, api=False)
 
-        def work() -> tuple[list[dict[str, Any]], int, dict[str, Any]]:
+        def work() -> tuple[list[dict[str, Any]], int, Facets]:
             listing = store.deduplicated if view.dedup else store.events
             rows = listing(**view.filters, limit=page, offset=view.offset)
-            return rows, count(store, view.dedup, **view.filters), facets(store, view.dedup, **view.filters)
+            return rows, *facets(store, view.dedup, **view.filters)
 
         rows, total, counted = run(work)
         return render("events.html", view=view, f=view.given, rows=rows, total=total, facets=counted,
@@ -175,7 +175,7 @@ def add_table_pages(app: FastAPI, store: Store, run: Run, page: int) -> None:
                       pieces=article_pieces(article["text"], article["removed"], events))
 
 
-def _facet_links(view: View, counted: dict[str, list[tuple[str | None, int]]]) -> dict[str, list[tuple[str, int, str | None]]]:
+def _facet_links(view: View, counted: Facets) -> dict[str, list[tuple[str, int, str | None]]]:
     """Each facet value with its count and the link that filters by it (none for a missing value)."""
     def link(name: str, value: str | None) -> str | None:
         if value is None:

@@ -15,7 +15,7 @@ from .parties import parse_party, party_condition
 from .store import NOT_STATEMENT, Store
 from .types import FACTUAL
 
-__all__ = ["FACETS", "PERIODS", "check_plot_path", "count", "evidence_in_sentence", "facets", "load", "places", "plot_trend",
+__all__ = ["FACETS", "PERIODS", "Facets", "check_plot_path", "evidence_in_sentence", "facets", "load", "places", "plot_trend",
            "search", "top_actors", "top_dyads", "trend"]
 
 PERIODS = ("day", "week", "month", "quarter", "year")
@@ -190,42 +190,44 @@ def evidence_in_sentence(event: dict[str, Any], text: str) -> tuple[int, int, li
 # country the event happened in and its month. A facet's value is a filter (`facet_filter`),
 # so a count is the number of matches that filter leaves.
 FACETS = {"type": "event_type", "country": "location_country", "month": "strftime(date, '%Y-%m')"}
+Facets = dict[str, list[tuple[str | None, int]]]
 
 
-def count(store: Store, dedup: bool = False, **filters: Any) -> int:
-    """How many events (with `dedup`, real-world events) match `filters`, those of
-    `Store.events` (`Store.deduplicated`)."""
-    filters = {k: v for k, v in filters.items() if k != "sort"}
-    if dedup:
-        where, params = store.deduplicated_where(**filters)
-        sql = f"SELECT count(*) FROM deduplicated_events {where}"
-    else:
-        inner, params = store.event_query(**filters, counts=False, ordered=False)
-        sql = f"SELECT count(*) FROM ({inner})"
-    found = store.db.cursor().execute(sql, params).fetchone()
-    return int(found[0]) if found else 0
-
-
-def facets(store: Store, dedup: bool = False, top: int = 12, **filters: Any) -> dict[str, list[tuple[str | None, int]]]:
-    """For each of `FACETS`, its values among the events matching `filters` and how many have
-    each: the `top` busiest types and countries, the latest `top` months. With `dedup`, real-world
-    events are counted: by their own type and first day, and under each country one of their
-    reports names, which is what filtering by that value keeps."""
+def facets(store: Store, dedup: bool = False, top: int = 12, **filters: Any) -> tuple[int, Facets]:
+    """How many events (with `dedup`, real-world events) match `filters` (those of
+    `Store.events`, `Store.deduplicated`), and for each of `FACETS` their values and how many
+    have each: the `top` busiest types and countries, the latest `top` months. One scan of the
+    matches counts them all (GROUPING SETS). With `dedup`, real-world events are counted by
+    their own type and first day, and under each country one of their reports names, which is
+    what filtering by that value keeps."""
     _count("top", top)
     filters = {k: v for k, v in filters.items() if k not in ("sort", "limit", "offset")}
+    if dedup:
+        where, params = store.deduplicated_where(**filters)
+        rows = f"SELECT * FROM deduplicated_events {where}"
+    else:
+        rows, params = store.event_query(**filters, counts=False, ordered=False)
+    names = [name for name in FACETS if not (dedup and name == "country")]
     cursor = store.db.cursor()
-    found: dict[str, list[tuple[str | None, int]]] = {}
-    for name, column in FACETS.items():
-        if dedup:
-            where, params = store.deduplicated_where(**filters)
-            rows = f"SELECT * FROM deduplicated_events {where}"
-            if name == "country":
-                rows = f"SELECT * FROM events WHERE dedup_id IN (SELECT id FROM ({rows}))"
-            counted = "count(DISTINCT dedup_id)" if name == "country" else "count(*)"
+    found: Facets
+    counted = cursor.execute(
+        f"""SELECT {", ".join(f"GROUPING({FACETS[n]})" for n in names)}, {", ".join(FACETS[n] for n in names)}, count(*)
+            FROM ({rows}) GROUP BY GROUPING SETS ({", ".join(f"({FACETS[n]})" for n in names)}, ())""", params).fetchall()
+    total, found = 0, {name: [] for name in FACETS}
+    for row in counted:
+        grouped = [i for i, flag in enumerate(row[: len(names)]) if flag == 0]
+        if grouped:
+            found[names[grouped[0]]].append((row[len(names) + grouped[0]], int(row[-1])))
         else:
-            rows, params = store.event_query(**filters, counts=False, ordered=False)
-            counted = "count(*)"
-        order = "1 DESC NULLS LAST" if name == "month" else "2 DESC, 1 NULLS LAST"
-        found[name] = [(value, int(n)) for value, n in cursor.execute(
-            f"SELECT {column}, {counted} FROM ({rows}) GROUP BY 1 ORDER BY {order} LIMIT ?", [*params, top]).fetchall()]
-    return found
+            total = int(row[-1])
+    if dedup:
+        found["country"] = [(value, int(n)) for value, n in cursor.execute(
+            f"""SELECT location_country, count(DISTINCT dedup_id) FROM events WHERE dedup_id IN (SELECT id FROM ({rows}))
+                GROUP BY 1""", params).fetchall()]
+    for name, values in found.items():
+        if name == "month":  # the latest first, the undated last
+            values.sort(key=lambda x: (x[0] is not None, x[0] or ""), reverse=True)
+        else:  # the busiest first
+            values.sort(key=lambda x: (-x[1], x[0] is None, x[0] or ""))
+        del values[top:]
+    return total, found

@@ -614,15 +614,22 @@ class Store:
             *view_conditions(**view),
         )
         order = event_order(sort)
+        rows = f"SELECT * FROM events {where}"
         if limit:  # the page first, then its counts: a join over every event would be slower
-            where += " " + order + " LIMIT ? OFFSET ?"
+            # sorting the row ids only, then reading the page's rows: sorting whole rows to a far
+            # offset under a filter was five times slower (DuckDB does this itself only unfiltered)
+            rows = (f"SELECT events.* FROM events SEMI JOIN (SELECT rowid AS r FROM events {where} {order} LIMIT ? OFFSET ?) p "
+                    "ON events.rowid = p.r")
             params += [limit, offset]
         if not counts:
-            return f"SELECT * FROM events {where}{' ' + order if ordered and not limit else ''}", params
-        sql = f"""SELECT e.*, d.sources AS sources_n, d.mentions AS mentions_n
-                  FROM (SELECT * FROM events {where}) e
-                  LEFT JOIN (SELECT id, sources, mentions FROM deduplicated_events) d ON d.id = e.dedup_id
-                  {event_order(sort, "e.") if ordered else ""}"""
+            return f"{rows}{' ' + order if ordered or limit else ''}", params
+        counted, page = "SELECT id, sources, mentions FROM deduplicated_events", ""
+        if limit:  # the page's deduplicated events only: joining every one was slower
+            page, rows = f"WITH page AS MATERIALIZED ({rows}) ", "SELECT * FROM page"
+            counted += " WHERE id IN (SELECT dedup_id FROM page)"
+        sql = f"""{page}SELECT e.*, d.sources AS sources_n, d.mentions AS mentions_n
+                  FROM ({rows}) e LEFT JOIN ({counted}) d ON d.id = e.dedup_id
+                  {event_order(sort, "e.") if ordered or limit else ""}"""
         return sql, params
 
     def reports(self, dedup_id: str, but: str | None = None) -> list[dict[str, Any]]:
