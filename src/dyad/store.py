@@ -216,7 +216,9 @@ GROUP BY e.dedup_id
 _PLACE_ORDER = ("location_name IS NULL, CASE location_source WHEN 'sentence' THEN 0 WHEN 'article' THEN 1 "
                 "WHEN 'dateline' THEN 2 ELSE 3 END, date, id")
 # The rest of a page of deduplicated events, from their reports: the codes most reports agree
-# on, the best-placed report's place and the list of reports.
+# on, the best-placed report's place and the list of reports. Their reports are read between
+# the page's first and last dates (and undated ones only when the page has one), which skips
+# most of a large table: without an index on dedup_id, matching ids alone scans every report.
 _DETAILS = f"""
 SELECT dedup_id, {_mode("mode")} AS mode, {_mode("cameo")} AS cameo, round(avg(goldstein), 2) AS goldstein,
     {_mode("quad_class")} AS quad_class, {_mode("actor_code")} AS actor_code,
@@ -229,7 +231,9 @@ SELECT dedup_id, {_mode("mode")} AS mode, {_mode("cameo")} AS cameo, round(avg(g
     round(max(confidence), 3) AS confidence,
     list({{'event_id': id, 'article_id': article_id, 'sentence_index': sentence_index, 'date': date,
           'sentence': sentence}} ORDER BY date, article_id, sentence_index, id) AS reported_by
-FROM events WHERE dedup_id IN (SELECT id FROM page) GROUP BY dedup_id
+FROM (SELECT * FROM events WHERE date BETWEEN (SELECT min(date) FROM page) AND (SELECT max(last_date) FROM page)
+      UNION ALL SELECT * FROM events WHERE date IS NULL AND (SELECT bool_or(date IS NULL) FROM page))
+WHERE dedup_id IN (SELECT id FROM page) GROUP BY dedup_id
 """
 
 EVENT_FIELDS = (
@@ -674,7 +678,7 @@ class Store:
         if limit:
             page += " LIMIT ? OFFSET ?"
             params += [limit, offset]
-        sql = f"""WITH page AS ({page})
+        sql = f"""WITH page AS {"MATERIALIZED " if limit else ""}({page})
                   SELECT p.*, d.* EXCLUDE (dedup_id) FROM page p JOIN ({_DETAILS}) d ON d.dedup_id = p.id
                   {deduplicated_order(sort, "p.") if ordered else ""}"""
         return sql, params
