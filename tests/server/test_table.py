@@ -11,6 +11,7 @@ import html
 import io
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -212,3 +213,15 @@ def test_every_row_links_its_actor_recipient_dyad_article_and_event(app: Any) ->
     for link in (f'href="/events/{ids[0]}"', 'href="/actors/RUSMIL"', 'href="/actors/JPNGOV"', 'href="/dyads/RUS/JPN"',
                  'href="/articles/t'):
         assert link in row[1], link
+
+
+def test_a_page_of_real_world_events_lists_the_reports_of_dated_and_undated_ones(tmp_path: Path) -> None:
+    undated = _article("u1")
+    undated.events[0] = dataclasses.replace(undated.events[0], date=None, date_span=None)
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write([_article("d1", day=dt.date(2024, 1, 5)), _article("d2", day=dt.date(2024, 1, 5)), undated,
+                     _article("d3", day=dt.date(2021, 6, 1))])
+        for limit, offset in ((10, 0), (1, 0), (1, 1), (2, 1)):
+            page = store.deduplicated(limit=limit, offset=offset)
+            assert page and all(len(e["reports"]) == e["mentions"] for e in page), (limit, offset)
+        assert sorted(len(e["reports"]) for e in store.deduplicated(limit=10)) == [1, 1, 2]
