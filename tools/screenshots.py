@@ -3,8 +3,8 @@
     .venv/bin/python tools/screenshots.py [--db dyad.duckdb]
 
 Serves the database (by default the one `make demo` writes) and photographs the overview,
-the events table filtered to Japan and China, an event page and the Japan-China dyad page in
-Debian's headless Chromium.
+the events table filtered to Japan and China, an event page, the Japan-China dyad page, Japan's
+page and the event's article in Debian's headless Chromium.
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ def main() -> None:
             except httpx.TransportError:
                 time.sleep(0.2)
         pages = {"overview": "/", "events": "/events?actor=JPN&recipient=CHN",
-                 "event": f"/events/{event['events'][0]['id']}", "dyad": "/dyads/JPN/CHN?by=quarter"}
+                 "event": f"/events/{event['events'][0]['id']}", "dyad": "/dyads/JPN/CHN?by=quarter",
+                 "actor": "/actors/JPN", "article": f"/articles/{event['events'][0]['article_id']}"}
         DOCS.mkdir(exist_ok=True)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=args.chromium, args=["--no-sandbox"])

@@ -8,6 +8,7 @@ the trend and the overview do, with the actor on either side unless a count says
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ from .parties import country_sql, parse_party, party_condition
 from .store import NOT_STATEMENT, Store
 from .types import FACTUAL
 
-__all__ = ["Piece", "actor_profile", "article_pieces"]
+__all__ = ["Piece", "actor_profile", "article_pieces", "party_name"]
 
 # evidence kinds, the one shown first where two overlap (a place inside an actor's name)
 KINDS = ("event", "actor", "recipient", "location", "date")
@@ -71,8 +72,31 @@ def actor_profile(store: Store, code: str, top: int = 12) -> dict[str, Any]:
     names = rows(f"""SELECT actor_name AS name, count(*) AS events FROM events
                      WHERE {base} AND {as_actor} AND actor_name IS NOT NULL GROUP BY 1 ORDER BY events DESC, 1 LIMIT 5""",
                  [factual, *a_params])
-    return {"code": party.code, "country": party.country, "months": months, "partners": partners, "types": types,
+    return {"code": party.code, "country": party.country, "name": party_name(party.code), "months": months, "partners": partners, "types": types,
             "places": places, "names": names, **coarse, "busiest_month": max((m["events"] for m in months), default=0)}
+
+
+def party_name(code: str) -> str | None:
+    """What an actor code names, from the knowledge base (with the user's DYAD_ACTORS files):
+    its country's or organisation's name, then its sectors (RUSMIL: "Russia · MIL"); None for
+    a party the knowledge base does not hold. Never a person's name: one person is not the
+    whole of a code."""
+    from .actors import env_actor_paths
+
+    party = parse_party(code)
+    name = _party_names(tuple(env_actor_paths())).get(party.country)
+    sectors = [party.code[i : i + 3] for i in range(len(party.country), len(party.code), 3)]
+    return " · ".join([name, *sectors]) if name else None
+
+
+@functools.lru_cache(maxsize=4)
+def _party_names(extra: tuple[str, ...]) -> dict[str, str]:
+    """The names of the knowledge base's countries and international organisations, by code."""
+    from .actors import ActorDictionary, org_code
+
+    dictionary = ActorDictionary.load(extra=extra)
+    return {**{iso3: country.name for iso3, country in dictionary.countries.items()},
+            **{org_code(org): org.name for org in dictionary.orgs.values() if org.country is None}}
 
 
 @dataclass(frozen=True)

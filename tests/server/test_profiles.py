@@ -83,11 +83,11 @@ def test_an_actors_counts_are_what_its_links_show(app: Any, code: str) -> None:
 
 def test_an_actors_partners_link_their_pages_and_dyads(app: Any) -> None:
     page = call(app, "GET", "/actors/RUS").text
-    row = re.search(r'<tr><td><a href="/actors/JPN">JPN</a></td><td class="num">(\d+)</td><td class="num">(\d+)</td>(.*?)</tr>',
-                    page, re.S)
-    assert row and 'href="/dyads/RUS/JPN"' in row[3]
-    assert int(row[1]) == _total(app, "/events?actor=RUS&recipient=JPN")
-    assert int(row[2]) == _total(app, "/events?actor=JPN&recipient=RUS") == 0  # the denial is not stated as happening
+    row = re.search(r'<tr><td><a href="/actors/JPN">JPN</a></td><td class="num"><a href="([^"]+)">(\d+)</a></td>'
+                    r'<td class="num"><a href="([^"]+)">(\d+)</a></td>(.*?)</tr>', page, re.S)
+    assert row and 'href="/dyads/RUS/JPN"' in row[5]
+    assert int(row[2]) == _total(app, row[1]) == _total(app, "/events?actor=RUS&recipient=JPN") > 0
+    assert int(row[4]) == _total(app, row[3]) == 0  # the denial is not stated as happening
     assert '<figure id="actor-map">' in page and page.count('<circle class="place"') == 2  # Tokyo and Kyiv
     assert 'href="/actors/RUS"' in call(app, "GET", "/actors/RUSMIL").text  # a sector's page links its country
 
@@ -148,3 +148,10 @@ def test_the_api_keeps_its_json_errors(app: Any) -> None:
     for url, status in (("/api/nothing", 404), ("/api/events?quad_class=9", 422), ("/api/events.csv?sort=nope", 422)):
         response = call(app, "GET", url)
         assert response.status_code == status and "error" in response.json(), url
+
+
+def test_an_actors_page_is_titled_with_what_its_code_names_not_a_person(app: Any) -> None:
+    page = call(app, "GET", "/actors/RUSMIL").text
+    assert re.search(r'<span class="muted" id="actor-name">· Russia · MIL</span>', page)
+    assert '<span class="muted" id="actor-name">· Japan</span>' in call(app, "GET", "/actors/JPN").text
+    assert '<span class="muted" id="actor-name">· United Nations</span>' in call(app, "GET", "/actors/IGOUNO").text
