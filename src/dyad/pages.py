@@ -114,6 +114,8 @@ def add_table_pages(app: FastAPI, store: Store, run: Run, page: int) -> None:
 
     def download(request: Request, dedup: bool) -> FileResponse:
         view = checked(request, api=True)
+        if dedup and view.filters.get("coder"):
+            raise HTTPException(422, "coder filters reports, not real-world events; use /api/events.csv for it")
         filters = dict(view.filters)
         if view.limit:
             filters |= {"limit": view.limit, "offset": view.offset}

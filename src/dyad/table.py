@@ -28,7 +28,8 @@ LAST_OFFSET = 2**63 - 1  # DuckDB's OFFSET is a BIGINT
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 # the filters a view passes on, in the order its links list them; several values for MULTI ones
 TEXT_FILTERS = ("actor", "recipient", "involving", "sector", "recipient_sector", "type", "cameo", "since", "until", "place_country",
-                "place", "text", "min_confidence", "sort")
+                "place", "text", "min_confidence", "coder", "sort")
+CODERS = ("pattern", "model")
 MULTI = ("modality", "quad_class")
 FLAGS = ("either_way", "statements", "all_modalities", "dedup")
 
@@ -113,6 +114,8 @@ def read_view(params: Params, api: bool = False) -> View:
         "cameo": one.get("cameo"), "place_country": one.get("place_country"), "place": one.get("place"),
         "text": one.get("text"), "sort": one.get("sort"),
     }
+    if "coder" in one:  # a filter on reports only (`_coder`)
+        filters["coder"] = _coder(one["coder"], flags["dedup"])
     view_conditions(**{k: filters[k] for k in ("quad_class", "cameo", "place_country", "place", "text", "involving")})
     (deduplicated_order if flags["dedup"] else event_order)(filters["sort"])  # a DyadError for a bad column
     for key in [k for k in given if k in FLAGS]:
@@ -152,6 +155,16 @@ def _party(name: str, value: str | None) -> str | None:
         return parse_party(value).code
     except DyadError as err:
         raise DyadError(f"{name}: {err}") from None
+
+
+def _coder(value: str | None, dedup: bool) -> str | None:
+    """What decided the events kept: "pattern" or "model"; a report's detail, so not a filter
+    on real-world events (several reports, each decided its own way)."""
+    if value is not None and value not in CODERS:
+        raise DyadError(f"coder is pattern or model (what decided the event), not {value!r}")
+    if value is not None and dedup:
+        raise DyadError("coder filters reports, not real-world events; leave out dedup to use it")
+    return value
 
 
 def _event_type(value: str | None) -> str | None:

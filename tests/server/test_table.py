@@ -197,8 +197,17 @@ def test_the_deduplicated_view_has_one_row_per_real_world_event_with_its_sources
     assert len(merged["reports"]) == 3 and all(f'href="/events/{r["event_id"]}"' in row[1] for r in merged["reports"])
 
 
+def test_the_csv_takes_the_filters_the_json_takes(app: Any) -> None:
+    for params in ({"coder": "pattern", "cameo": "19"}, {"coder": "model"}, {"involving": "JPN", "either_way": "true"}):
+        rows = list(csv.DictReader(io.StringIO(call(app, "GET", "/api/events.csv", params=params).text)))
+        assert [r["id"] for r in rows] == [e["id"] for e in _every(app, **params)], params
+    assert call(app, "GET", "/api/events.csv", params={"coder": "model"}).text.count("\n") == 1  # none here
+    assert call(app, "GET", "/api/deduplicated.csv", params={"coder": "model"}).status_code == 422
+
+
 @pytest.mark.parametrize("params", [{"sort": "sentence"}, {"quad_class": 7}, {"cameo": "1x"}, {"place_country": "UK"},
-                                    {"dedup": "maybe"}, {"modality": "rumoured"}])
+                                    {"dedup": "maybe"}, {"modality": "rumoured"},
+                                    {"coder": "human"}])
 def test_a_bad_view_is_an_html_page_naming_the_problem(app: Any, params: dict[str, Any]) -> None:
     page = call(app, "GET", "/events", params=params)
     assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
