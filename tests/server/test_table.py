@@ -235,3 +235,15 @@ def test_a_page_of_real_world_events_lists_the_reports_of_dated_and_undated_ones
             page = store.deduplicated(limit=limit, offset=offset)
             assert page and all(len(e["reports"]) == e["mentions"] for e in page), (limit, offset)
         assert sorted(len(e["reports"]) for e in store.deduplicated(limit=10)) == [1, 1, 2]
+
+
+def test_either_way_stays_in_the_form_the_downloads_and_the_pages(app: Any) -> None:
+    params = {"actor": "JPN", "recipient": "RUS", "either_way": "1"}
+    page, ids, total = _page(app, **params)
+    both = [e["id"] for e in _every(app, actor="JPN", recipient="RUS", either_way="true", **FACTUAL)]
+    assert ids == both[:50] and total == len(both) > 0
+    assert '<input type="hidden" name="either_way" value="1">' in page
+    for link in ("json", "csv", "csv-all"):
+        assert "either_way=true" in _link(page, link)
+    assert [e["id"] for e in call(app, "GET", _link(page, "json")).json()["events"]] == ids
+    assert "either_way=1" in _link(page, "modality-toggle") and "either_way=1" in _link(page, "dedup-toggle")

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
 
-from tests.server.test_hostile import HOSTILE, LEAKS, RAW, _get_all, _refused, _tables, app, db, tables  # noqa: F401
+from tests.server.test_hostile import HOSTILE, LEAKS, RAW, TRAVERSALS, _get_all, _refused, _tables, app, db, tables  # noqa: F401 (app, db and tables are fixtures)
 
 CODED = ["quad_class", "cameo", "place_country", "sort", "involving", "dedup", "all_modalities"]
 PATHS = ["/events", "/api/events", "/api/events.csv", "/api/deduplicated", "/api/deduplicated.csv"]
@@ -48,5 +49,14 @@ def test_hostile_text_is_searched_for_and_finds_nothing(app: Any, db: Path, tabl
             why = f"leaks {leaked}" if leaked else "found events" if found else None
         if why:
             problems[url[:120]] = why
+    assert not problems
+    assert _tables(app) == tables
+
+
+@pytest.mark.parametrize("route", ["/actors/", "/articles/"])
+def test_hostile_actor_and_article_ids_are_404_pages(app: Any, db: Path, tables: dict[str, int], route: str) -> None:  # noqa: F811
+    urls = [route + quote(value, safe="") for value in HOSTILE] + [route + raw for raw in RAW + TRAVERSALS]
+    problems = {url[:120]: why for url, r in zip(urls, _get_all(app, urls), strict=True)
+                if (why := _refused(r, db, allowed=(404,), url=url))}
     assert not problems
     assert _tables(app) == tables
