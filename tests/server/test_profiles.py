@@ -155,3 +155,19 @@ def test_an_actors_page_is_titled_with_what_its_code_names_not_a_person(app: Any
     assert re.search(r'<span class="muted" id="actor-name">· Russia · MIL</span>', page)
     assert '<span class="muted" id="actor-name">· Japan</span>' in call(app, "GET", "/actors/JPN").text
     assert '<span class="muted" id="actor-name">· United Nations</span>' in call(app, "GET", "/actors/IGOUNO").text
+
+
+def test_a_page_that_fails_says_so_in_a_page_without_its_internals(tmp_path: Path) -> None:
+    path = tmp_path / "broken.duckdb"
+    with Store(path) as store:
+        store.write([_event_article(0)])
+    app = create_app(path)
+
+    def broken(**_: Any) -> None:
+        raise RuntimeError("secret internals at /home/analyst")
+
+    app.state.store.events = broken
+    response = call(app, "GET", "/events")
+    assert response.status_code == 500 and response.headers["content-type"].startswith("text/html")
+    assert '<a href="/events">' in response.text and "secret" not in response.text and "Traceback" not in response.text
+    assert call(app, "GET", "/api/events").json() == {"error": "internal error"}
