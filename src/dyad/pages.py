@@ -182,9 +182,11 @@ def _facet_links(view: View, counted: Facets) -> dict[str, list[tuple[str, int, 
     def link(name: str, value: str | None) -> str | None:
         if value is None:
             return None
-        if name == "month":
+        if name == "month":  # the month, within the view's own dates (which the count kept)
             start = dt.date.fromisoformat(value + "-01")
             end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+            since, until = view.filters.get("since"), view.filters.get("until")
+            start, end = max(start, since) if since else start, min(end, until) if until else end
             return view.page_url(since=start.isoformat(), until=end.isoformat(), offset=None)
         return view.page_url(**{"type" if name == "type" else "place_country": value, "offset": None})
 
