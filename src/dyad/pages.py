@@ -106,11 +106,14 @@ def add_table_pages(app: FastAPI, store: Store, run: Run, page: int) -> None:
             return rows, *facets(store, view.dedup, **view.filters)
 
         rows, total, counted = run(work)
+        sort = view.filters.get("sort")
+        other = EVENT_SORTS if view.dedup else DEDUPLICATED_SORTS  # the other view keeps a sort it has too
+        toggled_sort = sort if sort and sort.removeprefix("-") in other else None
         return render("events.html", view=view, f=view.given, rows=rows, total=total, facets=counted,
                       facet_links=_facet_links(view, counted), pages=page_numbers(total, view.offset, page),
                       size=page, types=PLOVER_TYPES, modalities=MODALITIES, quads=QUADS, sectors=sorted(SECTORS),
                       factual=FACTUAL, sorts=DEDUPLICATED_SORTS if view.dedup else EVENT_SORTS,
-                      sort=view.filters.get("sort") or "-date")
+                      sort=sort or "-date", toggled_sort=toggled_sort)
 
     def download(request: Request, dedup: bool) -> FileResponse:
         view = checked(request, api=True)

@@ -248,3 +248,10 @@ def test_either_way_stays_in_the_form_the_downloads_and_the_pages(app: Any) -> N
         assert "either_way=true" in _link(page, link)
     assert [e["id"] for e in call(app, "GET", _link(page, "json")).json()["events"]] == ids
     assert "either_way=1" in _link(page, "modality-toggle") and "either_way=1" in _link(page, "dedup-toggle")
+
+
+def test_the_deduplicated_toggle_keeps_a_sort_both_views_have(app: Any) -> None:
+    assert "sort=-actor" in _link(_page(app, sort="-actor")[0], "dedup-toggle")
+    assert "sort=" not in _link(_page(app, sort="goldstein")[0], "dedup-toggle")  # real-world events do not sort by it
+    assert "sort=" not in _link(_page(app, dedup="1", sort="-sources")[0], "dedup-toggle")
+    assert "sort=event" in _link(_page(app, dedup="1", sort="event")[0], "dedup-toggle")
