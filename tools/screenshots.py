@@ -3,9 +3,9 @@
     .venv/bin/python tools/screenshots.py [--db dyad.duckdb] [--pages overview dyad ...]
 
 Serves the database (by default the one `make demo` writes) and photographs the overview,
-the events table filtered to Japan and China, an event page and the Japan-China dyad page
-(with a time range dragged on its chart and the events of that range listed) in Debian's
-headless Chromium; `--pages` retakes only those named.
+the events table filtered to Japan and China, an event page, the Japan-China dyad page (with a
+time range dragged on its chart and the events of that range listed), Japan's page and the
+event's article in Debian's headless Chromium; `--pages` retakes only those named.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ def main() -> None:
             except httpx.TransportError:
                 time.sleep(0.2)
         pages = {"overview": "/", "events": "/events?actor=JPN&recipient=CHN",
-                 "event": f"/events/{event['events'][0]['id']}", "dyad": "/dyads/JPN/CHN?by=quarter"}
+                 "event": f"/events/{event['events'][0]['id']}", "dyad": "/dyads/JPN/CHN?by=quarter",
+                 "actor": "/actors/JPN", "article": f"/articles/{event['events'][0]['article_id']}"}
         DOCS.mkdir(exist_ok=True)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=args.chromium, args=["--no-sandbox"])

@@ -18,7 +18,7 @@ from .actors import is_state
 from .errors import DyadError, StoreError, environment_problem
 from .store import Store
 
-__all__ = ["FORMATS", "GDELT_COLUMNS", "export", "write_csv"]
+__all__ = ["FORMATS", "GDELT_COLUMNS", "export", "flat_query", "write_csv"]
 
 FORMATS = ("parquet", "csv", "jsonl", "plover", "gdelt")
 GDELT_COLUMNS = (
@@ -95,17 +95,10 @@ def _export(store: Store, out: Path, fmt: str, by_month: bool, dedup: bool, filt
     filters.setdefault("ordered", False)  # streamed in bounded memory; a sort would hold every row
     if dedup:
         filters.pop("article_id", None)
-        sql, params = store.deduplicated_query(**filters)
         if fmt == "jsonl":
             return _jsonl(out, store.iter_deduplicated(**filters))
-        # CSV cells cannot hold records: there, the reports are listed by event id
-        reports = ("list_transform(reported_by, lambda r: {'event_id': r.event_id, 'article_id': r.article_id, "
-                   "'sentence_index': r.sentence_index})" if fmt == "parquet"
-                   else "list_transform(reported_by, lambda r: r.event_id)")
-        return _write(store, out, fmt, f"SELECT * EXCLUDE (reported_by), {reports} AS reported_by, "
-                      f"coalesce(strftime(date, '%Y-%m'), 'undated') AS month FROM ({sql})", params, by_month)
     if fmt in ("parquet", "csv"):
-        return _copy(store, out, fmt, filters, by_month)
+        return _write(store, out, fmt, *flat_query(store, filters, dedup, parquet=fmt == "parquet"), by_month)
     rows = store.iter_events(**filters)
     if fmt == "jsonl":
         return _jsonl(out, rows)
@@ -133,13 +126,22 @@ def _jsonl(out: Path, rows: Iterable[dict[str, Any]]) -> int:
     return count
 
 
-def _copy(store: Store, out: Path, fmt: str, filters: dict[str, Any], by_month: bool) -> int:
-    """Parquet and CSV are written by DuckDB from the query itself, never through Python rows."""
+def flat_query(store: Store, filters: dict[str, Any], dedup: bool = False, parquet: bool = False) -> tuple[str, list[Any]]:
+    """The SQL (and its parameters) of the flat table Parquet and CSV exports hold, for the
+    events (with `dedup`, real-world events) `filters` select, in their order. DuckDB writes
+    those files from the query itself, never through Python rows."""
+    if dedup:
+        sql, params = store.deduplicated_query(**filters)
+        # CSV cells cannot hold records: there, the reports are listed by event id
+        reports = ("list_transform(reported_by, lambda r: {'event_id': r.event_id, 'article_id': r.article_id, "
+                   "'sentence_index': r.sentence_index})" if parquet
+                   else "list_transform(reported_by, lambda r: r.event_id)")
+        return (f"SELECT * EXCLUDE (reported_by), {reports} AS reported_by, "
+                f"coalesce(strftime(date, '%Y-%m'), 'undated') AS month FROM ({sql})"), params
     sql, params = store.event_query(**filters)
     columns = ", ".join(FLAT_COLUMNS)
-    return _write(store, out, fmt, f"SELECT {columns}, sources_n AS sources, mentions_n AS all_mentions, "
-                  f"dedup_id AS deduplicated_id, coalesce(strftime(date, '%Y-%m'), 'undated') AS month FROM ({sql})",
-                  params, by_month)
+    return (f"SELECT {columns}, sources_n AS sources, mentions_n AS all_mentions, dedup_id AS deduplicated_id, "
+            f"coalesce(strftime(date, '%Y-%m'), 'undated') AS month FROM ({sql})"), params
 
 
 def _write(store: Store, out: Path, fmt: str, sql: str, params: list[Any], by_month: bool) -> int:

@@ -68,16 +68,23 @@ def parse_party(value: str) -> Party:
 def country_sql(side: str) -> str:
     """The SQL of a side's country-level party: its country, else (a row coded before
     organisations had one) an organisation's own code read off its actor code."""
-    return (f"coalesce({side}_country, CASE WHEN length({side}_code) >= 6 AND left({side}_code, 3) = {side}_sector "
-            f"THEN left({side}_code, 6) END)")
+    return f"coalesce({side}_country, {_code_organisation(side)})"
+
+
+def _code_organisation(side: str) -> str:
+    """The SQL of the organisation a side's actor code names (IGOUNO in IGOUNOMIL), if any."""
+    return f"CASE WHEN length({side}_code) >= 6 AND left({side}_code, 3) = {side}_sector THEN left({side}_code, 6) END"
 
 
 def party_condition(side: str, party: Party) -> tuple[str, list[Any]]:
     """A WHERE condition (and its parameters) on the events table: `side` ("actor" or
     "recipient") belongs to `party`."""
+    # country_sql(side) = ?, spelled out so that DuckDB compares the plain column first: three
+    # times faster over a million events than the coalesce (bench/pages.py, one dyad)
+    country = f"({side}_country = ? OR ({side}_country IS NULL AND {_code_organisation(side)} = ?))"
     if party.prefix is None:
-        return f"{country_sql(side)} = ?", [party.country]
-    return f"({country_sql(side)} = ? AND starts_with({side}_code, ?))", [party.country, party.prefix]
+        return country, [party.country, party.country]
+    return f"({country} AND starts_with({side}_code, ?))", [party.country, party.country, party.prefix]
 
 
 def sector_condition(side: str, sector: str) -> tuple[str, list[Any]]:

@@ -17,9 +17,9 @@ from .series import COUNTS, coarser_than, left_out_note, period_label, period_st
 from .store import _PLACE_ORDER, NOT_STATEMENT, Store
 from .types import FACTUAL
 
-__all__ = ["PERIODS", "check_plot_path", "cli_args", "dyad_events", "evidence_in_sentence", "load", "period_end",
-           "place_events", "places", "plot_trend", "search", "top_actors", "top_dyads", "trend", "trend_figure",
-           "web_query"]
+__all__ = ["FACETS", "PERIODS", "Facets", "check_plot_path", "cli_args", "dyad_events", "evidence_in_sentence", "facets",
+           "load", "period_end", "place_events", "places", "plot_trend", "search", "top_actors", "top_dyads", "trend",
+           "trend_figure", "web_query"]
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 
@@ -301,3 +301,46 @@ def evidence_in_sentence(event: dict[str, Any], text: str) -> tuple[int, int, li
                    key=lambda x: (x[0], -x[1]))
     inside = [x for x in spans if start <= x[0] and x[1] <= end]
     return start, end, inside, [x for x in spans if x not in inside]
+
+
+# What the events table counts its matches by, as SQL on the events table: the type, the
+# country the event happened in and its month. A facet's value is a filter (`facet_filter`),
+# so a count is the number of matches that filter leaves.
+FACETS = {"type": "event_type", "country": "location_country", "month": "strftime(date, '%Y-%m')"}
+Facets = dict[str, list[tuple[str | None, int]]]
+
+
+def facets(store: Store, dedup: bool = False, top: int = 12, **filters: Any) -> tuple[int, Facets]:
+    """How many events (with `dedup`, real-world events) match `filters` (those of
+    `Store.events`, `Store.deduplicated`), and for each of `FACETS` their values and how many
+    have each: the `top` busiest types and countries, the latest `top` months. One scan of the
+    matches counts them all (GROUPING SETS). With `dedup`, real-world events are counted by
+    their own type and first day; they have no country facet (its count, the real-world events
+    one of whose reports names a country, scans every report: 400 ms over a million)."""
+    _count("top", top)
+    filters = {k: v for k, v in filters.items() if k not in ("sort", "limit", "offset")}
+    if dedup:
+        where, params = store.deduplicated_where(**filters)
+        rows = f"SELECT * FROM deduplicated_events {where}"
+    else:
+        rows, params = store.event_query(**filters, counts=False, ordered=False)
+    names = [name for name in FACETS if not (dedup and name == "country")]
+    cursor = store.db.cursor()
+    found: Facets
+    counted = cursor.execute(
+        f"""SELECT {", ".join(f"GROUPING({FACETS[n]})" for n in names)}, {", ".join(FACETS[n] for n in names)}, count(*)
+            FROM ({rows}) GROUP BY GROUPING SETS ({", ".join(f"({FACETS[n]})" for n in names)}, ())""", params).fetchall()
+    total, found = 0, {name: [] for name in FACETS}
+    for row in counted:
+        grouped = [i for i, flag in enumerate(row[: len(names)]) if flag == 0]
+        if grouped:
+            found[names[grouped[0]]].append((row[len(names) + grouped[0]], int(row[-1])))
+        else:
+            total = int(row[-1])
+    for name, values in found.items():
+        if name == "month":  # the latest first, the undated last
+            values.sort(key=lambda x: (x[0] is not None, x[0] or ""), reverse=True)
+        else:  # the busiest first
+            values.sort(key=lambda x: (-x[1], x[0] is None, x[0] or ""))
+        del values[top:]
+    return total, found

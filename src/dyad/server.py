@@ -39,7 +39,7 @@ import duckdb
 import h11
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
@@ -48,9 +48,10 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from .codebook import PLOVER_TYPES
 from .errors import DyadError, InputError
 from .ingest import load_json, read_record
+from .pages import error_page
 from .parties import SECTORS, unknown_code
 from .query import PERIODS, place_events, places, top_actors, top_dyads, trend
-from .store import Store
+from .store import Store, deduplicated_order, event_order, view_conditions
 from .types import MODALITIES, Article
 from .web import LAST_OFFSET, add_pages
 
@@ -64,6 +65,14 @@ ARTICLE_ID = re.compile(r"^[\w.:-]{1,200}$")
 PARTY = r"^(?:[A-Za-z]{3}){1,4}$"  # an actor code a filter takes: RUS, RUSMIL, IGOEUR, IGOUNOMIL
 # statements (CAMEO 01) are left out of every listing unless asked for: statements=true
 STATEMENTS = Query(False, description="include statements (CAMEO 01: comments, denials, remarks), left out by default")
+# the events table's filters, the same on /api/events and /api/deduplicated
+QuadClasses = Annotated[list[int] | None, Query(description="QuadClass, 0 (statement) to 4 (material conflict); "
+                                                            "several: any of them")]
+Cameo = Annotated[str | None, Query(description="a CAMEO code or root: 19 is every fight, 190 the code and its sub-codes")]
+PlaceCountry = Annotated[str | None, Query(description="the country the event happened in (ISO3)")]
+Place = Annotated[str | None, Query(description="part of the name of the place the event happened in")]
+Text = Annotated[str | None, Query(description="words its sentence contains, every one, in any case")]
+Involving = Annotated[str | None, Query(pattern=PARTY, description="an actor code on either side")]
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 # The pages need no inline script or style (their CSS is /static/style.css, their charts inline
 # SVG with presentation attributes), so the policy allows only the server's own files.
@@ -199,23 +208,27 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
             finally:
                 timer.cancel()
 
+    # a page route answers with an HTML page with the site's navigation (error_page), the API with JSON
     @app.exception_handler(ApiError)
-    async def api_error(request: Request, err: ApiError) -> JSONResponse:
-        return JSONResponse({"error": err.message}, status_code=err.status)
+    async def api_error(request: Request, err: ApiError) -> Response:
+        return error_page(request, err.status, err.message) or JSONResponse({"error": err.message}, status_code=err.status)
 
     @app.exception_handler(HTTPException)
-    async def http_error(request: Request, err: HTTPException) -> JSONResponse:
-        return JSONResponse({"error": str(err.detail)}, status_code=err.status_code)
+    async def http_error(request: Request, err: HTTPException) -> Response:
+        return (error_page(request, err.status_code, str(err.detail))
+                or JSONResponse({"error": str(err.detail)}, status_code=err.status_code))
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, err: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, err: RequestValidationError) -> Response:
         details = [{"where": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in err.errors()]
         named = "; ".join(f"{d['where'].rpartition('.')[2]}: {d['problem']}" for d in details)  # query.limit: limit
-        return JSONResponse({"error": f"invalid request ({named})", "details": details}, status_code=422)
+        page = error_page(request, 400, named)
+        return page or JSONResponse({"error": f"invalid request ({named})", "details": details}, status_code=422)
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, err: Exception) -> JSONResponse:
-        return JSONResponse({"error": "internal error"}, status_code=500)
+    async def unexpected(request: Request, err: Exception) -> Response:
+        return error_page(request, 500, "the server failed on this page; its log says why") or \
+            JSONResponse({"error": "internal error"}, status_code=500)
 
     def page_size(limit: int) -> int:
         if limit > limits.page:
@@ -251,6 +264,16 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
     def sector_query() -> Any:
         return Query(None, pattern=r"^[A-Za-z]{3}$", description="CAMEO sector, e.g. MIL")
 
+    def table_view(dedup: bool, sort: str | None, involving: str | None = None, **view: Any) -> dict[str, Any]:
+        """The events table's filters and sort (those of the /events page), checked."""
+        known(involving)
+        try:
+            view_conditions(**view)
+            (deduplicated_order if dedup else event_order)(sort)
+        except DyadError as err:
+            raise ApiError(422, str(err)) from None
+        return {**view, "sort": sort, "involving": involving}
+
     @app.get("/api/events")
     def events(actor: str | None = party_query(), recipient: str | None = party_query(),
                sector: str | None = sector_query(), recipient_sector: str | None = sector_query(),
@@ -260,12 +283,18 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
                offset: int = Query(0, ge=0, le=LAST_OFFSET), min_confidence: float | None = Query(None, ge=0.0, le=1.0),
                either_way: bool = False, statements: bool = STATEMENTS,
                coder: str | None = Query(None, pattern="^(pattern|model)$",
-                                         description="only the events the patterns (pattern) or the event model (model) decided")
-               ) -> dict[str, Any]:
-        """Events (reports), newest first, with the filters of `dyad events`; page with offset.
-        With `either_way`, `actor` and `recipient` match in either role."""
+                                         description="only the events the patterns (pattern) or the event model (model) decided"),
+               quad_class: QuadClasses = None, cameo: Cameo = None, place_country: PlaceCountry = None,
+               place: Place = None, text: Text = None, involving: Involving = None,
+               sort: str | None = Query(None, description="a column (goldstein), or -column for descending; "
+                                                          "default -date, newest first")) -> dict[str, Any]:
+        """Events (reports), newest first, with the filters of `dyad events` and of the /events
+        page; page with offset. With `either_way`, `actor` and `recipient` match in either role.
+        /api/events.csv gives the same rows as CSV."""
         size = page_size(limit)
         chosen = filters(actor, recipient, type, modality, sector, recipient_sector)
+        chosen |= table_view(False, sort, involving, quad_class=quad_class, cameo=cameo, place_country=place_country,
+                             place=place, text=text)
         rows = run(lambda: store.events(**chosen, since=since, until=until,
                                         limit=size + 1, offset=offset, min_confidence=min_confidence,
                                         either_way=either_way, statements=statements, coder=coder))
@@ -302,12 +331,22 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
                      type: str | None = Query(None, description="PLOVER event type"),
                      since: dt.date | None = None, until: dt.date | None = None,
                      modality: Annotated[list[str] | None, Query()] = None, limit: int = Query(100, ge=1),
-                     offset: int = Query(0, ge=0, le=LAST_OFFSET), statements: bool = STATEMENTS) -> dict[str, Any]:
-        """Real-world events, each with every report of it, newest first."""
+                     offset: int = Query(0, ge=0, le=LAST_OFFSET), statements: bool = STATEMENTS,
+                     min_confidence: float | None = Query(None, ge=0.0, le=1.0), either_way: bool = False,
+                     quad_class: QuadClasses = None, cameo: Cameo = None, place_country: PlaceCountry = None,
+                     place: Place = None, text: Text = None, involving: Involving = None,
+                     sort: str | None = Query(None, description="date, actor, event, recipient, modality, sources or "
+                                                                "mentions; -column for descending")) -> dict[str, Any]:
+        """Real-world events, each with every report of it, newest first. A filter on reports
+        (actors, place, text, confidence) keeps a real-world event when one of its reports
+        matches. /api/deduplicated.csv gives the same rows as CSV."""
         size = page_size(limit)
         chosen = filters(actor, recipient, type, modality, sector, recipient_sector)
-        rows = run(lambda: store.deduplicated(**chosen, since=since, until=until,
-                                              limit=size + 1, offset=offset, statements=statements))
+        chosen |= table_view(True, sort, involving, quad_class=quad_class, cameo=cameo, place_country=place_country,
+                             place=place, text=text)
+        rows = run(lambda: store.deduplicated(**chosen, since=since, until=until, min_confidence=min_confidence,
+                                              either_way=either_way, limit=size + 1, offset=offset,
+                                              statements=statements))
         return {"events": rows[:size], "next_offset": offset + size if len(rows) > size else None}
 
     @app.get("/api/trend")
@@ -334,11 +373,12 @@ def create_app(db: str | Path, token: str | None = None, limits: Limits | None =
     def place_filters(actor: str | None = party_query(), recipient: str | None = party_query(),
                       type: str | None = Query(None, description="PLOVER event type"),
                       since: dt.date | None = None, until: dt.date | None = None,
-                      either_way: bool = False) -> dict[str, Any]:
+                      either_way: bool = False, involving: Involving = None) -> dict[str, Any]:
         """The filters the map's two routes take: those of /api/events."""
         chosen = filters(actor, recipient, type, None)
+        known(involving)
         return {"actor": chosen["actor"], "recipient": chosen["recipient"], "event_type": chosen["event_type"],
-                "since": since, "until": until, "either_way": either_way}
+                "since": since, "until": until, "either_way": either_way, "involving": involving}
 
     @app.get("/api/places")
     def event_places(top: int = Query(500, ge=1), statements: bool = STATEMENTS,

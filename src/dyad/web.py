@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import jinja2
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Query
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
@@ -25,7 +24,8 @@ from starlette.exceptions import HTTPException
 
 from .apidocs import endpoints
 from .charts import map_svg, network_svg, trend_svg
-from .codebook import PLOVER_TYPES, default_codebook
+from .codebook import default_codebook
+from .pages import add_table_pages, readable_date
 from .parties import SECTORS, unknown_code
 from .query import (
     PERIODS,
@@ -40,14 +40,12 @@ from .query import (
 )
 from .series import left_out_note, period_label, trend_series
 from .store import Store
-from .types import MODALITIES
+from .table import LAST_OFFSET
 
 __all__ = ["LAST_OFFSET", "add_pages", "map_svg", "network_svg", "segments", "trend_svg", "web_link"]
 
 HERE = Path(__file__).parent
 NETWORK_TOP, NETWORK_MOST = 30, 100  # dyads the overview's network shows by default, and at most
-LAST_OFFSET = 2**63 - 1  # DuckDB's OFFSET is a BIGINT
-OFFSET = re.compile(r"[0-9]{1,19}")  # str.isdigit() also takes "²", which int() refuses
 EVENT_ID = re.compile(r"^[0-9a-f]{16}$")
 QUAD_NAMES = {0: "statement", 1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 # what a browser strips from a URL before reading its scheme: C0 controls and space at the ends,
@@ -90,8 +88,10 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
     """Mount the pages and their stylesheet on the API's app."""
     templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
     templates.filters["web_link"] = web_link
+    templates.filters["day"] = readable_date
     codebook = default_codebook()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    add_table_pages(app, store, run, page)
 
     def render(name: str, **context: Any) -> HTMLResponse:
         return HTMLResponse(templates.get_template(name).render(**context))
@@ -107,27 +107,6 @@ def add_pages(app: FastAPI, store: Store, run: Callable[[Callable[[], Any]], Any
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def api_page() -> HTMLResponse:
         return render("docs.html", endpoints=endpoints(app.openapi()))
-
-    @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
-    def events_page(request: Request) -> HTMLResponse:
-        query: dict[str, Any] = {k: v for k, v in request.query_params.items() if v}
-        query.update(modality=[m for m in request.query_params.getlist("modality") if m],
-                     either_way=_yes(query.get("either_way")), statements=_yes(query.get("statements")))
-        f = _page_filters(query)
-        f["error"] = f["error"] or run(lambda: _unknown(store, f["actor"], f["recipient"]))
-        if f["error"]:
-            raise HTTPException(422, f["error"])
-        offset = f["offset"]
-        rows = run(lambda: store.events(actor=f["actor"], recipient=f["recipient"], event_type=f["type"],
-                                        sector=f["sector"], recipient_sector=f["recipient_sector"],
-                                        since=f["since"], until=f["until"], min_confidence=f["min_confidence"],
-                                        modality=query["modality"] or None, either_way=query["either_way"],
-                                        limit=page + 1, offset=offset, statements=query["statements"]))
-        keep = _query_pairs(query)  # the JSON link and the pager keep every filter of this view
-        return render("events.html", events=rows[:page], f=query, types=PLOVER_TYPES,
-                      api_url="/api/events?" + urlencode([*keep, ("limit", page), ("offset", offset)]),
-                      prev_url="/events?" + urlencode([*keep, ("offset", max(offset - page, 0))]) if offset else None,
-                      next_url="/events?" + urlencode([*keep, ("offset", offset + page)]) if len(rows) > page else None)
 
     @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(event_id: str) -> HTMLResponse:
@@ -175,63 +154,6 @@ def _dateline_counts(spots: list[dict[str, Any]]) -> dict[str, int]:
     return {"points": len(spots), "events": sum(p["events"] for p in spots),
             "dateline_points": sum(1 for p in spots if p["dateline"]),
             "dateline_events": sum(p["events"] for p in spots if p["dateline"])}
-
-
-def _page_filters(query: dict[str, str]) -> dict[str, Any]:
-    """The events page's filters, checked; a bad one is named in "error"."""
-    out: dict[str, Any] = {"actor": None, "recipient": None, "type": None, "since": None, "until": None,
-                           "min_confidence": None, "offset": 0, "error": None, "sector": None,
-                           "recipient_sector": None}
-    for key in ("actor", "recipient"):
-        value = query.get(key)
-        if value and not _party(value):
-            out["error"] = f"{key} must be an actor code: a country (RUS), an organisation (IGOEUR) or either with a sector (RUSMIL)"
-        out[key] = value.upper() if value else None
-    for key in ("sector", "recipient_sector"):
-        value = query.get(key)
-        if value and value.upper() not in SECTORS:
-            out["error"] = f"{key} must be a CAMEO sector: one of {', '.join(sorted(SECTORS))}"
-        out[key] = value.upper() if value else None
-    if any(m not in MODALITIES for m in query.get("modality", ())):
-        out["error"] = f"modality must be one of {', '.join(MODALITIES)}"
-    if query.get("type"):
-        out["type"] = query["type"].upper()
-        if out["type"] not in PLOVER_TYPES:
-            out["error"] = f"unknown PLOVER type {query['type']!r}"
-    for key in ("since", "until"):
-        if query.get(key):
-            try:
-                out[key] = dt.date.fromisoformat(query[key])
-            except ValueError:
-                out["error"] = f"{key} must be a date, YYYY-MM-DD"
-    if query.get("min_confidence"):
-        try:
-            confidence = float(query["min_confidence"])
-        except ValueError:
-            confidence = math.nan
-        if 0 <= confidence <= 1:  # not nan, not inf
-            out["min_confidence"] = confidence
-        else:
-            out["error"] = "min_confidence must be a number from 0 to 1"
-    if query.get("offset"):
-        if OFFSET.fullmatch(query["offset"]) and int(query["offset"]) <= LAST_OFFSET:
-            out["offset"] = int(query["offset"])
-        else:
-            out["error"] = f"offset must be a whole number from 0 to {LAST_OFFSET}"
-    return out
-
-
-def _yes(value: str | None) -> bool:
-    """A query flag: set unless absent, empty or one of 0, false, no, off."""
-    return bool(value) and str(value).lower() not in ("0", "false", "no", "off")
-
-
-def _query_pairs(query: dict[str, Any]) -> list[tuple[str, str]]:
-    """The events page's filters (not its offset) as a query string the page and /api/events
-    both read: flags as true, a modality per pair."""
-    pairs = [(k, v) for k, v in query.items() if isinstance(v, str) and k != "offset"]
-    pairs += [("modality", m) for m in query["modality"]]
-    return pairs + [(flag, "true") for flag in ("either_way", "statements") if query[flag]]
 
 
 def _party(value: str) -> bool:

@@ -89,10 +89,18 @@ def _tables(app: Any) -> dict[str, int]:
     return {n: db.execute(f'SELECT count(*) FROM "{n}"').fetchall()[0][0] for n in names}
 
 
-def _refused(response: httpx.Response, db: Path, allowed: tuple[int, ...] = (400, 404, 422)) -> str | None:
-    """Why the response is not a clean refusal, or None when it is."""
+def _refused(response: httpx.Response, db: Path, allowed: tuple[int, ...] = (400, 404, 422), url: str = "/api") -> str | None:
+    """Why the response is not a clean refusal, or None when it is: a JSON error from the API,
+    an HTML page with the site's navigation and the message from a page route (`url`)."""
     if response.status_code not in allowed:
         return f"status {response.status_code}"
+    if not url.startswith("/api"):
+        page = response.text
+        if not (response.headers["content-type"].startswith("text/html") and 'id="error-message"' in page
+                and '<a href="/events">' in page):
+            return f"not an HTML error page: {page[:200]}"
+        leaked = [s for s in [*LEAKS, str(db), str(db.parent)] if s in page]
+        return f"leaks {leaked}" if leaked else None
     try:
         body = response.json()
     except ValueError:
@@ -144,7 +152,7 @@ def test_hostile_filter_values_are_refused(app: Any, db: Path, tables: dict[str,
     urls = [f"{path}?{httpx.QueryParams({**base, name: value})}" for value in HOSTILE]
     urls += [f"{path}?{httpx.QueryParams(base)}&{name}={raw}".replace("?&", "?") for raw in RAW]
     problems = {url[:120]: why for url, r in zip(urls, _get_all(app, urls), strict=True)
-                if (why := _refused(r, db))}
+                if (why := _refused(r, db, url=url))}
     assert not problems
     assert _tables(app) == tables
 
@@ -153,14 +161,15 @@ def test_hostile_filter_values_are_refused(app: Any, db: Path, tables: dict[str,
 def test_hostile_ids_are_404(app: Any, db: Path, tables: dict[str, int], route: str) -> None:
     urls = [route + quote(value, safe="") for value in HOSTILE] + [route + raw for raw in RAW + TRAVERSALS]
     problems = {url[:120]: why for url, r in zip(urls, _get_all(app, urls), strict=True)
-                if (why := _refused(r, db, allowed=(404,)))}
+                if (why := _refused(r, db, allowed=(404,), url=url))}
     assert not problems
     assert _tables(app) == tables
 
 
 def test_static_files_stay_in_their_folder(app: Any, db: Path) -> None:
     responses = _get_all(app, STATIC)
-    problems = {url: why for url, r in zip(STATIC, responses, strict=True) if (why := _refused(r, db, allowed=(404,)))}
+    problems = {url: why for url, r in zip(STATIC, responses, strict=True)
+                if (why := _refused(r, db, allowed=(404,), url=url))}
     assert not problems
     assert not any("create_app" in r.text for r in responses)
     assert _get_all(app, ["/static/style.css"])[0].status_code == 200
@@ -182,8 +191,9 @@ def test_static_files_stay_in_their_folder(app: Any, db: Path) -> None:
     ("/events", {"min_confidence": -1}),
 ])
 def test_page_sizes_and_offsets_out_of_range_are_422(app: Any, db: Path, path: str, params: dict[str, Any]) -> None:
+    """(400 on a page: an HTML page, the request's fault.)"""
     response = call(app, "GET", path, params=params)
-    assert _refused(response, db, allowed=(422,)) is None, response.text[:300]
+    assert _refused(response, db, allowed=(422,) if path.startswith("/api") else (400,), url=path) is None, response.text[:300]
 
 
 def test_the_largest_offset_duckdb_takes_is_an_empty_page(app: Any) -> None:
@@ -200,7 +210,7 @@ def test_a_code_that_exists_nowhere_is_named(app: Any) -> None:
         answer = call(app, "GET", url, params=params)
         assert answer.status_code == 422 and "unknown actor code" in answer.json()["error"]
     page = call(app, "GET", "/events", params={"actor": "zzz"})
-    assert page.status_code == 422 and "ZZZ" in page.text
+    assert page.status_code == 400 and "ZZZ" in page.text
     assert call(app, "GET", "/dyads/ZZZ/QQQ").status_code == 404
     assert call(app, "GET", "/api/events", params={"actor": "NZL"}).json()["events"] == []
     assert call(app, "GET", "/api/trend", params={"a": "NZL", "b": "FJI"}).json()["periods"] == []

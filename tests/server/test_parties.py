@@ -59,4 +59,4 @@ def test_pages_of_an_organisation(app: object) -> None:
     unknown = call(app, "GET", "/dyads/IGOXYZ/RUS")
     assert unknown.status_code == 404 and "IGOXYZ" in unknown.text
     assert call(app, "GET", "/dyads/RUS/RUSSIA").status_code == 404  # six letters, but SIA is no sector
-    assert call(app, "GET", "/events", params={"actor": "XYZ"}).status_code == 422
+    assert call(app, "GET", "/events", params={"actor": "XYZ"}).status_code == 400
