@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +32,9 @@ if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (make test installs it)")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("browser") / "pages.duckdb"
-    with Store(db) as store:
-        store.write([_article(f"a{i}", day=dt.date(2024, 1 + i, 5)) for i in range(3)] + [dataclasses.replace(_hostile_article(), url=SCRIPT_URL)])  # type: ignore[list-item,type-var]
+@contextmanager
+def serving(db: Path) -> Iterator[str]:
+    """`dyad serve` over `db` on a free port, until the block ends; its URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -43,16 +42,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(url + "/api/actors", timeout=2)
-            break
-        except httpx.TransportError:
-            assert process.poll() is None and time.monotonic() < deadline, "dyad serve did not start"
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        while True:
+            try:
+                httpx.get(url + "/api/actors", timeout=2)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, "dyad serve did not start"
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("browser") / "pages.duckdb"
+    with Store(db) as store:
+        store.write([_article(f"a{i}", day=dt.date(2024, 1 + i, 5)) for i in range(3)] + [dataclasses.replace(_hostile_article(), url=SCRIPT_URL)])  # type: ignore[list-item,type-var]
+    with serving(db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from dyad.store import Store
@@ -34,23 +29,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         store.write([_placed("jan1", dt.date(2024, 1, 5), TOKYO), _placed("jan2", dt.date(2024, 1, 20), TOKYO),
                      _placed("mar", dt.date(2024, 3, 2), MOSCOW), _placed("osaka", dt.date(2024, 3, 20), OSAKA),
                      _placed("jun", dt.date(2024, 6, 9), TOKYO)])
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "dyad", "serve", "--db", str(db), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(url + "/api/actors", timeout=2)
-            break
-        except httpx.TransportError:
-            assert process.poll() is None and time.monotonic() < deadline, "dyad serve did not start"
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with shared.serving(db) as url:
+        yield url
 
 
 def _x(page: Any, day: str) -> float:

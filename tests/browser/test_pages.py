@@ -6,48 +6,17 @@ from __future__ import annotations
 
 import csv
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from dyad.store import Store
-from tests.browser.test_browser import browser  # noqa: F401 (the fixture; its module skips without Chromium)
+from tests.browser.test_browser import browser, serving  # noqa: F401 (the fixture; its module skips without Chromium)
 from tests.server.test_profiles import _article_with_a_denial_and_a_footer
 from tests.server.test_table import COUNT, _copies_of_the_first, _event_article
 
 pytestmark = pytest.mark.browser
-
-
-@contextmanager
-def _serving(db: Path) -> Iterator[str]:
-    """`dyad serve` over `db` on a free port, until the block ends; its URL."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "dyad", "serve", "--db", str(db), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    try:
-        while True:
-            try:
-                httpx.get(url + "/api/actors", timeout=2)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline, "dyad serve did not start"
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +25,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with Store(db) as store:
         store.write([_event_article(i) for i in range(COUNT)] + _copies_of_the_first()
                     + [_article_with_a_denial_and_a_footer()])
-    with _serving(db) as url:
+    with serving(db) as url:
         yield url
 
 
