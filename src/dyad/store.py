@@ -230,7 +230,8 @@ SELECT * EXCLUDE (place), place.name, place.country, place.lat, place.lon, place
 SELECT e.dedup_id, min(e.date), max(e.date), any_value(e.event_type), {_FIRST_MODALITY},
     max(e.actor_country), {_mode("e.actor_sector")}, max(e.recipient_country),
     {_mode("e.recipient_sector")},
-    count(DISTINCT coalesce(a.duplicate_of, e.article_id)), sum(e.mentions), count(*), avg(e.goldstein),
+    count(DISTINCT coalesce(a.duplicate_of, e.article_id)), sum(e.mentions), count(*),
+    avg(CAST(e.goldstein AS DECIMAL(18, 6))),  -- summed exactly: the same whatever order reports came in
     {best_place("e.")} AS place
 FROM events e LEFT JOIN articles a ON a.id = e.article_id
 WHERE e.dedup_id IN (SELECT id FROM _dyad_affected) AND {{dates}}
