@@ -115,7 +115,7 @@ CREATE TABLE IF NOT EXISTS deduplicated_events (  -- what defines each one, and 
     reports INTEGER,         -- rows in events
     goldstein DOUBLE,        -- the mean of its reports' scores, unrounded
     place_name VARCHAR, place_country VARCHAR, place_lat DOUBLE, place_lon DOUBLE,
-    place_source VARCHAR,    -- where it happened, as its best-placed report (_BEST_PLACE) says
+    place_source VARCHAR,    -- where it happened, as its best-placed report says (best_place)
     place_event_id VARCHAR   -- that report
 );
 CREATE TABLE IF NOT EXISTS quotes (
