@@ -14,7 +14,7 @@ from typing import Any
 from .errors import DyadError
 from .parties import code_label, parse_party
 from .series import COUNTS, coarser_than, left_out_note, period_label, period_start, trend_series
-from .store import _PLACE_ORDER, NOT_STATEMENT, Store
+from .store import NOT_STATEMENT, Store, best_place
 from .types import FACTUAL
 
 __all__ = ["FACETS", "PERIODS", "Facets", "check_plot_path", "cli_args", "dyad_events", "evidence_in_sentence", "facets",
@@ -247,12 +247,37 @@ def search(store: Store, text: str, limit: int = 20, statements: bool = False) -
 
 # Each real-world event is drawn once, at the place its best report gives (store's _PLACE_ORDER:
 # its own sentence, then its article, and a dateline only when no report says where it happened).
-_PLACED = f"""SELECT dedup_id, first(location_name ORDER BY {_PLACE_ORDER}) AS name,
-        first(location_country ORDER BY {_PLACE_ORDER}) AS country, first(location_lat ORDER BY {_PLACE_ORDER}) AS lat,
-        first(location_lon ORDER BY {_PLACE_ORDER}) AS lon,
-        coalesce(first(location_source ORDER BY {_PLACE_ORDER}) = 'dateline', false) AS dateline,
-        first(id ORDER BY {_PLACE_ORDER}) AS event_id, count(*) AS reports, avg(goldstein) AS goldstein
-    FROM ({{events}}) GROUP BY dedup_id"""
+_PLACED = """SELECT dedup_id, place.name, place.country, place.lat, place.lon,
+        coalesce(place.source = 'dateline', false) AS dateline, place.event_id, reports, goldstein
+    FROM (SELECT dedup_id, {place} AS place, count(*) AS reports, avg(goldstein) AS goldstein
+          FROM ({events}) {at} GROUP BY dedup_id)"""
+# The same from the place the writer keeps for each deduplicated event (no sort of its reports)
+_STORED_PLACE = """SELECT id AS dedup_id, place_name AS name, place_country AS country, place_lat AS lat,
+        place_lon AS lon, coalesce(place_source = 'dateline', false) AS dateline, place_event_id AS event_id,
+        reports, goldstein
+    FROM deduplicated_events {where}"""
+# filters that keep or drop a deduplicated event with all its reports (its reports share a type)
+_WHOLE_EVENT_FILTERS = {"event_type", "either_way"}
+
+
+def _placed(store: Store, statements: bool, filters: dict[str, Any],
+            at: tuple[float, float] | None = None) -> tuple[str, list[Any]]:
+    """SQL for the real-world events (of factual reports matching `filters`, as `Store.events`
+    takes them) and the place, report count and mean Goldstein of each, with its parameters;
+    with `at`, at least those placed at that (lat, lon). Without a filter that keeps only some
+    of an event's reports (an actor, a date range), the writer's stored places answer."""
+    if all(key in _WHOLE_EVENT_FILTERS or not value for key, value in filters.items()):
+        event_type = filters.get("event_type")
+        where = " AND ".join(["list_contains(?, modality)", *([] if statements else [NOT_STATEMENT]),
+                              *(["event_type = ?"] if event_type else [])])
+        return (_STORED_PLACE.format(where=f"WHERE {where}"),
+                [list(FACTUAL), *([event_type.upper()] if event_type else [])])
+    sql, params = store.event_query(modality=FACTUAL, statements=statements, ordered=False, counts=False, **filters)
+    if at is None:
+        return _PLACED.format(place=best_place(), events=sql, at=""), params
+    # only the events with a report at the point can be placed there: read just their reports
+    near = f"WHERE dedup_id IN (SELECT dedup_id FROM ({sql}) WHERE location_lat = ? AND location_lon = ?)"
+    return _PLACED.format(place=best_place(), events=sql, at=near), [*params, *params, *at]
 
 
 def places(store: Store, top: int = 500, statements: bool = False, **filters: Any) -> list[dict[str, Any]]:
@@ -260,11 +285,11 @@ def places(store: Store, top: int = 500, statements: bool = False, **filters: An
     `reports`, mean Goldstein, and `dateline` when the place is only where the stories were filed
     (no report said where the event happened). `filters` are `Store.events`' (actor, since, ...)."""
     _count("top", top)
-    sql, params = store.event_query(modality=FACTUAL, statements=statements, ordered=False, counts=False, **filters)
+    sql, params = _placed(store, statements, filters)
     cursor = store.db.cursor().execute(
         f"""SELECT name, country, lat, lon, dateline, count(*) AS events, sum(reports) AS reports,
                   round(avg(goldstein), 2) AS mean_goldstein
-           FROM ({_PLACED.format(events=sql)}) WHERE lat IS NOT NULL AND lon IS NOT NULL
+           FROM ({sql}) WHERE lat IS NOT NULL AND lon IS NOT NULL
            GROUP BY ALL ORDER BY events DESC, name, dateline LIMIT ?""", [*params, top])
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
@@ -275,11 +300,11 @@ def place_events(store: Store, lat: float, lon: float, dateline: bool, limit: in
     """The real-world events a map point of `places` stands for, newest first: the report that
     gave the place (`id`), its date, sides, type, Goldstein and sentence."""
     _count("limit", limit)
-    sql, params = store.event_query(modality=FACTUAL, statements=statements, ordered=False, counts=False, **filters)
+    sql, params = _placed(store, statements, filters, at=(lat, lon))
     cursor = store.db.cursor().execute(
         f"""SELECT e.id, e.date, e.actor_code, e.event_type, e.cameo, e.recipient_code, e.goldstein, e.sentence,
                   p.name AS place, p.reports
-           FROM ({_PLACED.format(events=sql)}) p JOIN events e ON e.id = p.event_id
+           FROM ({sql}) p JOIN events e ON e.id = p.event_id
            WHERE p.lat = ? AND p.lon = ? AND p.dateline = ?
            ORDER BY e.date DESC NULLS LAST, e.id LIMIT ?""", [*params, lat, lon, dateline, limit])
     columns = [d[0] for d in cursor.description]

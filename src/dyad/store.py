@@ -112,7 +112,11 @@ CREATE TABLE IF NOT EXISTS deduplicated_events (  -- what defines each one, and 
     actor_country VARCHAR, actor_sector VARCHAR, recipient_country VARCHAR, recipient_sector VARCHAR,
     sources INTEGER,         -- distinct articles, a near-duplicate counted with its original
     mentions INTEGER,        -- reporting sentences
-    reports INTEGER          -- rows in events
+    reports INTEGER,         -- rows in events
+    goldstein DOUBLE,        -- the mean of its reports' scores, unrounded
+    place_name VARCHAR, place_country VARCHAR, place_lat DOUBLE, place_lon DOUBLE,
+    place_source VARCHAR,    -- where it happened, as its best-placed report says (best_place)
+    place_event_id VARCHAR   -- that report
 );
 CREATE TABLE IF NOT EXISTS quotes (
     id VARCHAR PRIMARY KEY,
@@ -197,24 +201,42 @@ def _mode(column: str) -> str:
 # the modality a deduplicated event shows: the first of MODALITIES among its reports
 _FIRST_MODALITY = f"min_by(e.modality, list_position({list(MODALITIES)!r}, e.modality))"
 
+# The place of a deduplicated event: a report's that says where it happened (its sentence, then
+# the same event elsewhere in its article) before one read off a dateline; then the earliest.
+# `{p}` is the events table's alias, if any.
+_PLACE_KEY = ("{p}location_name IS NULL", "CASE {p}location_source WHEN 'sentence' THEN 0 WHEN 'article' THEN 1 "
+              "WHEN 'dateline' THEN 2 ELSE 3 END", "{p}date", "{p}id")
+_PLACE_ORDER = ", ".join(_PLACE_KEY).format(p="")
+
+
+def best_place(prefix: str = "") -> str:
+    """SQL for the place of a group of reports (columns named with `prefix`) by _PLACE_ORDER: a
+    struct of its name, country, lat, lon, source and the report's event_id. One arg_min of the
+    whole key rather than a sort per column; ids are unique, so no two reports tie."""
+    place = ", ".join(f"{field} := {prefix}{column}" for field, column in (
+        ("name", "location_name"), ("country", "location_country"), ("lat", "location_lat"),
+        ("lon", "location_lon"), ("source", "location_source"), ("event_id", "id")))
+    key = ", ".join(f"k{i} := {part.format(p=prefix)}" for i, part in enumerate(_PLACE_KEY))
+    return f"arg_min(struct_pack({place}), struct_pack({key}))"
+
+
 # Rebuilds the rows of `deduplicated_events` whose ids are in _dyad_affected. {dates} bounds
 # the dates to read: all of a deduplicated event's reports lie in one window, so the bounds
-# skip the rest of the table. Actor and recipient show their country and most common sector.
+# skip the rest of the table. Actor and recipient show their country and most common sector;
+# the place is kept so that the map need not sort every event's reports (`query.places`).
 _REFRESH = f"""
 INSERT INTO deduplicated_events
+SELECT * EXCLUDE (place), place.name, place.country, place.lat, place.lon, place.source, place.event_id FROM (
 SELECT e.dedup_id, min(e.date), max(e.date), any_value(e.event_type), {_FIRST_MODALITY},
     max(e.actor_country), {_mode("e.actor_sector")}, max(e.recipient_country),
     {_mode("e.recipient_sector")},
-    count(DISTINCT coalesce(a.duplicate_of, e.article_id)), sum(e.mentions), count(*)
+    count(DISTINCT coalesce(a.duplicate_of, e.article_id)), sum(e.mentions), count(*),
+    avg(CAST(e.goldstein AS DECIMAL(18, 6))),  -- summed exactly: the same whatever order reports came in
+    {best_place("e.")} AS place
 FROM events e LEFT JOIN articles a ON a.id = e.article_id
 WHERE e.dedup_id IN (SELECT id FROM _dyad_affected) AND {{dates}}
-GROUP BY e.dedup_id
+GROUP BY e.dedup_id)
 """
-
-# The place of a deduplicated event: a report's that says where it happened (its sentence, then
-# the same event elsewhere in its article) before one read off a dateline; then the earliest.
-_PLACE_ORDER = ("location_name IS NULL, CASE location_source WHEN 'sentence' THEN 0 WHEN 'article' THEN 1 "
-                "WHEN 'dateline' THEN 2 ELSE 3 END, date, id")
 # The rest of a page of deduplicated events, from their reports: the codes most reports agree
 # on, the best-placed report's place and the list of reports. Their reports are read between
 # the page's first and last dates (and undated ones only when the page has one), which skips
@@ -250,7 +272,9 @@ _EVENT_COLUMNS = [
     "location_type", "sentence", "evidence", "confidence", "mentions", "pattern", "quote_id", "notes",
     "coder", "model_version", "model_probability", "location_source",
 ]
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
+# the columns of deduplicated_events the map reads (`query.places`); pages take theirs from the reports
+MAP_COLUMNS = ("goldstein", "place_name", "place_country", "place_lat", "place_lon", "place_source", "place_event_id")
 SHORT_ID = 8  # the characters of an event id `dyad events` shows (16 when 8 name two events)
 # Statements (CAMEO 01: comments, denials, optimistic and pessimistic remarks; QuadClass 0) are
 # stored as events, and are the only events with no PLOVER type. Listings, counts and trends
@@ -680,7 +704,8 @@ class Store:
             page += " LIMIT ? OFFSET ?"
             params += [limit, offset]
         sql = f"""WITH page AS {"MATERIALIZED " if limit else ""}({page})
-                  SELECT p.*, d.* EXCLUDE (dedup_id) FROM page p JOIN ({_DETAILS}) d ON d.dedup_id = p.id
+                  SELECT p.* EXCLUDE ({", ".join(MAP_COLUMNS)}), d.* EXCLUDE (dedup_id)
+                  FROM page p JOIN ({_DETAILS}) d ON d.dedup_id = p.id
                   {deduplicated_order(sort, "p.") if ordered else ""}"""
         return sql, params
 
@@ -861,7 +886,7 @@ def _migrate_7(db: Any) -> None:
         with _registered(db, "_dyad_bands", _bands_frame(list(signatures), band_keys(list(signatures.values())))):
             db.execute("INSERT INTO article_bands SELECT * FROM _dyad_bands")
     db.execute("INSERT OR REPLACE INTO dyad_meta VALUES ('dedup_window_days', ?)", [str(DEDUP_WINDOW_DAYS)])
-    _regroup(db, DEDUP_WINDOW_DAYS)
+    # the events are grouped by the step to schema 11, when every column they read is there
 
 
 def delete_articles(db: Any, ids_sql: str) -> None:
@@ -875,7 +900,9 @@ def _regroup(db: Any, days: int) -> None:
     """Recompute every report's deduplicated event, and those events, for a window of `days`."""
     db.execute(f"UPDATE events SET dedup_id = {DEDUP_ID}", [days])
     db.execute(_ASSIGN.format(where="true"), [days])
-    db.execute("DELETE FROM deduplicated_events")
+    # made anew from SCHEMA, so that a migration from any older schema gets this one's columns
+    db.execute("DROP TABLE IF EXISTS deduplicated_events")
+    db.execute(SCHEMA)
     db.execute("CREATE OR REPLACE TEMP VIEW _dyad_affected AS SELECT DISTINCT dedup_id AS id FROM events")
     db.execute(_REFRESH.format(dates="true"))
     db.execute("DROP VIEW _dyad_affected")
@@ -960,16 +987,26 @@ def _migrate_8(db: Any) -> None:
 
 def _migrate_9(db: Any) -> None:
     """Schema 9 to 10: where each event's place was read (sentence, article or dateline;
-    unknown for the events stored before: re-code their articles to fill it), and the
-    deduplicated events grouped again for the stored window."""
+    unknown for the events stored before: re-code their articles to fill it). The step to 11
+    groups the events again."""
     db.execute("ALTER TABLE events ADD COLUMN location_source VARCHAR")
+
+
+def _stored_window(db: Any) -> int:
+    """The deduplication window a database was grouped with (the default when it says none)."""
     row = db.execute("SELECT value FROM dyad_meta WHERE key = 'dedup_window_days'").fetchall()
-    window = int(row[0][0]) if row and str(row[0][0]).isdigit() else DEDUP_WINDOW_DAYS
-    _regroup(db, window)
+    return int(row[0][0]) if row and str(row[0][0]).isdigit() else DEDUP_WINDOW_DAYS
+
+
+def _migrate_10(db: Any) -> None:
+    """Schema 10 to 11: each deduplicated event keeps its place and mean Goldstein score (the
+    map's): the events are grouped again for the stored window, which fills them. Every older
+    schema passes here, so this is where their events are grouped with today's columns."""
+    _regroup(db, _stored_window(db))
 
 
 # schema version -> the step that upgrades it to the next version, in place
-MIGRATIONS = {"7": _migrate_7, "8": _migrate_8, "9": _migrate_9}
+MIGRATIONS = {"7": _migrate_7, "8": _migrate_8, "9": _migrate_9, "10": _migrate_10}
 
 
 def migrate(path: str | Path) -> list[str]:
