@@ -34,6 +34,9 @@ __all__ = ["add_table_pages", "error_page", "readable_date"]
 
 HERE = Path(__file__).parent
 QUADS = {0: "statement", 1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
+# the most rows the page offers as one CSV download: more can outlast the server's query time
+# limit (a million events took 8-10 s), and `dyad export` writes any number from the database
+WHOLE_CSV_MOST = 100_000
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 Run = Callable[[Callable[[], Any]], Any]
 
@@ -114,7 +117,7 @@ def add_table_pages(app: FastAPI, store: Store, run: Run, page: int) -> None:
                       facet_links=_facet_links(view, counted), pages=page_numbers(total, view.offset, page),
                       size=page, types=PLOVER_TYPES, modalities=MODALITIES, quads=QUADS, sectors=sorted(SECTORS),
                       factual=FACTUAL, sorts=DEDUPLICATED_SORTS if view.dedup else EVENT_SORTS,
-                      sort=sort or "-date", toggled_sort=toggled_sort)
+                      sort=sort or "-date", toggled_sort=toggled_sort, whole_most=WHOLE_CSV_MOST)
 
     def download(request: Request, dedup: bool) -> FileResponse:
         view = checked(request, api=True)

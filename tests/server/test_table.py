@@ -256,3 +256,13 @@ def test_the_deduplicated_toggle_keeps_a_sort_both_views_have(app: Any) -> None:
     assert "sort=" not in _link(_page(app, sort="goldstein")[0], "dedup-toggle")  # real-world events do not sort by it
     assert "sort=" not in _link(_page(app, dedup="1", sort="-sources")[0], "dedup-toggle")
     assert "sort=event" in _link(_page(app, dedup="1", sort="event")[0], "dedup-toggle")
+
+
+def test_a_view_too_large_for_one_download_points_at_dyad_export(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dyad import pages
+
+    assert 'id="csv-all"' in call(app, "GET", "/events").text
+    monkeypatch.setattr(pages, "WHOLE_CSV_MOST", 10)
+    page = call(app, "GET", "/events").text
+    assert 'id="csv-all"' not in page and "dyad export --format csv" in page
+    assert 'id="csv"' in page  # this page's rows stay one click away
