@@ -45,7 +45,14 @@ def test_a_code_is_named_for_its_country_and_sector_and_its_people_apart(app: An
     assert actors["KORGOV"]["name"] == "South Korea · government" and actors["KORGOV"]["people"] == []
     page = call(app, "GET", "/").text
     row = re.search(r'<tr><td><a href="[^"]*">RUSGOV</a></td><td>(.*?)</td>', page, re.S)
-    assert row is not None and row[1].startswith("Russia · government") and "Vladimir Putin (1)" in row[1]
+    assert row is not None and "Russia · government" in row[1] and "Vladimir Putin (1)" in row[1]
+
+
+def test_the_name_of_a_code_opens_its_actor_page(app: Any) -> None:
+    page = call(app, "GET", "/").text
+    link = re.search(r'<a href="(/actors/[^"]+)">South Korea · government</a>', page)
+    assert link is not None and link[1] == "/actors/KORGOV"
+    assert "South Korea" in call(app, "GET", link[1]).text
 
 
 def test_a_code_link_opens_that_codes_events_only(app: Any) -> None:
