@@ -247,9 +247,9 @@ class Attributes:
 class _Fallback:
     """Where an event happened when neither its sentence nor another statement of it says:
 
-    1. where a nearby sentence (VENUE_BACK after it or VENUE_AHEAD before it, the nearest) says the scene of what is
-       told took place: "The remarks came at the forum in Vladivostok", "The summit opened in
-       Addis Ababa" (`Attributes.venues`);
+    1. where a nearby sentence (up to VENUE_BACK after it or VENUE_AHEAD before it, the
+       nearest) says the scene of what is told took place: "The remarks came at the forum in
+       Vladivostok", "The summit opened in Addis Ababa" (`Attributes.venues`);
     2. else the dateline, which is where the story was filed. For a deed (QuadClass 2 or 4) it
        counts only in the actor's or the recipient's country: a strike in one country is often
        reported from a neighbouring capital. Words (statements, demands, meetings) are most
