@@ -111,27 +111,9 @@
 
   function showPlace(name, events) {
     panelTitle.textContent = name;
-    panelTable.replaceChildren();
-    const head = panelTable.insertRow();
-    for (const label of ["date", "actor", "event", "recipient", "Goldstein", "sentence"]) {
-      const th = document.createElement("th");
-      th.textContent = label;
-      head.appendChild(th);
-    }
-    for (const e of events) {
-      const row = panelTable.insertRow();
-      row.insertCell().textContent = e.date || "-";
-      row.insertCell().textContent = e.actor_code || "-";
-      const link = document.createElement("a");
-      link.href = "/events/" + e.id;
-      link.textContent = e.event_type || "statement";
-      row.insertCell().appendChild(link);
-      row.insertCell().textContent = e.recipient_code || "-";
-      const g = row.insertCell();
-      g.className = "num";
-      g.textContent = (e.goldstein > 0 ? "+" : "") + e.goldstein.toFixed(1);
-      row.insertCell().textContent = e.sentence.length > 110 ? e.sentence.slice(0, 109) + "…" : e.sentence;
-    }
+    window.dyadListEvents(panelTable, events.map((e) => ({
+      id: e.id, date: e.date, actor: e.actor_code, type: e.event_type, recipient: e.recipient_code,
+      goldstein: e.goldstein, sentence: e.sentence})));
     panel.hidden = false;
   }
 

@@ -77,36 +77,11 @@
       });
   }
 
-  function cell(row, text, href) {
-    const td = row.insertCell();
-    if (href) {
-      const a = document.createElement("a");
-      a.href = href;
-      a.textContent = text;
-      td.appendChild(a);
-    } else {
-      td.textContent = text;
-    }
-    return td;
-  }
-
   function showEvents(events, more) {
-    rangeTable.replaceChildren();
-    const head = rangeTable.insertRow();
-    for (const name of ["date", "actor", "event", "recipient", "Goldstein", "sentence"]) {
-      const th = document.createElement("th");
-      th.textContent = name;
-      head.appendChild(th);
-    }
-    for (const e of events) {
-      const row = rangeTable.insertRow();
-      cell(row, e.date || "-");
-      cell(row, e.actor.code || e.actor.text);
-      cell(row, e.event_type || "statement", "/events/" + e.id);
-      cell(row, e.recipient ? e.recipient.code || e.recipient.text : "-");
-      cell(row, (e.goldstein > 0 ? "+" : "") + e.goldstein.toFixed(1)).className = "num";
-      cell(row, e.sentence.length > 110 ? e.sentence.slice(0, 109) + "…" : e.sentence);
-    }
+    window.dyadListEvents(rangeTable, events.map((e) => ({
+      id: e.id, date: e.date, actor: e.actor.code || e.actor.text, type: e.event_type,
+      recipient: e.recipient ? e.recipient.code || e.recipient.text : null, goldstein: e.goldstein,
+      sentence: e.sentence})));
     rangeTitle.textContent = rangeTitle.textContent.replace(/ \(.*\)$/, "") +
       " (" + events.length + (more ? "+, the first shown" : "") + ")";
   }
