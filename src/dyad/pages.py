@@ -20,11 +20,12 @@ from markupsafe import Markup, escape
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 
+from .charts import map_svg
 from .codebook import PLOVER_TYPES
 from .errors import DyadError
 from .export import flat_query
 from .parties import SECTORS, parse_party, unknown_code
-from .profiles import MAPPED, actor_profile, article_pieces
+from .profiles import actor_profile, article_pieces
 from .query import Facets, facets, places
 from .store import DEDUPLICATED_SORTS, EVENT_SORTS, Store
 from .table import View, page_numbers, read_view
@@ -33,6 +34,7 @@ from .types import FACTUAL, MODALITIES
 __all__ = ["add_table_pages", "error_page", "readable_date"]
 
 HERE = Path(__file__).parent
+MAPPED = 500  # the most places an actor's map draws
 QUADS = {0: "statement", 1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 # the most rows the page offers as one CSV download: more can outlast the server's query time
 # limit (a million events took 8-10 s), and `dyad export` writes any number from the database
@@ -163,8 +165,6 @@ def add_table_pages(app: FastAPI, store: Store, run: Run, page: int) -> None:
         problem = run(lambda: unknown_code(code, store.db))
         if problem:
             raise HTTPException(404, problem)
-        from .web import map_svg
-
         profile = run(lambda: actor_profile(store, code))
         # the overview's map, of the events the actor is on either side of; a point lists those
         mapped = run(lambda: places(store, MAPPED, involving=code))

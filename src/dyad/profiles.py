@@ -20,13 +20,12 @@ __all__ = ["Piece", "actor_profile", "article_pieces", "party_name"]
 
 # evidence kinds, the one shown first where two overlap (a place inside an actor's name)
 KINDS = ("event", "actor", "recipient", "location", "date")
-MAPPED = 500  # the most places an actor's map draws
 
 
 def actor_profile(store: Store, code: str, top: int = 12) -> dict[str, Any]:
     """An actor code's events (either side): by month and QuadClass, its busiest partners (the
-    other side's country or organisation, each way), its types, its places (busiest first, with
-    their coordinates for a map) and its names."""
+    other side's country or organisation, each way), its types, its places (busiest first) and its
+    names."""
     party = parse_party(code)
     (as_actor, a_params), (as_recipient, r_params) = party_condition("actor", party), party_condition("recipient", party)
     base = f"list_contains(?, modality) AND {NOT_STATEMENT}"
@@ -64,11 +63,10 @@ def actor_profile(store: Store, code: str, top: int = 12) -> dict[str, Any]:
                             count(*) FILTER (WHERE {as_recipient}) AS as_recipient, count(*) AS events
                      FROM events WHERE {base} AND {either} GROUP BY 1 ORDER BY events DESC, 1 LIMIT ?""",
                  [*a_params, *r_params, *both, top])
-    # every place (up to `MAPPED`), for the map; the page lists the busiest `top`
-    places = rows(f"""SELECT location_name AS name, location_country AS country, count(*) AS events,
-                             min(location_lat) AS lat, min(location_lon) AS lon, round(avg(goldstein), 2) AS mean_goldstein
+    # the busiest places, counted as the events list each links counts them (the map is `query.places`)
+    places = rows(f"""SELECT location_name AS name, location_country AS country, count(*) AS events
                       FROM events WHERE {base} AND {either} AND location_name IS NOT NULL
-                      GROUP BY 1, 2 ORDER BY events DESC, 1 LIMIT ?""", [*both, MAPPED])
+                      GROUP BY 1, 2 ORDER BY events DESC, 1 LIMIT ?""", [*both, top])
     names = rows(f"""SELECT actor_name AS name, count(*) AS events FROM events
                      WHERE {base} AND {as_actor} AND actor_name IS NOT NULL GROUP BY 1 ORDER BY events DESC, 1 LIMIT 5""",
                  [factual, *a_params])

@@ -206,11 +206,10 @@ _FIRST_MODALITY = f"min_by(e.modality, list_position({list(MODALITIES)!r}, e.mod
 # `{p}` is the events table's alias, if any.
 _PLACE_KEY = ("{p}location_name IS NULL", "CASE {p}location_source WHEN 'sentence' THEN 0 WHEN 'article' THEN 1 "
               "WHEN 'dateline' THEN 2 ELSE 3 END", "{p}date", "{p}id")
-_PLACE_ORDER = ", ".join(_PLACE_KEY).format(p="")
 
 
 def best_place(prefix: str = "") -> str:
-    """SQL for the place of a group of reports (columns named with `prefix`) by _PLACE_ORDER: a
+    """SQL for the place of a group of reports (columns named with `prefix`) by _PLACE_KEY: a
     struct of its name, country, lat, lon, source and the report's event_id. One arg_min of the
     whole key rather than a sort per column; ids are unique, so no two reports tie."""
     place = ", ".join(f"{field} := {prefix}{column}" for field, column in (
@@ -238,7 +237,7 @@ WHERE e.dedup_id IN (SELECT id FROM _dyad_affected) AND {{dates}}
 GROUP BY e.dedup_id)
 """
 # The rest of a page of deduplicated events, from their reports: the codes most reports agree
-# on, the best-placed report's place and the list of reports. Their reports are read between
+# on and the list of reports (the best-placed report's place is stored with the event). Their reports are read between
 # the page's first and last dates (and undated ones only when the page has one), which skips
 # most of a large table: without an index on dedup_id, matching ids alone scans every report.
 _DETAILS = f"""
@@ -246,10 +245,6 @@ SELECT dedup_id, {_mode("mode")} AS mode, {_mode("cameo")} AS cameo, round(avg(g
     {_mode("quad_class")} AS quad_class, {_mode("actor_code")} AS actor_code,
     {_mode("coalesce(actor_name, actor_text)")} AS actor_name, {_mode("recipient_code")} AS recipient_code,
     {_mode("coalesce(recipient_name, recipient_text)")} AS recipient_name,
-    first(location_name ORDER BY {_PLACE_ORDER}) AS location_name,
-    first(location_country ORDER BY {_PLACE_ORDER}) AS location_country,
-    first(location_lat ORDER BY {_PLACE_ORDER}) AS location_lat,
-    first(location_lon ORDER BY {_PLACE_ORDER}) AS location_lon,
     round(max(confidence), 3) AS confidence,
     list({{'event_id': id, 'article_id': article_id, 'sentence_index': sentence_index, 'date': date,
           'sentence': sentence}} ORDER BY date, article_id, sentence_index, id) AS reported_by
@@ -704,7 +699,9 @@ class Store:
             page += " LIMIT ? OFFSET ?"
             params += [limit, offset]
         sql = f"""WITH page AS {"MATERIALIZED " if limit else ""}({page})
-                  SELECT p.* EXCLUDE ({", ".join(MAP_COLUMNS)}), d.* EXCLUDE (dedup_id)
+                  SELECT p.* EXCLUDE ({", ".join(MAP_COLUMNS)}), d.* EXCLUDE (dedup_id, confidence, reported_by),
+                         {", ".join(f"p.place_{c} AS location_{c}" for c in ("name", "country", "lat", "lon"))},
+                         d.confidence, d.reported_by
                   FROM page p JOIN ({_DETAILS}) d ON d.dedup_id = p.id
                   {deduplicated_order(sort, "p.") if ordered else ""}"""
         return sql, params

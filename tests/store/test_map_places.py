@@ -15,7 +15,7 @@ import pytest
 
 from dyad.errors import StoreError
 from dyad.query import place_events, places
-from dyad.store import _PLACE_ORDER, MAP_COLUMNS, SCHEMA_VERSION, Store, migrate
+from dyad.store import _PLACE_KEY, MAP_COLUMNS, SCHEMA_VERSION, Store, migrate
 from dyad.types import FACTUAL, Actor, Article, Location
 from tests.store.test_store import _article
 
@@ -58,6 +58,7 @@ FILTERS: list[dict[str, Any]] = [
 ]
 
 # What the map read before schema 11: every factual report grouped by its deduplicated event
+_PLACE_ORDER = ", ".join(_PLACE_KEY).format(p="")  # the sort the old query ran per column
 _OLD_PLACED = f"""SELECT dedup_id, first(location_name ORDER BY {_PLACE_ORDER}) AS name,
         first(location_country ORDER BY {_PLACE_ORDER}) AS country, first(location_lat ORDER BY {_PLACE_ORDER}) AS lat,
         first(location_lon ORDER BY {_PLACE_ORDER}) AS lon,
