@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from dyad.cli import main
+from dyad.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main(["eval", *sys.argv[1:]]))

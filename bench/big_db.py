@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from dyad.store import Store
+from dyad.store.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 # countries of the knowledge base; the demo's come first, the copies rotate actors through all

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import httpx
 
-from dyad.store import Store
+from dyad.store.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from store_speed import COUNTRIES, write  # noqa: E402

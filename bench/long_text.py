@@ -32,8 +32,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from dyad.nlp import load_model
-from dyad.pipeline import Pipeline
+from dyad.coding.nlp import load_model
+from dyad.coding.pipeline import Pipeline
 
 COUNTRIES = ["Russia", "Ukraine", "France", "Germany", "China", "Iran", "Israel", "Egypt", "Turkey", "Japan"]
 PEOPLE = ["Vladimir Putin", "Emmanuel Macron", "Olaf Scholz", "Xi Jinping", "Recep Tayyip Erdogan"]

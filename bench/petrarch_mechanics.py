@@ -36,10 +36,10 @@ from typing import Any
 
 import yaml
 
-from dyad.actors import default_dictionary
-from dyad.evaluate import factual
-from dyad.ingest import read_text_item
-from dyad.pipeline import Pipeline
+from dyad.coding.actors.dictionary import default_dictionary
+from dyad.coding.ingest.readers import read_text_item
+from dyad.coding.pipeline import Pipeline
+from dyad.evaluation.gold import factual
 from dyad.types import Actor, Article
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "petrarch_mechanics"

@@ -13,10 +13,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from dyad.clean import clean
-from dyad.ingest import read
-from dyad.nlp import load_model
-from dyad.pipeline import Pipeline, batches
+from dyad.coding.clean import clean
+from dyad.coding.ingest.readers import read
+from dyad.coding.nlp import load_model
+from dyad.coding.pipeline import Pipeline, batches
 from dyad.types import Article
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles.jsonl"

@@ -29,9 +29,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from dyad.dedup import sign
-from dyad.query import trend
-from dyad.store import Store
+from dyad.coding.signature import sign
+from dyad.store.query import trend
+from dyad.store.store import Store
 from dyad.types import Actor, Article, Block, Event, Location, Sentence
 
 COUNTRIES = ["RUS", "JPN", "CHN", "USA", "IND", "PAK", "KOR", "PRK", "UKR", "TUR", "GRC", "ISR", "IRN", "FRA", "DEU"]
@@ -131,8 +131,8 @@ def export_memory(path: Path, folder: Path) -> dict[str, object]:
     for fmt in ("parquet", "jsonl"):
         target = folder / f"export.{fmt}"
         # the child's own high-water mark (VmHWM; getrusage would report the parent's after fork)
-        code = (f"import re; from pathlib import Path; from dyad.store import Store; "
-                f"from dyad.export import export; s = Store({str(path)!r}, read_only=True); "
+        code = (f"import re; from pathlib import Path; from dyad.store.store import Store; "
+                f"from dyad.store.export import export; s = Store({str(path)!r}, read_only=True); "
                 f"n = export(s, Path({str(target)!r}), {fmt!r}); "
                 f"print(n, re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))")
         started = time.perf_counter()

@@ -29,7 +29,7 @@ from corpus import write  # noqa: E402
 
 BASELINE = """
 import json, sys, time, resource
-from dyad.nlp import load_model
+from dyad.coding.nlp import load_model
 nlp = load_model()
 texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
 started = time.perf_counter()

@@ -13,7 +13,7 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def nlp() -> Any:
-    from dyad.nlp import load_model
+    from dyad.coding.nlp import load_model
 
     return load_model()
 
@@ -22,7 +22,7 @@ def nlp() -> Any:
 def pipeline(nlp: Any) -> Any:
     """The verb patterns alone (`dyad code --rules-only`): what most stage tests check, so that
     they test the rules and not what a retrained model happens to say."""
-    from dyad.pipeline import Pipeline
+    from dyad.coding.pipeline import Pipeline
 
     return Pipeline(nlp, coder="rules")
 
@@ -37,7 +37,7 @@ def event_model() -> Any:
 @pytest.fixture(scope="session")
 def combined(nlp: Any, event_model: Any) -> Any:
     """The patterns and the shipped event model, as `dyad code` runs by default."""
-    from dyad.pipeline import Pipeline
+    from dyad.coding.pipeline import Pipeline
 
     return Pipeline(nlp, model=event_model)
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .codebook import PLOVER_TYPES, Codebook
+from .coding.ingest.readers import read
+from .coding.nlp import load_model
+from .coding.pipeline import Pipeline, RunReport, code_paths
 from .errors import DataFileError, DyadError, InputError, ModelNotFoundError, StoreError
-from .ingest import read
-from .nlp import load_model
-from .pipeline import Pipeline, RunReport, code_paths
-from .query import load
-from .store import Store
+from .store.query import load
+from .store.store import Store
 from .types import Actor, Article, Event, Location, Mention, Sentence
 
 __all__ = [

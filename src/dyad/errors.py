@@ -134,4 +134,4 @@ def _is_dyad_serve(pid: str) -> bool:
         words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return False
-    return b"serve" in words and any(w.endswith((b"dyad", b"dyad.cli")) or w == b"dyad" for w in words)
+    return b"serve" in words and any(w.endswith((b"dyad", b"dyad.cli.main")) or w == b"dyad" for w in words)

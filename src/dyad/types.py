@@ -39,7 +39,7 @@ class Sentence:
     text: str
     offset: int = 0  # start of the doc it was parsed in: token.idx + offset is an article offset
     span: Any = field(default=None, repr=False, compare=False)
-    parsed: bool = True  # False: the pre-pass found no actor or no event cue (`dyad.sift`)
+    parsed: bool = True  # False: the pre-pass found no actor or no event cue (`dyad.coding.sift`)
 
 
 @dataclass(frozen=True)

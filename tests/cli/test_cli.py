@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from dyad.cli import main
+from dyad.cli.main import main
 from tests.conftest import EXAMPLES
 
 pytestmark = pytest.mark.model
@@ -164,7 +164,7 @@ def test_trend_actors_dyads_search_commands(db: Path, tmp_path: Path, capsys: py
 
 def test_runs_are_recorded(db: Path) -> None:
     from dyad.data import codebook_digest
-    from dyad.store import Store
+    from dyad.store.store import Store
 
     with Store(db, read_only=True) as store:
         runs = store.runs()
@@ -207,8 +207,8 @@ def test_deduplicated_events_account_for_every_report(db: Path, tmp_path: Path, 
 
 
 def test_search_finds_sentences_with_or_without_events(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from dyad.query import search
-    from dyad.store import Store
+    from dyad.store.query import search
+    from dyad.store.store import Store
 
     with Store(db, read_only=True) as store:
         hits = search(store, "said", limit=500)
@@ -239,8 +239,8 @@ def test_migrate_recodes_stored_articles_into_a_new_database(db: Path, tmp_path:
 
 
 def test_two_workers_code_what_one_does(db: Path, tmp_path: Path) -> None:
-    from dyad.pipeline import code_paths
-    from dyad.store import Store
+    from dyad.coding.pipeline import code_paths
+    from dyad.store.store import Store
 
     counted: list[int] = []
     with Store(tmp_path / "two.duckdb") as store:
@@ -256,7 +256,7 @@ def test_two_workers_code_what_one_does(db: Path, tmp_path: Path) -> None:
 def test_the_default_publication_date_is_checked_before_any_run(value: str, capsys: pytest.CaptureFixture[str]) -> None:
     """--date is held to the input's own date rules when it is parsed, so a Dask or server run
     stops before it starts instead of failing in every worker."""
-    from dyad.cli import build_parser
+    from dyad.cli.main import build_parser
 
     with pytest.raises(SystemExit) as stopped:
         build_parser().parse_args(["code", "in.jsonl", "--date", value, "--dask", "local", "--out", "parts"])

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from dyad.cli import main
+from dyad.cli.main import main
 from dyad.model.infer import WEIGHTS
-from dyad.store import Store
+from dyad.store.store import Store
 from tests.conftest import EXAMPLES
 
 pytestmark = pytest.mark.model

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from dyad.cli import main
-from dyad.query import period_end
-from dyad.store import Store
-from tests.server.test_dyad_periods import dyad_articles
+from dyad.cli.main import main
+from dyad.store.query import period_end
+from dyad.store.store import Store
+from tests.serve.test_dyad_periods import dyad_articles
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from dyad.cli import main
-from dyad.store import Store
+from dyad.cli.main import main
+from dyad.store.store import Store
 from tests.store.test_failures import _FailingClose, _small_disk
 from tests.store.test_store import _article
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from dyad import cli
-from dyad.cli import main
-from dyad.store import Store
+from dyad.cli import main as cli
+from dyad.cli.main import main
+from dyad.store.store import Store
 from tests.store.test_store import TEXT, _article
 
 LONG = TEXT + " " + " ".join(f"word{i}" for i in range(60))

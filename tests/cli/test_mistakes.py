@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from dyad.cli import main
-from dyad.server import create_app
-from dyad.store import Store
-from tests.server.test_api import call
+from dyad.cli.main import main
+from dyad.serve.server import create_app
+from dyad.store.store import Store
+from tests.serve.test_api import call
 from tests.store.test_store import _article
 
 

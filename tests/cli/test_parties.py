@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dyad.cli import main
+from dyad.cli.main import main
 from tests.store.test_parties import write_parties
 
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from dyad.cli import main
-from dyad.pipeline import code_articles
-from dyad.store import Store
+from dyad.cli.main import main
+from dyad.coding.pipeline import code_articles
+from dyad.store.store import Store
 from dyad.types import Article
 
 pytestmark = pytest.mark.model
@@ -46,7 +46,7 @@ def _jsonl(path: Path, texts: dict[str, str]) -> Path:
 def test_stored_articles_replaced_with_another_text_are_counted(pipeline: Any, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("dyad.pipeline.Pipeline", lambda **settings: pipeline)
+    monkeypatch.setattr("dyad.coding.pipeline.Pipeline", lambda **settings: pipeline)
     db = str(tmp_path / "d.duckdb")
     first = {f"s{i}": _story(i) for i in range(4)}
     assert main(["code", str(_jsonl(tmp_path / "a.jsonl", first)), "--db", db, "--quiet"]) == 0

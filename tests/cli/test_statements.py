@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from dyad.cli import main
-from dyad.store import Store
+from dyad.cli.main import main
+from dyad.store.store import Store
 from tests.store.test_statements import _with_statement
 
 

@@ -19,8 +19,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from dyad.pipeline import code_articles
-from dyad.store import Store
+from dyad.coding.pipeline import code_articles
+from dyad.store.store import Store
 from dyad.types import Article
 
 pytestmark = pytest.mark.model

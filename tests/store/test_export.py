@@ -9,8 +9,8 @@ import duckdb
 import pytest
 
 from dyad.errors import DyadError
-from dyad.export import GDELT_COLUMNS, export
-from dyad.store import Store
+from dyad.store.export import GDELT_COLUMNS, export
+from dyad.store.store import Store
 from tests.store.test_store import TEXT, _article
 
 

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from dyad.errors import StoreError
-from dyad.store import Store
+from dyad.store.store import Store
 from tests.store.test_store import _article
 
 

@@ -14,8 +14,8 @@ import duckdb
 import pytest
 
 from dyad.errors import StoreError
-from dyad.query import place_events, places
-from dyad.store import _PLACE_KEY, MAP_COLUMNS, SCHEMA_VERSION, Store, migrate
+from dyad.store.query import place_events, places
+from dyad.store.store import _PLACE_KEY, MAP_COLUMNS, SCHEMA_VERSION, Store, migrate
 from dyad.types import FACTUAL, Actor, Article, Location
 from tests.store.test_store import _article
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from dyad.errors import DyadError
-from dyad.parties import parse_party, unknown_code
-from dyad.query import trend
-from dyad.store import Store
+from dyad.store.parties import parse_party, unknown_code
+from dyad.store.query import trend
+from dyad.store.store import Store
 from dyad.types import Actor, Article
 from tests.store.test_store import _article
 

@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from dyad import load, query
+from dyad import load
 from dyad.errors import DyadError
-from dyad.query import plot_trend, search, top_actors, trend
-from dyad.store import Store
+from dyad.store import query
+from dyad.store.query import plot_trend, search, top_actors, trend
+from dyad.store.store import Store
 from tests.store.test_store import _article
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from dyad import load
-from dyad.export import export
-from dyad.query import places, search, top_actors, top_dyads, trend
-from dyad.store import Store
+from dyad.store.export import export
+from dyad.store.query import places, search, top_actors, top_dyads, trend
+from dyad.store.store import Store
 from dyad.types import Actor, Article
 from tests.store.test_store import _article
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dyad.errors import InputError, StoreError
-from dyad.store import EVENT_FIELDS, Store
+from dyad.store.store import EVENT_FIELDS, Store
 from dyad.types import Actor, Article, Event, Location, Sentence
 
 TEXT = "Russia expelled two Japanese diplomats in Tokyo on Monday."
@@ -136,7 +136,7 @@ def test_a_database_of_another_schema_is_refused_with_the_way_to_migrate_it(tmp_
 
 
 def test_quotes_round_trip(tmp_path: Path) -> None:
-    from dyad.quotes import Quote
+    from dyad.coding.quotes import Quote
 
     article = _article()
     speaker = Actor("Russia", "RUS", "RUS", None, "Russia", 0, 6)

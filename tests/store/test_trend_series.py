@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dyad.query import trend, trend_figure
-from dyad.series import next_period, period_label, period_start, trend_series
-from dyad.store import Store
+from dyad.store.query import trend, trend_figure
+from dyad.store.series import next_period, period_label, period_start, trend_series
+from dyad.store.store import Store
 from tests.store.test_store import _article
 
 
