@@ -16,6 +16,7 @@ from .coding.ingest.readers import read
 from .coding.nlp import load_model
 from .coding.pipeline import Pipeline, RunReport, code_paths
 from .errors import DataFileError, DyadError, InputError, ModelNotFoundError, StoreError
+from .store import query
 from .store.query import load
 from .store.store import Store
 from .types import Actor, Article, Event, Location, Mention, Sentence
@@ -41,5 +42,6 @@ __all__ = [
     "code_paths",
     "load",
     "load_model",
+    "query",
     "read",
 ]
