@@ -21,7 +21,9 @@ from typing import Any
 from ..errors import DyadError, InputError
 from ..store.store import TABLES, Store, _regroup, _unpack, delete_articles
 from ..types import Article
-from .ingest.readers import MAX_CHARS, Stream, file_kind, listing, read, read_jsonl_range
+from .ingest.files import Stream, file_kind, listing, read
+from .ingest.formats import read_jsonl_range
+from .ingest.records import MAX_CHARS
 from .nlp import MAX_SENTENCE_TOKENS
 from .signature import THRESHOLD, similarity
 

@@ -25,7 +25,8 @@ from .attributes.attributes import Attributes
 from .clean import clean
 from .events.combine import CombinedCoder, Policy
 from .events.rules import EventCoder
-from .ingest.readers import MAX_CHARS, read, read_text_item
+from .ingest.files import read
+from .ingest.records import MAX_CHARS, read_text_item
 from .nlp import MAX_SENTENCE_TOKENS, Parser, load_model
 from .quotes import QuoteFinder
 from .sift import Sifter
