@@ -370,7 +370,7 @@ def _on_sigterm(handler: Any) -> Iterator[None]:
 
 
 def _code(args: argparse.Namespace) -> int:
-    from ..coding.actors.dictionary import env_actor_paths
+    from ..coding.actors.loading import env_actor_paths
     from ..coding.pipeline import Pipeline, code_paths
 
     if args.dask:
@@ -438,7 +438,7 @@ def _code_on_server(args: argparse.Namespace) -> int:
 def _code_on_dask(args: argparse.Namespace) -> int:
     import time
 
-    from ..coding.actors.dictionary import env_actor_paths
+    from ..coding.actors.loading import env_actor_paths
     from ..coding.cluster import code_on_dask, load_parquet
     from ..coding.pipeline import RunReport
 

@@ -103,7 +103,7 @@ def _pipeline(actors: Sequence[str], parse_all: bool, max_tokens: int = MAX_SENT
 def dask_setup(worker: Any = None) -> None:
     """Load the pipeline when a worker starts, before any task: `dask worker SCHEDULER
     --nthreads 1 --preload dyad.coding.cluster`. Actors from DYAD_ACTORS, as `dyad code` reads them."""
-    from .actors.dictionary import env_actor_paths
+    from .actors.loading import env_actor_paths
 
     _pipeline(env_actor_paths(), False)
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..coding.actors.dictionary import is_state
+from ..coding.actors.codes import is_state
 from ..types import FACTUAL, Actor, Article, Event
 
 __all__ = ["Score", "score_news", "score_pentaclass", "score_petrarch", "score_plover"]
@@ -240,7 +240,7 @@ def score_actor_resolution(path: Path, pipeline: Any) -> Score:
     """Actor resolution on the PLOVER gold records: is each gold source and target text, read in
     its sentence, resolved to the gold country? Scored on the actors whose gold code is an
     ISO country (not IGO/NGO); a text Dyad cannot resolve counts as wrong."""
-    from ..coding.actors.dictionary import compose
+    from ..coding.actors.codes import compose
     from ..coding.actors.discourse import situate
     from ..coding.ingest.records import read_text_item
 
