@@ -36,8 +36,8 @@ from typing import Any
 
 import yaml
 
-from dyad.coding.actors.dictionary import default_dictionary
-from dyad.coding.ingest.readers import read_text_item
+from dyad.coding.actors.knowledge import default_dictionary
+from dyad.coding.ingest.records import read_text_item
 from dyad.coding.pipeline import Pipeline
 from dyad.evaluation.gold import factual
 from dyad.types import Actor, Article

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from dyad.coding.clean import clean
-from dyad.coding.ingest.readers import read
+from dyad.coding.ingest.files import read
 from dyad.coding.nlp import load_model
 from dyad.coding.pipeline import Pipeline, batches
 from dyad.types import Article

@@ -12,7 +12,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .codebook import PLOVER_TYPES, Codebook
-from .coding.ingest.readers import read
+from .coding.ingest.files import read
 from .coding.nlp import load_model
 from .coding.pipeline import Pipeline, RunReport, code_paths
 from .errors import DataFileError, DyadError, InputError, ModelNotFoundError, StoreError

@@ -52,7 +52,7 @@ def test_pentaclass_floor(pipeline: Any) -> None:
 
 @pytest.mark.skipif(not SEED.is_file(), reason=f"no seed article at {SEED}")
 def test_seed_article_proposal_and_insistence(pipeline: Any) -> None:
-    from dyad.coding.ingest.readers import read
+    from dyad.coding.ingest.files import read
     from dyad.types import Article
 
     [article] = [a for a in read([str(SEED)]) if isinstance(a, Article)]

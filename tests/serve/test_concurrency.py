@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from dyad.coding.ingest.readers import read_record
+from dyad.coding.ingest.records import read_record
 from dyad.errors import InputError
 from dyad.serve.server import Limits, create_app
 from dyad.store.query import trend

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from .. import __version__
 from ..codebook import PLOVER_TYPES
-from ..coding.ingest.readers import MAX_CHARS, parse_date
+from ..coding.ingest.records import MAX_CHARS, parse_date
 from ..coding.nlp import MAX_SENTENCE_TOKENS
 from ..errors import DyadError, InputError, environment_problem
 from ..store.export import FORMATS, write_csv
@@ -370,7 +370,7 @@ def _on_sigterm(handler: Any) -> Iterator[None]:
 
 
 def _code(args: argparse.Namespace) -> int:
-    from ..coding.actors.dictionary import env_actor_paths
+    from ..coding.actors.loading import env_actor_paths
     from ..coding.pipeline import Pipeline, code_paths
 
     if args.dask:
@@ -413,13 +413,13 @@ def _progress_bar(args: argparse.Namespace, what: str) -> Any:
         return None
     from tqdm import tqdm
 
-    from ..coding.ingest.readers import estimate
+    from ..coding.ingest.files import estimate
 
     return tqdm(desc=what, unit=" articles", total=estimate(args.paths), file=sys.stderr)
 
 
 def _code_on_server(args: argparse.Namespace) -> int:
-    from ..coding.ingest.readers import read
+    from ..coding.ingest.files import read
     from .client import post_articles
 
     bar = _progress_bar(args, "posting")
@@ -438,7 +438,7 @@ def _code_on_server(args: argparse.Namespace) -> int:
 def _code_on_dask(args: argparse.Namespace) -> int:
     import time
 
-    from ..coding.actors.dictionary import env_actor_paths
+    from ..coding.actors.loading import env_actor_paths
     from ..coding.cluster import code_on_dask, load_parquet
     from ..coding.pipeline import RunReport
 

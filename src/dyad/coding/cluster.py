@@ -21,7 +21,9 @@ from typing import Any
 from ..errors import DyadError, InputError
 from ..store.store import TABLES, Store, _regroup, _unpack, delete_articles
 from ..types import Article
-from .ingest.readers import MAX_CHARS, Stream, file_kind, listing, read, read_jsonl_range
+from .ingest.files import Stream, file_kind, listing, read
+from .ingest.formats import read_jsonl_range
+from .ingest.records import MAX_CHARS
 from .nlp import MAX_SENTENCE_TOKENS
 from .signature import THRESHOLD, similarity
 
@@ -101,7 +103,7 @@ def _pipeline(actors: Sequence[str], parse_all: bool, max_tokens: int = MAX_SENT
 def dask_setup(worker: Any = None) -> None:
     """Load the pipeline when a worker starts, before any task: `dask worker SCHEDULER
     --nthreads 1 --preload dyad.coding.cluster`. Actors from DYAD_ACTORS, as `dyad code` reads them."""
-    from .actors.dictionary import env_actor_paths
+    from .actors.loading import env_actor_paths
 
     _pipeline(env_actor_paths(), False)
 

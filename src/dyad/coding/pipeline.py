@@ -20,12 +20,14 @@ from ..errors import DyadError, InputError
 from ..model.infer import EventModel
 from ..store.store import Store
 from ..types import Article
-from .actors.dictionary import ActorDictionary, ActorTagger, default_dictionary
+from .actors.knowledge import ActorDictionary, default_dictionary
+from .actors.tagger import ActorTagger
 from .attributes.attributes import Attributes
 from .clean import clean
 from .events.combine import CombinedCoder, Policy
 from .events.rules import EventCoder
-from .ingest.readers import MAX_CHARS, read, read_text_item
+from .ingest.files import read
+from .ingest.records import MAX_CHARS, read_text_item
 from .nlp import MAX_SENTENCE_TOKENS, Parser, load_model
 from .quotes import QuoteFinder
 from .sift import Sifter
@@ -63,7 +65,7 @@ class Pipeline:
                  max_sentence_tokens: int = MAX_SENTENCE_TOKENS, coder: str = "combined",
                  model: EventModel | str | Path | None = None) -> None:
         """`actors`: the user's own actor files or folders, added to the built-in knowledge
-        base and winning over it (see `ActorDictionary.extend`). `parse_all`: parse every
+        base and winning over it (see `actors.loading.extend`). `parse_all`: parse every
         sentence, not only those the pre-pass keeps (`dyad.coding.sift`); a sentence of more than
         `max_sentence_tokens` tokens is never parsed. `coder`: "combined" (the patterns and
         the event model, `dyad.coding.events.combine`), "rules" (the patterns alone, `--rules-only`) or

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .actors.dictionary import ActorTagger
+from .actors.tagger import ActorTagger
 from .attributes.attributes import LOCATIVE_PREPS, VENUE_NOUNS, VENUE_VERBS
 from .attributes.dates import MONTHS, WEEKDAYS
 from .events.patterns import Patterns

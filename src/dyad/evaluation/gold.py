@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..coding.actors.dictionary import is_state
+from ..coding.actors.codes import is_state
 from ..types import FACTUAL, Actor, Article, Event
 
 __all__ = ["Score", "score_news", "score_pentaclass", "score_petrarch", "score_plover"]
@@ -226,7 +226,7 @@ def score_petrarch(path: Path, coder: Coder) -> Score:
 
 def pipeline_coder(pipeline: Any) -> Coder:
     """Code (text, date) pairs with a `Pipeline` in one batch."""
-    from ..coding.ingest.readers import read_text_item
+    from ..coding.ingest.records import read_text_item
 
     def run(texts: Sequence[tuple[str, dt.date | None]]) -> list[Article]:
         articles = [read_text_item(t, id=f"gold-{i}", date=d.isoformat() if d else None) for i, (t, d) in enumerate(texts)]
@@ -240,9 +240,9 @@ def score_actor_resolution(path: Path, pipeline: Any) -> Score:
     """Actor resolution on the PLOVER gold records: is each gold source and target text, read in
     its sentence, resolved to the gold country? Scored on the actors whose gold code is an
     ISO country (not IGO/NGO); a text Dyad cannot resolve counts as wrong."""
-    from ..coding.actors.dictionary import compose
+    from ..coding.actors.codes import compose
     from ..coding.actors.discourse import situate
-    from ..coding.ingest.readers import read_text_item
+    from ..coding.ingest.records import read_text_item
 
     records = [r for r in json.loads(path.read_text(encoding="utf-8")) if r.get("event") != "DOCUMENT"]
     articles = pipeline.pipe([read_text_item(r["text"], id=f"gold-{i}") for i, r in enumerate(records)])
@@ -555,7 +555,7 @@ def score_news(folder: Path, pipeline: Any) -> dict[str, Any]:
     every event coded in their sentence), `wrong_fields` (found events with a field wrong),
     `unaligned` (counted coded events with no gold report) and `merge_errors`.
     """
-    from ..coding.ingest.readers import read_text_item
+    from ..coding.ingest.records import read_text_item
 
     records = _read_jsonl(folder / "articles.jsonl")
     gold = _read_jsonl(folder / "events.jsonl")

@@ -79,7 +79,7 @@ def party_name(code: str) -> str | None:
     its country's or organisation's name, then its sectors (RUSMIL: "Russia · MIL"); None for
     a party the knowledge base does not hold. Never a person's name: one person is not the
     whole of a code."""
-    from ..coding.actors.dictionary import env_actor_paths
+    from ..coding.actors.loading import env_actor_paths
 
     party = parse_party(code)
     name = _party_names(tuple(env_actor_paths())).get(party.country)
@@ -90,7 +90,8 @@ def party_name(code: str) -> str | None:
 @functools.lru_cache(maxsize=4)
 def _party_names(extra: tuple[str, ...]) -> dict[str, str]:
     """The names of the knowledge base's countries and international organisations, by code."""
-    from ..coding.actors.dictionary import ActorDictionary, org_code
+    from ..coding.actors.codes import org_code
+    from ..coding.actors.knowledge import ActorDictionary
 
     dictionary = ActorDictionary.load(extra=extra)
     return {**{iso3: country.name for iso3, country in dictionary.countries.items()},

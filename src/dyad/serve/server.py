@@ -46,7 +46,7 @@ from starlette.requests import ClientDisconnect
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ..codebook import PLOVER_TYPES
-from ..coding.ingest.readers import load_json, read_record
+from ..coding.ingest.records import load_json, read_record
 from ..errors import DyadError, InputError
 from ..store.parties import SECTORS, unknown_code
 from ..store.query import PERIODS, place_events, places, top_actors, top_dyads, trend

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..coding.actors.dictionary import is_state
+from ..coding.actors.codes import is_state
 from ..errors import DyadError, StoreError, environment_problem
 from .store import Store
 

@@ -106,7 +106,7 @@ def unknown_code(code: str, db: Any) -> str | None:
     """Why `code` (made of a party and sectors, `parse_party`) names no actor (a message for
     the user), or None when it does: some stored event has it, or its party is a country or
     organisation of the knowledge base (with the user's DYAD_ACTORS files)."""
-    from ..coding.actors.dictionary import env_actor_paths
+    from ..coding.actors.loading import env_actor_paths
 
     try:
         party = parse_party(code)
@@ -133,7 +133,7 @@ def _known_parties(extra: tuple[str, ...]) -> frozenset[str]:
 def load_party_names() -> None:
     """Read the knowledge base's countries and organisations now (a second or two), so that
     the first page or check that names a code does not wait for them (`dyad serve`)."""
-    from ..coding.actors.dictionary import env_actor_paths
+    from ..coding.actors.loading import env_actor_paths
 
     _party_names(tuple(env_actor_paths()))
 
@@ -145,7 +145,7 @@ def code_label(code: str | None) -> str:
     if not code:
         return ""
     parts = [code[i : i + 3] for i in range(0, len(code), 3)]
-    from ..coding.actors.dictionary import env_actor_paths
+    from ..coding.actors.loading import env_actor_paths
 
     names = _party_names(tuple(env_actor_paths()))
     party = code[:6] if len(code) >= 6 and code[:6] in names else code[:3]
@@ -158,7 +158,8 @@ def code_label(code: str | None) -> str:
 @lru_cache(maxsize=4)
 def _party_names(extra: tuple[str, ...]) -> dict[str, str]:
     """The names of the knowledge base's countries and international organisations, by code."""
-    from ..coding.actors.dictionary import ActorDictionary, org_code
+    from ..coding.actors.codes import org_code
+    from ..coding.actors.knowledge import ActorDictionary
 
     dictionary = ActorDictionary.load(extra=extra)
     names = {iso3: country.name for iso3, country in dictionary.countries.items()}

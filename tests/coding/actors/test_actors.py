@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from dyad.coding.actors.dictionary import ActorDictionary, compose, default_dictionary
+from dyad.coding.actors.codes import compose
+from dyad.coding.actors.knowledge import ActorDictionary, default_dictionary
 from dyad.data import data_path
 from dyad.errors import DataFileError
 from dyad.types import Mention

@@ -7,7 +7,8 @@ import itertools
 
 import pytest
 
-from dyad.coding.actors.dictionary import ROLE_KINDS, default_dictionary
+from dyad.coding.actors.entries import ROLE_KINDS
+from dyad.coding.actors.knowledge import default_dictionary
 from dyad.data import data_path, read_yaml
 
 SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "OPP", "REB", "PTY", "BUS", "MED", "CVL", "IGO", "NGO", "ELI", "SPY", "REL", "LAB", "EDU", "HLH"}

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from dyad.coding.actors.dictionary import ActorDictionary, short_forms
+from dyad.coding.actors.entries import short_forms
+from dyad.coding.actors.knowledge import ActorDictionary
 from dyad.errors import DataFileError
 
 

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dyad.coding.clean import clean
-from dyad.coding.ingest.readers import read
+from dyad.coding.ingest.files import read
 from dyad.types import Article
 from tests.conftest import triples
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dyad.coding.cluster import Partition, code_on_dask, load_parquet, partitions
-from dyad.coding.ingest.readers import read
+from dyad.coding.ingest.files import read
 from dyad.coding.pipeline import code_paths
 from dyad.errors import DyadError, InputError
 from dyad.store.store import Store

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dyad.coding.ingest.readers import MAX_FUTURE_DAYS, MIN_DATE, parse_date, read, read_text_item
+from dyad.coding.ingest.files import read
+from dyad.coding.ingest.records import MAX_FUTURE_DAYS, MIN_DATE, parse_date, read_text_item
 from dyad.errors import InputError
 from dyad.types import Article
 

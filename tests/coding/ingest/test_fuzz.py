@@ -16,7 +16,10 @@ from hypothesis import strategies as st
 
 from dyad.coding.attributes.dates import resolve
 from dyad.coding.clean import clean
-from dyad.coding.ingest.readers import _BOMS, Options, _read_csv, _read_jsonl, _read_stream, read
+from dyad.coding.ingest.decode import BOMS
+from dyad.coding.ingest.files import _read_stream, read
+from dyad.coding.ingest.formats import _read_csv, _read_jsonl
+from dyad.coding.ingest.records import Options
 from dyad.errors import InputError
 from dyad.types import Article
 
@@ -70,7 +73,7 @@ def test_json_lines_reader_gives_one_result_per_line(lines: list[bytes]) -> None
     items = list(_read_jsonl(raw, "f.jsonl", Options()))
     _check(items)
     blank = sum(1 for line in raw if _blank(line))
-    if raw and any(raw[0].startswith(bom) for bom, _ in _BOMS):  # a UTF-16 file: one error for it
+    if raw and any(raw[0].startswith(bom) for bom, _ in BOMS):  # a UTF-16 file: one error for it
         assert len(items) == 1 and isinstance(items[0], InputError)
     else:
         assert len(items) == len(raw) - blank

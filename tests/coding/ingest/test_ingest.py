@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dyad.coding.clean import clean
-from dyad.coding.ingest.readers import MAX_CHARS, article_id, read
+from dyad.coding.ingest.files import read
+from dyad.coding.ingest.records import MAX_CHARS, article_id
 from dyad.errors import InputError
 from dyad.types import Article
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from dyad.coding.ingest import readers as ingest
-from dyad.coding.ingest.readers import estimate, read
+from dyad.coding.ingest import files
+from dyad.coding.ingest.files import estimate, read
 from dyad.errors import InputError
 from dyad.types import Article
 
@@ -214,7 +214,7 @@ def test_an_unreadable_subdirectory_is_reported_and_the_rest_read(tmp_path: Path
             raise PermissionError(13, "Permission denied", str(path))
         return real(path)
 
-    monkeypatch.setattr(ingest.os, "scandir", scandir)
+    monkeypatch.setattr(files.os, "scandir", scandir)
     articles, errors = _read(tmp_path)
     assert sorted(Path(a.origin).name for a in articles) == ["a.txt", "z.txt"]
     locked = str(tmp_path / "locked")
@@ -247,7 +247,7 @@ def test_unreadable_top_level_paths_say_permission_denied(tmp_path: Path, monkey
         return real_open(self, *args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Path, "open", deny_open)
-    monkeypatch.setattr(ingest.os, "scandir", lambda p: (_ for _ in ()).throw(PermissionError(13, "denied"))
+    monkeypatch.setattr(files.os, "scandir", lambda p: (_ for _ in ()).throw(PermissionError(13, "denied"))
                         if Path(p).name == "dir" else real_scandir(p))
     _, errors = _read(tmp_path / "secret.txt", tmp_path / "dir", tmp_path / "missing.txt")
     assert "permission denied: cannot read this file" in errors[str(tmp_path / "secret.txt")]
@@ -326,7 +326,7 @@ def test_a_fifo_path_is_read_as_a_stream(tmp_path: Path, kind: str) -> None:
 def test_dev_stdin_is_read_as_a_stream(tmp_path: Path) -> None:
     import subprocess
 
-    code = ("from dyad.coding.ingest.readers import read; "
+    code = ("from dyad.coding.ingest.files import read; "
             "print(sorted(getattr(i, 'id', None) or 'ERR ' + str(i) for i in read(['/dev/stdin'])))")
     for source in ("pipe", "file"):  # `cmd | dyad code /dev/stdin` and `dyad code /dev/stdin < file`
         data = STREAMS["csv"][0].encode()

@@ -91,7 +91,7 @@ class Recording:
 
 def article_of(text: str) -> Article:
     from dyad.coding.clean import clean
-    from dyad.coding.ingest.readers import read_text_item
+    from dyad.coding.ingest.records import read_text_item
 
     return clean(read_text_item(text, id="test", date="2024-03-06"))
 
@@ -181,7 +181,7 @@ def test_linking_quotes_and_events_is_linear_in_the_article(pipeline: Any) -> No
 def test_boilerplate_patterns_do_not_backtrack_exponentially(line: str) -> None:
     """A dateline or credit pattern that can match a line in many ways takes 2^n steps on a
     line that it does not match: these would not finish for years."""
-    code = ("import sys; from dyad.coding.clean import clean; from dyad.coding.ingest.readers import read_text_item; "
+    code = ("import sys; from dyad.coding.clean import clean; from dyad.coding.ingest.records import read_text_item; "
             "a = clean(read_text_item(sys.argv[1] + '\\n\\nRussia accused Ukraine of shelling Kyiv.', id='x')); "
             "print(len(a.kept_blocks))")
     done = subprocess.run([sys.executable, "-c", code, line], capture_output=True, text=True, timeout=120, check=True)

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from dyad.coding.ingest.readers import read_text_item
+from dyad.coding.ingest.records import read_text_item
 from dyad.coding.sift import inflections
 from tests.conftest import EXAMPLES
 

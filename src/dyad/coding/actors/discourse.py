@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from ...types import Actor, Article, Mention
-from .dictionary import COUNTRY_KINDS, ActorDictionary
+from .entries import COUNTRY_KINDS
+from .knowledge import ActorDictionary
 
 __all__ = ["antecedent", "context_country", "dateline_place", "mention_country", "pair", "place_in_context", "situate"]
 

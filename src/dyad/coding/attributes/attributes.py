@@ -26,7 +26,7 @@ import re
 from typing import Any
 
 from ...types import Actor, Article, Event, Location, Mention, Sentence
-from ..actors.dictionary import ActorDictionary, default_dictionary
+from ..actors.knowledge import ActorDictionary, default_dictionary
 from ..clean import fold
 from .dates import resolve
 from .gazetteer import find_city

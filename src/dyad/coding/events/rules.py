@@ -29,8 +29,9 @@ from typing import Any
 
 from ...codebook import STATEMENT_CLASS, Code, Codebook, default_codebook
 from ...types import Actor, Article, Event, Mention, Sentence
-from ..actors.dictionary import ActorDictionary, compose, default_dictionary, is_placed, is_state
+from ..actors.codes import compose, is_placed, is_state
 from ..actors.discourse import antecedent, pair, situate
+from ..actors.knowledge import ActorDictionary, default_dictionary
 from .patterns import Pattern, Patterns, default_patterns
 
 __all__ = ["EventCoder"]
