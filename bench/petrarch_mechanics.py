@@ -39,7 +39,7 @@ import yaml
 from dyad.coding.actors.knowledge import default_dictionary
 from dyad.coding.ingest.records import read_text_item
 from dyad.coding.pipeline import Pipeline
-from dyad.evaluation.gold import factual
+from dyad.evaluation.measures import factual
 from dyad.types import Actor, Article
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "petrarch_mechanics"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dyad.evaluation.gold import score_plover
+from dyad.evaluation.public import score_plover
 from dyad.types import Actor, Article, Event
 
 

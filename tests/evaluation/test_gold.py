@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from dyad.evaluation.gold import f1_of as triple_f1
-from dyad.evaluation.gold import macro_f1, pipeline_coder, score_actor_resolution, score_pentaclass, score_plover
+from dyad.evaluation.measures import f1_of as triple_f1
+from dyad.evaluation.measures import macro_f1, pipeline_coder
+from dyad.evaluation.public import score_actor_resolution, score_pentaclass, score_plover
 from tests.conftest import SHARED
 
 pytestmark = pytest.mark.model

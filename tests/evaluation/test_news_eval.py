@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from dyad.evaluation.gold import score_news
+from dyad.evaluation.news import score_news
 
 pytestmark = pytest.mark.model
 

@@ -520,7 +520,7 @@ def _table(store: Store, rows: list[dict[str, Any]], out: Any) -> None:
 def _eval(args: argparse.Namespace) -> int:
     from ..coding.nlp import load_model
     from ..coding.pipeline import Pipeline
-    from ..evaluation.gold import compare
+    from ..evaluation.report import compare
 
     if not args.gold.is_dir():
         print(f"gold data not found at {args.gold}; nothing to score (pass --gold DIR)")

@@ -14,7 +14,7 @@ tokens alone, with the actor dictionary's phrase matchers and a set of word form
   too), or a demand modal ("must", "should").
 
 A sentence that sets the scene of what is told around it ("The remarks came at the forum in
-Vladivostok": a venue noun, a venue verb and a locative preposition, `dyad.coding.attributes.attributes.venues`)
+Vladivostok": a venue noun, a venue verb and a locative preposition, `dyad.coding.attributes.where.Places.venues`)
 is parsed too, whoever it names: it gives no event, but a place to the events beside it.
 
 Sentences that fail these tests keep their text and offsets (they are stored and searchable),
@@ -29,8 +29,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from .actors.tagger import ActorTagger
-from .attributes.attributes import LOCATIVE_PREPS, VENUE_NOUNS, VENUE_VERBS
 from .attributes.dates import MONTHS, WEEKDAYS
+from .attributes.where import LOCATIVE_PREPS, VENUE_NOUNS, VENUE_VERBS
 from .events.patterns import Patterns
 from .events.rules import PAIR_NOUNS, PRONOUNS
 

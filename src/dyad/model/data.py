@@ -29,7 +29,7 @@ from tokenizers import Encoding, Tokenizer
 
 from ..codebook import Codebook, default_codebook
 from ..errors import DataFileError
-from ..evaluation.gold import bio_spans, read_conll, token_starts
+from ..evaluation.public import bio_spans, read_conll, token_starts
 from .labels import label_space, labels_of_code
 
 __all__ = [

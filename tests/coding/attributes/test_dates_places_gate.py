@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from dyad.evaluation.gold import DATES_PLACES, pipeline_coder, score_dates_places
+from dyad.evaluation.measures import pipeline_coder
+from dyad.evaluation.team import DATES_PLACES, score_dates_places
 
 pytestmark = pytest.mark.model
 

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 import spacy
 
-from dyad.coding.attributes.attributes import _locative, same_event
+from dyad.coding.attributes.repeats import same_event
+from dyad.coding.attributes.where import _locative
 from dyad.types import Actor, Event
 
 SATURDAY = "2024-06-22"

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from dyad.evaluation.gold import pipeline_coder, sample_f1, score_sample
+from dyad.evaluation.measures import pipeline_coder
+from dyad.evaluation.team import sample_f1, score_sample
 
 pytestmark = pytest.mark.model
 
