@@ -32,7 +32,7 @@ from .actors.dictionary import ActorTagger
 from .attributes.attributes import LOCATIVE_PREPS, VENUE_NOUNS, VENUE_VERBS
 from .attributes.dates import MONTHS, WEEKDAYS
 from .events.patterns import Patterns
-from .events.rules import PAIR_NOUNS, PRONOUNS
+from .events.phrases import PAIR_NOUNS, PRONOUNS
 
 __all__ = ["Sifter", "inflections"]
 
