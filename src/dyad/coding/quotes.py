@@ -6,7 +6,7 @@
 - **indirect**: the clause a speech verb reports ("a government spokesman later said Japan
   still insists on ...").
 
-The speaker is resolved as any actor is (`EventCoder._actors`), or kept as text when the
+The speaker is resolved as any actor is (`events/phrases.py`), or kept as text when the
 knowledge base does not know them. An event whose words lie inside a quote is linked to it.
 """
 
@@ -19,7 +19,8 @@ from typing import Any
 
 from ..types import Actor, Article
 from .actors.discourse import situate
-from .events.rules import EventCoder, _Context, _context, _subject
+from .events.rules import EventCoder
+from .events.tree import Context, context, subject_of
 
 __all__ = ["Quote", "QuoteFinder"]
 
@@ -49,7 +50,7 @@ class QuoteFinder:
         by_sentence: dict[int, list[Quote]] = {}  # a quote lies inside its sentence
         last_speaker: tuple[Actor | None, str | None] = (None, None)
         for sentence in article.sentences:
-            ctx = _context(article, sentence)
+            ctx = context(article, sentence)
             quoted = [(sentence.start + m.start(), sentence.start + m.end()) for m in _QUOTED.finditer(sentence.text)]
             speaker = self._speaker(sentence.span, ctx, quoted) if sentence.parsed else (None, None)
             here = by_sentence.setdefault(sentence.index, [])
@@ -78,7 +79,7 @@ class QuoteFinder:
                 event.quote = min(inside, key=lambda q: q.end - q.start).id
         return article
 
-    def _speaker(self, span: Any, ctx: _Context, quoted: list[tuple[int, int]]) -> tuple[Actor | None, str | None]:
+    def _speaker(self, span: Any, ctx: Context, quoted: list[tuple[int, int]]) -> tuple[Actor | None, str | None]:
         """The subject of the sentence's speech verb outside the quotation marks."""
         for token in span:
             if token.lemma_.lower() in self.coder.patterns.say_verbs and token.pos_ == "VERB" \
@@ -88,11 +89,11 @@ class QuoteFinder:
                     return who
         return None, None
 
-    def _who(self, say: Any, ctx: _Context) -> tuple[Actor | None, str | None]:
-        subject = _subject(say)
+    def _who(self, say: Any, ctx: Context) -> tuple[Actor | None, str | None]:
+        subject = subject_of(say)
         if subject is None or subject.lower_ in ("i", "we", "you"):
             return None, None
-        actors = self.coder._actors(subject, ctx)
+        actors = self.coder.phrases.actors(subject, ctx)
         actor = situate(actors[0], ctx.article, self.coder.dictionary, ctx.sentence.index) if actors else None
         text = str(subject.doc[subject.left_edge.i : subject.i + 1].text)
         return actor, text

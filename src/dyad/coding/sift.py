@@ -32,7 +32,7 @@ from .actors.tagger import ActorTagger
 from .attributes.dates import MONTHS, WEEKDAYS
 from .attributes.where import LOCATIVE_PREPS, VENUE_NOUNS, VENUE_VERBS
 from .events.patterns import Patterns
-from .events.rules import PAIR_NOUNS, PRONOUNS
+from .events.phrases import PAIR_NOUNS, PRONOUNS
 
 __all__ = ["Sifter", "inflections"]
 

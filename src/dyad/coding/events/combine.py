@@ -34,6 +34,7 @@ from ...model.infer import ActorSpan, EventModel, Prediction
 from ...model.labels import NO_EVENT, STATEMENT
 from ...types import Actor, Article, Event, Sentence
 from .rules import EventCoder
+from .tree import context, span_root, token_span
 
 __all__ = ["CombinedCoder", "Policy"]
 
@@ -122,7 +123,7 @@ class CombinedCoder:
         """The model's event: its type and mode, its actors read from its phrases by the parse,
         the modality of the verb its source is the argument of."""
         assert prediction.cameo is not None
-        ctx = self.rules.context(article, sentence)
+        ctx = context(article, sentence)
         notes: list[str] = []
         sources = self._actors(ctx, sentence, prediction.source, notes)
         targets: list[Actor | None] = list(self._actors(ctx, sentence, prediction.target, notes))
@@ -130,7 +131,7 @@ class CombinedCoder:
         phrases = prediction.source or prediction.reciprocal
         mutual = not sources and len(reciprocal) > 1
         if mutual:
-            sources, targets = reciprocal, []  # each towards the others (EventCoder.events)
+            sources, targets = reciprocal, []  # each towards the others (Roles.events)
         if found and (self.policy.rule_roles or not sources):  # the model's type, the patterns' actors
             best = max(found, key=lambda e: e.confidence)
             sources = [best.actor]
@@ -140,25 +141,25 @@ class CombinedCoder:
         if not sources:
             return []
         verb = self._verb(ctx, sentence, phrases, found)
-        modality = self.rules.verb_modality(verb)
+        modality = self.rules.modality.of_verb(verb)
         if modality is None:
             return []  # the verb is no event of its own: a modifier, what is proposed or demanded
-        cameo, modality, modal_notes = self.rules.modal_code(verb, prediction.cameo, modality)
+        cameo, modality, modal_notes = self.rules.modality.code(verb, prediction.cameo, modality)
         code = self.rules.codebook[cameo]
         if not targets and not found and not mutual and self.policy.parse_targets:  # the model named no target: the verb's object
-            targets = list(self.rules.objects_of(verb, ctx, sources, code))
+            targets = list(self.rules.targets.objects_of(verb, ctx, sources, code))
             if targets:
                 notes.append("target from the parse: the model named none")
-        events = self.rules.events(ctx, code, sources, targets or [None], self.rules.trigger_of(verb, ctx),
-                                   f"model {self.version}", min(prediction.type_probability, 0.9), modality,
-                                   notes + modal_notes)
+        events = self.rules.roles.events(ctx, code, sources, targets or [None], token_span([verb], ctx),
+                                         f"model {self.version}", min(prediction.type_probability, 0.9), modality,
+                                         notes + modal_notes)
         return [replace(e, coder="model", model_version=self.version,
                         model_probability=round(prediction.type_probability, 3)) for e in events]
 
     def _actors(self, ctx: Any, sentence: Sentence, spans: Iterable[ActorSpan], notes: list[str]) -> list[Actor]:
         actors: list[Actor] = []
         for span in spans:
-            found, how = self.rules.actors_at(ctx, sentence.start + span.start, sentence.start + span.end)
+            found, how = self.rules.phrases.actors_at(ctx, sentence.start + span.start, sentence.start + span.end)
             actors += [a for a in found if all((a.code, a.name, a.text) != (b.code, b.name, b.text) for b in actors)]
             notes += how
         return actors
@@ -167,11 +168,11 @@ class CombinedCoder:
         """The verb that states the event: the one the source phrase is an argument of; else
         the patterns' trigger; else the sentence's root."""
         for span in phrases:
-            root = self.rules.span_root(ctx, sentence.start + span.start, sentence.start + span.end)
+            root = span_root(ctx, sentence.start + span.start, sentence.start + span.end)
             if root is not None:
-                return self.rules.governing_verb(root)
+                return self.rules.modality.governing_verb(root)
         if found:
-            root = self.rules.span_root(ctx, *found[0].trigger)
+            root = span_root(ctx, *found[0].trigger)
             if root is not None:
                 return root
         return sentence.span.root
