@@ -12,7 +12,9 @@ __all__ = ["serve_command"]
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    from ..serve.server import Timeouts, allowed_hosts, create_app, listen, serve
+    from ..serve.app import create_app
+    from ..serve.guards import allowed_hosts
+    from ..serve.listener import Timeouts, listen, serve
     from ..store.parties import load_party_names
 
     if args.max_connections < 1:
