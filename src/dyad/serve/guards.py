@@ -1,9 +1,9 @@
 """What keeps `dyad serve` safe to expose: the bounds on every request (`Limits`), and the
-app's outermost layer (`GuardedApp`), which refuses a request
-whose Host header names none of the hosts the server was started for (so a DNS-rebinding page
-cannot read the database through a visitor's browser) or that has two Authorization headers,
-and adds `SECURITY_HEADERS` (a Content-Security-Policy with no inline script or style,
-nosniff, no framing, no referrer) to every answer.
+app's outermost layer (`GuardedApp`), which refuses a request whose Host header names none of
+the hosts the server was started for (so a DNS-rebinding page cannot read the database through
+a visitor's browser) or that has two Authorization headers, and adds `SECURITY_HEADERS` (a
+Content-Security-Policy with no inline script or style, nosniff, no framing, no referrer) to
+every answer.
 """
 
 from __future__ import annotations
