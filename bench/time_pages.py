@@ -15,7 +15,7 @@ import time
 
 from fastapi.testclient import TestClient
 
-from dyad.serve.server import create_app
+from dyad.serve.app import create_app
 
 
 def main() -> None:

@@ -256,7 +256,7 @@ def test_two_workers_code_what_one_does(db: Path, tmp_path: Path) -> None:
 def test_the_default_publication_date_is_checked_before_any_run(value: str, capsys: pytest.CaptureFixture[str]) -> None:
     """--date is held to the input's own date rules when it is parsed, so a Dask or server run
     stops before it starts instead of failing in every worker."""
-    from dyad.cli.main import build_parser
+    from dyad.cli.parser import build_parser
 
     with pytest.raises(SystemExit) as stopped:
         build_parser().parse_args(["code", "in.jsonl", "--date", value, "--dask", "local", "--out", "parts"])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dyad.cli import main as cli
+from dyad.cli import events as cli
 from dyad.cli.main import main
 from dyad.store.store import Store
 from tests.store.test_store import TEXT, _article

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from dyad.cli.main import main
-from dyad.serve.server import create_app
+from dyad.serve.app import create_app
 from dyad.store.store import Store
 from tests.serve.test_api import call
 from tests.store.test_store import _article

@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from dyad.serve.server import Limits, create_app
+from dyad.serve.app import create_app
+from dyad.serve.guards import Limits
 from dyad.store.store import Store
 from tests.store.test_store import _article
 

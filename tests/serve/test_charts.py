@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from dyad.serve.app import create_app
 from dyad.serve.charts import network_svg
 from dyad.serve.layout import GAP, Node, room, spread
-from dyad.serve.server import create_app
 from dyad.store.query import place_events, places
 from dyad.store.store import Store
 from dyad.types import Location

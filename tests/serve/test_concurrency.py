@@ -17,7 +17,8 @@ import pytest
 
 from dyad.coding.ingest.records import read_record
 from dyad.errors import InputError
-from dyad.serve.server import Limits, create_app
+from dyad.serve.app import create_app
+from dyad.serve.guards import Limits
 from dyad.store.query import trend
 from dyad.store.store import Store
 from tests.serve.threaded import running

@@ -16,7 +16,8 @@ import httpx
 import pytest
 
 import dyad
-from dyad.serve.server import Limits, create_app
+from dyad.serve.app import create_app
+from dyad.serve.guards import Limits
 from dyad.store.store import Store
 from tests.serve.test_api import _Coder, call
 from tests.store.test_store import _article
@@ -49,7 +50,7 @@ ID_ROUTES = ["/api/events/", "/api/articles/", "/events/", "/dyads/RUS/", "/dyad
 TRAVERSALS = ["../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "%2e%2e/%2e%2e/etc/passwd",
               "..%5c..%5cwindows%5cwin.ini", "..\\..\\windows", "/etc/passwd", "%2Fetc%2Fpasswd", "C:%5Cwindows",
               "....//....//etc/passwd", "%252e%252e%252fetc", "..", "."]
-STATIC = ["/static/../server.py", "/static/%2e%2e/server.py", "/static/..%2fserver.py", "/static/..%5cserver.py",
+STATIC = ["/static/../app.py", "/static/%2e%2e/app.py", "/static/..%2fapp.py", "/static/..%5capp.py",
           "/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/static//etc/passwd", "/static/%2Fetc%2Fpasswd",
           "/static/style.css%00.py", "/static/..%2f..%2f..%2f..%2f..%2fetc%2fpasswd", "/static/C:%5Cwindows"]
 # what a leak would show: Python, DuckDB, the server's SQL and files

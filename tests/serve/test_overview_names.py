@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from dyad.serve.server import create_app
+from dyad.serve.app import create_app
 from dyad.store.store import Store
 from dyad.types import Actor
 from tests.serve.test_api import call

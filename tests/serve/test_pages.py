@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dyad.serve.server import create_app
+from dyad.serve.app import create_app
 from dyad.serve.web import segments, trend_svg
 from dyad.store.series import trend_series
 from dyad.store.store import Store

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dyad.serve.server import create_app
+from dyad.serve.app import create_app
 from tests.serve.test_api import call
 from tests.store.test_parties import write_parties
 

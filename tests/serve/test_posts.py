@@ -15,7 +15,8 @@ import pytest
 
 from dyad.cli.client import post_articles
 from dyad.errors import InputError
-from dyad.serve.server import Limits, create_app
+from dyad.serve.app import create_app
+from dyad.serve.guards import Limits
 from dyad.store.store import Store
 from dyad.types import Article
 from tests.serve.test_api import call

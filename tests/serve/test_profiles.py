@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from dyad.serve.app import create_app
 from dyad.serve.pages import readable_date
-from dyad.serve.server import create_app
 from dyad.store.store import Store
 from dyad.types import Actor, Article, Block, Sentence
 from tests.serve.test_api import call

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from dyad.serve.server import LOOPBACK_HOSTS, allowed_hosts, create_app
+from dyad.serve.app import create_app
+from dyad.serve.guards import LOOPBACK_HOSTS, allowed_hosts
 from dyad.serve.web import web_link
 from dyad.store.store import Store
 from tests.serve.test_api import _Coder, call

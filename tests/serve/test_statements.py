@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dyad.serve.server import create_app
+from dyad.serve.app import create_app
 from dyad.store.store import Store
 from tests.serve.test_api import call
 from tests.store.test_statements import _with_statement

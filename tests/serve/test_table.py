@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from dyad.serve.server import create_app
+from dyad.serve.app import create_app
 from dyad.store.store import Store
 from dyad.types import Actor, Article, Location, Sentence
 from tests.serve.test_api import call

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["COLUMNS", "REPRINT", "STATEMENT", "clip", "event_table", "table_lines"]
+__all__ = ["COLUMNS", "REPRINT", "STATEMENT", "clip", "event_table", "table_lines", "write_table"]
 
 COLUMNS = ("id", "date", "actor", "type", "modality", "goldstein", "recipient", "cameo", "mode", "sentence")
 OPTIONAL = ("mode", "cameo")  # given up, in this order, when the sentence would get less than MIN_SENTENCE
@@ -69,6 +69,12 @@ def table_lines(lines: Sequence[Sequence[Any]]) -> list[str]:
     """Rows of cells as left-aligned columns, each as wide as its widest cell."""
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(lines[0]))]
     return ["  ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in lines]
+
+
+def write_table(lines: Sequence[Sequence[Any]], out: Any) -> None:
+    """Rows of cells written to `out` as `table_lines` lines them up."""
+    for line in table_lines(lines):
+        out.write(line + "\n")
 
 
 def _cells(row: dict[str, Any], short_ids: Mapping[str, str], reprints: Mapping[str, str]) -> dict[str, str]:

@@ -1,0 +1,108 @@
+"""`dyad code`: code articles into a database here, on a Dask cluster (--dask), or on a
+running `dyad serve` (--server), with a progress bar and the items a run skipped."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import DyadError
+from ..store.store import Store
+from .parser import coder_settings
+from .queries import print_summary
+
+__all__ = ["code_command"]
+
+
+def code_command(args: argparse.Namespace) -> int:
+    from ..coding.actors.loading import env_actor_paths
+    from ..coding.pipeline import Pipeline, code_paths
+
+    if args.dask:
+        return _code_on_dask(args)
+    if args.server:
+        return _code_on_server(args)
+    with Store(args.db) as store:  # before the model loads: a database that cannot be used fails at once
+        bar = _progress_bar(args, "coding")
+        actors = [*args.actors, *env_actor_paths()]
+        pipeline = Pipeline(actors=actors, parse_all=args.parse_all, max_sentence_tokens=args.max_sentence_tokens,
+                            **coder_settings(args))
+        report = code_paths(args.paths, store, pipeline, default_date=args.date, source=args.source,
+                            progress=bar.update if bar is not None else None, workers=args.workers,
+                            max_chars=args.max_chars)
+        summary = store.summary()
+    if bar is not None:
+        bar.close()
+    _print_problems(report)
+    if not args.quiet:
+        print(f"coded {report.articles} articles, {report.events} events into {args.db}"
+              f" ({len(report.errors)} items skipped)")
+        print_summary(summary)
+        print(f"throughput: {report.throughput()}, {args.workers} worker(s); coded with {pipeline.label}",
+              file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def _print_problems(report: Any) -> None:
+    """The items a run skipped, and the stored articles it replaced with another text."""
+    for error in report.errors:
+        print(f"dyad: skipped {error}", file=sys.stderr)
+    if report.replaced:
+        print(f"dyad: replaced {report.replaced} stored article(s) that had the same id and a different text",
+              file=sys.stderr)
+
+
+def _progress_bar(args: argparse.Namespace, what: str) -> Any:
+    """A progress bar with an ETA on a terminal, None otherwise (or with --quiet)."""
+    if args.quiet or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    from ..coding.ingest.files import estimate
+
+    return tqdm(desc=what, unit=" articles", total=estimate(args.paths), file=sys.stderr)
+
+
+def _code_on_server(args: argparse.Namespace) -> int:
+    from ..coding.ingest.files import read
+    from .client import post_articles
+
+    bar = _progress_bar(args, "posting")
+    report = post_articles(read(args.paths, args.date, args.source, args.max_chars), args.server,
+                           args.token or os.environ.get("DYAD_TOKEN"), progress=bar.update if bar is not None else None)
+    if bar is not None:
+        bar.close()
+    _print_problems(report)
+    if not args.quiet:
+        print(f"coded {report.articles} articles, {report.events} events on {args.server}"
+              f" ({len(report.errors)} items skipped)")
+        print(f"throughput: {report.throughput()}, on the server", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def _code_on_dask(args: argparse.Namespace) -> int:
+    import time
+
+    from ..coding.actors.loading import env_actor_paths
+    from ..coding.cluster import code_on_dask, load_parquet
+    from ..coding.pipeline import RunReport
+
+    if args.out is None:
+        raise DyadError("--dask needs --out DIR, a folder the workers can write to and this machine can read")
+    actors = [*args.actors, *env_actor_paths()]
+    started = time.perf_counter()
+    totals = code_on_dask(args.paths, args.out, args.dask, args.workers, args.partition_size, actors, args.date,
+                          args.source, args.parse_all, args.max_sentence_tokens, args.max_chars,
+                          "rules" if args.rules_only else "combined", str(args.model) if args.model else None)
+    counts = load_parquet(args.out, Path(args.db))
+    report = RunReport(articles=totals["articles"], events=totals["events"], words=totals["words"],
+                       seconds=time.perf_counter() - started)
+    if not args.quiet:
+        print(f"coded {totals['articles']} articles, {totals['events']} events in {totals['partitions']} partitions "
+              f"into {args.out}, loaded into {args.db} ({counts['articles']} articles, {counts['events']} events; "
+              f"{totals['errors']} items skipped; largest worker {totals['peak_mib']} MiB)")
+        print(f"throughput: {report.throughput()}, Dask ({args.dask})", file=sys.stderr)
+    return 1 if totals["errors"] else 0
