@@ -23,7 +23,8 @@ from ..errors import DyadError, InputError, environment_problem
 from ..store.export import FORMATS, write_csv
 from ..store.parties import check_known, check_sector, parse_party
 from ..store.query import PERIODS
-from ..store.store import DEDUP_WINDOW_RANGE, Store
+from ..store.schema import DEDUP_WINDOW_RANGE
+from ..store.store import Store
 from ..types import MODALITIES
 from .tables import STATEMENT, event_table, table_lines
 from .tables import clip as _clip
@@ -689,14 +690,14 @@ def _url_host(host: str) -> str:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from ..store.store import migrate
+    from ..store.migrations import migrate
 
     if args.out is None:
         steps = migrate(args.db)
         print(f"{args.db} upgraded to schema {steps[-1]}" if steps else f"{args.db} is up to date")
         return 0
     from ..coding.pipeline import Pipeline, code_articles
-    from ..store.store import stored_articles
+    from ..store.migrations import stored_articles
 
     if args.out.exists():
         raise DyadError(f"{args.out} exists; migrate into a new file")

@@ -50,7 +50,8 @@ from ..coding.ingest.readers import load_json, read_record
 from ..errors import DyadError, InputError
 from ..store.parties import SECTORS, unknown_code
 from ..store.query import PERIODS, place_events, places, top_actors, top_dyads, trend
-from ..store.store import Store, deduplicated_order, event_order, view_conditions
+from ..store.store import Store
+from ..store.views import deduplicated_order, event_order, view_conditions
 from ..types import MODALITIES, Article
 from .pages import error_page
 from .web import LAST_OFFSET, add_pages

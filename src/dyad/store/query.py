@@ -13,9 +13,11 @@ from typing import Any
 
 from ..errors import DyadError
 from ..types import FACTUAL
+from .grouping import best_place
 from .parties import code_label, parse_party
 from .series import COUNTS, coarser_than, left_out_note, period_label, period_start, trend_series
-from .store import NOT_STATEMENT, Store, best_place
+from .store import Store
+from .views import NOT_STATEMENT
 
 __all__ = ["FACETS", "PERIODS", "Facets", "check_plot_path", "cli_args", "dyad_events", "evidence_in_sentence", "facets",
            "load", "period_end", "place_events", "places", "plot_trend", "search", "top_actors", "top_dyads", "trend",
