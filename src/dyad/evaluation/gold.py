@@ -715,7 +715,7 @@ def _share(part: int, whole: int) -> float:
 
 
 def _dedup_of(articles: Sequence[Article]) -> dict[str, tuple[str, int]]:
-    """Each coded event's deduplicated event (by `store.event_id`): its id and `sources`, from
+    """Each coded event's deduplicated event (by `rows.event_id`): its id and `sources`, from
     the articles written to an in-memory store."""
     from ..store.store import Store
 

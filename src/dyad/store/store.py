@@ -5,8 +5,9 @@ input leaves the database as one run would. An article the database cannot take 
 writing its batch in parts, and recorded as an input error; a failure of the machine (a full
 disk, say) stops the write instead, with a message from `errors.environment_problem`.
 
-How reports are grouped into real-world events is `grouping`; the tables are `schema`, the
-listings' filters and sorts `views`, and reading is `Reader`'s, which `Store` extends.
+The tables are `schema` (older ones are upgraded by `migrations`); an article's rows are made
+by `rows`, its original by `near_copies`, and its events' real-world events by `grouping`.
+`Store` opens the file and writes to it; reading is `Reader`'s, which it extends.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..coding.signature import band_keys, signature
 from ..errors import DyadError, InputError, StoreError, environment_problem
@@ -30,7 +31,10 @@ from .reader import Reader
 from .rows import EVENT_COLUMNS, article_row, event_row, quote_row, registered
 from .schema import DEDUP_WINDOW_DAYS, DEDUP_WINDOW_RANGE, SCHEMA, SCHEMA_VERSION, TABLES, schema_version
 
-__all__ = ["CHECKPOINT_MB", "Store", "Written", "delete_articles"]
+if TYPE_CHECKING:
+    import duckdb
+
+__all__ = ["CHECKPOINT_MB", "Store", "Written", "delete_articles", "open_database"]
 
 CHECKPOINT_MB = 256
 
@@ -51,34 +55,8 @@ class Store(Reader):
     queries are `Reader`'s."""
 
     def __init__(self, path: str | Path = "dyad.duckdb", read_only: bool = False) -> None:
-        import duckdb
-
         self.path = str(path)
-        if read_only and self.path != ":memory:" and not Path(self.path).exists():
-            raise StoreError(f"no database at {self.path}; run `dyad code` first")
-        try:
-            super().__init__(duckdb.connect(self.path, read_only=read_only))
-            version = schema_version(self.db)
-            if version is None and not read_only:
-                self.db.execute("BEGIN TRANSACTION")
-                self.db.execute(SCHEMA)
-                self.db.execute("INSERT INTO dyad_meta VALUES ('schema_version', ?), ('dedup_window_days', ?)",
-                                [SCHEMA_VERSION, str(DEDUP_WINDOW_DAYS)])
-                self.db.execute("COMMIT")
-                version = SCHEMA_VERSION
-        except duckdb.Error as err:
-            raise StoreError(environment_problem(err, self.path) or f"cannot open {self.path}: {_describe(err)}") from None
-        if version is None:
-            self.db.close()
-            raise StoreError(f"{self.path} holds no Dyad data yet; run `dyad code` first")
-        if version != SCHEMA_VERSION:
-            self.db.close()
-            raise StoreError(version_message(self.path, version))
-        if not read_only:
-            # Fold the write-ahead log into the file every CHECKPOINT_MB rather than DuckDB's
-            # default 16: large batches then are not rewritten on every commit. Commits stay
-            # durable; a reopened database replays the log.
-            self.db.execute(f"SET checkpoint_threshold = '{CHECKPOINT_MB}MB'")
+        super().__init__(open_database(self.path, read_only))
 
     def close(self) -> None:
         """Close the database; DuckDB folds its write-ahead log into the file (a checkpoint)."""
@@ -279,6 +257,40 @@ class Store(Reader):
                             [now, articles, events, errors, run_id])
         except Exception as err:
             raise _store_error(err, self.path, "record the run in") from err
+
+
+def open_database(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the Dyad database at `path`, made with this schema when the file is new
+    (unless `read_only`); a StoreError when it cannot be opened, holds no Dyad data or has
+    another schema version (`dyad migrate` upgrades an older one)."""
+    import duckdb
+
+    if read_only and path != ":memory:" and not Path(path).exists():
+        raise StoreError(f"no database at {path}; run `dyad code` first")
+    try:
+        db = duckdb.connect(path, read_only=read_only)
+        version = schema_version(db)
+        if version is None and not read_only:
+            db.execute("BEGIN TRANSACTION")
+            db.execute(SCHEMA)
+            db.execute("INSERT INTO dyad_meta VALUES ('schema_version', ?), ('dedup_window_days', ?)",
+                       [SCHEMA_VERSION, str(DEDUP_WINDOW_DAYS)])
+            db.execute("COMMIT")
+            version = SCHEMA_VERSION
+    except duckdb.Error as err:
+        raise StoreError(environment_problem(err, path) or f"cannot open {path}: {_describe(err)}") from None
+    if version is None:
+        db.close()
+        raise StoreError(f"{path} holds no Dyad data yet; run `dyad code` first")
+    if version != SCHEMA_VERSION:
+        db.close()
+        raise StoreError(version_message(path, version))
+    if not read_only:
+        # Fold the write-ahead log into the file every CHECKPOINT_MB rather than DuckDB's
+        # default 16: large batches then are not rewritten on every commit. Commits stay
+        # durable; a reopened database replays the log.
+        db.execute(f"SET checkpoint_threshold = '{CHECKPOINT_MB}MB'")
+    return db
 
 
 def delete_articles(db: Any, ids_sql: str) -> None:
