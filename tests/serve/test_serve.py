@@ -12,7 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dyad.store.store import NOT_STATEMENT, Store
+from dyad.store.store import Store
+from dyad.store.views import NOT_STATEMENT
 from tests.serve.threaded import wait_until_serving
 from tests.store.test_store import _article
 

@@ -16,7 +16,10 @@ from hypothesis import strategies as st
 
 from dyad.coding import signature as dedup
 from dyad.errors import StoreError
-from dyad.store.store import SCHEMA_VERSION, Store, event_id, migrate
+from dyad.store.migrations import migrate
+from dyad.store.rows import event_id
+from dyad.store.schema import SCHEMA_VERSION
+from dyad.store.store import Store
 from dyad.types import Actor
 from tests.store.test_store import _article
 
@@ -321,7 +324,7 @@ def test_a_schema_9_database_gains_the_place_source_and_is_regrouped_for_its_win
 
 
 def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dyad.store import store as store_module
+    from dyad.store import migrations as store_module
 
     path = tmp_path / "old.duckdb"
     with Store(path) as store:

@@ -14,8 +14,12 @@ import duckdb
 import pytest
 
 from dyad.errors import StoreError
+from dyad.store.grouping import _PLACE_KEY
+from dyad.store.migrations import migrate
 from dyad.store.query import place_events, places
-from dyad.store.store import _PLACE_KEY, MAP_COLUMNS, SCHEMA_VERSION, Store, migrate
+from dyad.store.schema import SCHEMA_VERSION
+from dyad.store.store import Store
+from dyad.store.views import MAP_COLUMNS
 from dyad.types import FACTUAL, Actor, Article, Location
 from tests.store.test_store import _article
 

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dyad.errors import InputError, StoreError
-from dyad.store.store import EVENT_FIELDS, Store
+from dyad.store.rows import EVENT_FIELDS
+from dyad.store.store import Store
 from dyad.types import Actor, Article, Event, Location, Sentence
 
 TEXT = "Russia expelled two Japanese diplomats in Tokyo on Monday."

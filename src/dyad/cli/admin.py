@@ -12,14 +12,14 @@ __all__ = ["migrate_command", "regroup_command"]
 
 
 def migrate_command(args: argparse.Namespace) -> int:
-    from ..store.store import migrate
+    from ..store.migrations import migrate
 
     if args.out is None:
         steps = migrate(args.db)
         print(f"{args.db} upgraded to schema {steps[-1]}" if steps else f"{args.db} is up to date")
         return 0
     from ..coding.pipeline import Pipeline, code_articles
-    from ..store.store import stored_articles
+    from ..store.migrations import stored_articles
 
     if args.out.exists():
         raise DyadError(f"{args.out} exists; migrate into a new file")

@@ -17,7 +17,7 @@ from ..errors import DyadError, InputError
 from ..store.export import FORMATS
 from ..store.parties import check_sector, parse_party
 from ..store.query import PERIODS
-from ..store.store import DEDUP_WINDOW_RANGE
+from ..store.schema import DEDUP_WINDOW_RANGE
 from ..types import MODALITIES
 
 __all__ = ["build_parser", "coder_settings"]

@@ -19,7 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DyadError, InputError
-from ..store.store import TABLES, Store, _regroup, _unpack, delete_articles
+from ..store.grouping import regroup
+from ..store.near_copies import unpack
+from ..store.schema import TABLES
+from ..store.store import Store, delete_articles
 from ..types import Article
 from .ingest.files import Stream, file_kind, listing, read
 from .ingest.formats import read_jsonl_range
@@ -196,11 +199,11 @@ def load_parquet(folder: Path, db: Path) -> dict[str, int]:
             for article, other, other_original, sig, other_sig, _, _ in pairs:
                 if article in originals or other_original == article:
                     continue
-                if similarity(_unpack(sig), _unpack(other_sig)) >= THRESHOLD:
+                if similarity(unpack(sig), unpack(other_sig)) >= THRESHOLD:
                     originals[article] = other_original or other
             for article, original in originals.items():
                 con.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", [original, article])
-            _regroup(con, store.dedup_window())
+            regroup(con, store.dedup_window())
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

@@ -231,7 +231,7 @@ def _share(part: int, whole: int) -> float:
 
 
 def _dedup_of(articles: Sequence[Article]) -> dict[str, tuple[str, int]]:
-    """Each coded event's deduplicated event (by `store.event_id`): its id and `sources`, from
+    """Each coded event's deduplicated event (by `rows.event_id`): its id and `sources`, from
     the articles written to an in-memory store."""
     from ..store.store import Store
 
@@ -244,7 +244,7 @@ def _dedup_of(articles: Sequence[Article]) -> dict[str, tuple[str, int]]:
 def _news_merging(alignment: NewsAlignment, expected: dict[str, int], clusters: dict[str, str | None],
                   dedup: dict[str, tuple[str, int]]) -> dict[str, Any]:
     """`merged_correctly` and `clusters_correct` (see `score_news`), with the events that are not."""
-    from ..store.store import event_id
+    from ..store.rows import event_id
 
     gold_events = {g["event"] for g, _, _ in alignment.pairs}
     multi = sorted(e for e, n in expected.items() if n >= 2 and e in gold_events)

@@ -15,7 +15,8 @@ from ..codebook import PLOVER_TYPES
 from ..errors import DyadError
 from ..store.parties import SECTORS, unknown_code
 from ..store.query import PERIODS, place_events, places, top_actors, top_dyads, trend
-from ..store.store import Store, deduplicated_order, event_order, view_conditions
+from ..store.store import Store
+from ..store.views import deduplicated_order, event_order, view_conditions
 from ..types import MODALITIES
 from .guards import Limits
 from .web import LAST_OFFSET

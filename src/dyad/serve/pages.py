@@ -25,7 +25,8 @@ from ..errors import DyadError
 from ..store.export import flat_query
 from ..store.parties import SECTORS, parse_party, unknown_code
 from ..store.query import Facets, facets, places
-from ..store.store import DEDUPLICATED_SORTS, EVENT_SORTS, Store
+from ..store.store import Store
+from ..store.views import DEDUPLICATED_SORTS, EVENT_SORTS
 from ..types import FACTUAL, MODALITIES
 from .charts import map_svg
 from .profiles import actor_profile, article_pieces

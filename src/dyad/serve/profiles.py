@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..store.parties import country_sql, parse_party, party_condition
-from ..store.store import NOT_STATEMENT, Store
+from ..store.store import Store
+from ..store.views import NOT_STATEMENT
 from ..types import FACTUAL
 
 __all__ = ["Piece", "actor_profile", "article_pieces", "party_name"]

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from ..codebook import PLOVER_TYPES
 from ..errors import DyadError
 from ..store.parties import check_sector, parse_party
-from ..store.store import deduplicated_order, event_order, view_conditions
+from ..store.views import deduplicated_order, event_order, view_conditions
 from ..types import FACTUAL, MODALITIES
 
 __all__ = ["LAST_OFFSET", "View", "page_numbers", "read_view"]

@@ -2,7 +2,7 @@
 search, and the whole table as a DataFrame.
 
 Only events stated as happening, intended or past count (see `types.FACTUAL`), and statements
-(CAMEO 01) only when asked for (`statements=True`; see `store.NOT_STATEMENT`).
+(CAMEO 01) only when asked for (`statements=True`; see `views.NOT_STATEMENT`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from typing import Any
 
 from ..errors import DyadError
 from ..types import FACTUAL
+from .grouping import best_place
 from .parties import code_label, parse_party
 from .series import COUNTS, coarser_than, left_out_note, period_label, period_start, trend_series
-from .store import NOT_STATEMENT, Store, best_place
+from .store import Store
+from .views import NOT_STATEMENT
 
 __all__ = ["FACETS", "PERIODS", "Facets", "check_plot_path", "cli_args", "dyad_events", "evidence_in_sentence", "facets",
            "load", "period_end", "place_events", "places", "plot_trend", "search", "top_actors", "top_dyads", "trend",
@@ -245,7 +247,7 @@ def search(store: Store, text: str, limit: int = 20, statements: bool = False) -
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-# Each real-world event is drawn once, at the place its best report gives (store's _PLACE_KEY:
+# Each real-world event is drawn once, at the place its best report gives (grouping's _PLACE_KEY:
 # its own sentence, then its article, and a dateline only when no report says where it happened).
 _PLACED = """SELECT dedup_id, place.name, place.country, place.lat, place.lon,
         coalesce(place.source = 'dateline', false) AS dateline, place.event_id, reports, goldstein
