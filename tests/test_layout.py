@@ -51,6 +51,29 @@ def test_every_module_the_map_names_is_in_its_folder() -> None:
             assert (ROOT / folder / name).is_file(), f"the README's map puts {name} in {folder}/"
 
 
+def test_the_map_names_every_module_of_each_folder() -> None:
+    for folder, row in readme_map((ROOT / "README.md").read_text(encoding="utf-8")).items():
+        named = set(re.findall(r"`([\w]+\.py)`", row))
+        modules = {p.name for p in (ROOT / folder).glob("*.py")} - {"__init__.py", "__main__.py"}
+        assert sorted(modules - named) == [], f"the README's map of {folder}/ leaves these out"
+
+
+def test_every_event_field_names_the_modules_that_set_it() -> None:
+    """The event schema table's "set by" column: a reader finds the module that sets a field."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Event schema", 1)[1].split("\n\n| field | meaning | set by |", 1)
+    assert len(table) == 2, "the event schema table has no 'set by' column"
+    names = {p.name for p in PACKAGE.rglob("*.py")}
+    rows = [line for line in table[1].split("\n\n", 1)[0].splitlines() if line.startswith("| `")]
+    assert len(rows) >= 15
+    for line in rows:
+        set_by = line.rstrip(" |").rsplit(" | ", 1)[1]
+        modules = re.findall(r"`([\w/]+\.py)`", set_by)
+        assert modules, f"no module sets {line.split(' | ')[0]}"
+        for module in modules:
+            assert (PACKAGE / module).is_file() if "/" in module else module in names, module
+
+
 def test_the_map_reader_reads_rows_and_ignores_other_sections() -> None:
     text = ("# X\n### The source tree\n| folder | holds |\n|---|---|\n| `src/a/` | `b.py` |\n"
             "| `src/a/c/` | data |\n### Next\n| `src/z/` | not the map |\n")
