@@ -34,15 +34,22 @@ def code_command(args: argparse.Namespace) -> int:
                             progress=bar.update if bar is not None else None, workers=args.workers,
                             max_chars=args.max_chars)
         summary = store.summary()
+    return _finish(args, report, bar, f"into {args.db}", f"{args.workers} worker(s); coded with {pipeline.label}",
+                   summary)
+
+
+def _finish(args: argparse.Namespace, report: Any, bar: Any, where: str, how: str,
+            summary: dict[str, Any] | None = None) -> int:
+    """After a run: close its progress bar, list what it skipped or replaced, say what it coded
+    `where` and `how` fast; exit status 1 when any item was skipped."""
     if bar is not None:
         bar.close()
     _print_problems(report)
     if not args.quiet:
-        print(f"coded {report.articles} articles, {report.events} events into {args.db}"
-              f" ({len(report.errors)} items skipped)")
-        print_summary(summary)
-        print(f"throughput: {report.throughput()}, {args.workers} worker(s); coded with {pipeline.label}",
-              file=sys.stderr)
+        print(f"coded {report.articles} articles, {report.events} events {where} ({len(report.errors)} items skipped)")
+        if summary is not None:
+            print_summary(summary)
+        print(f"throughput: {report.throughput()}, {how}", file=sys.stderr)
     return 1 if report.errors else 0
 
 
@@ -73,14 +80,7 @@ def _code_on_server(args: argparse.Namespace) -> int:
     bar = _progress_bar(args, "posting")
     report = post_articles(read(args.paths, args.date, args.source, args.max_chars), args.server,
                            args.token or os.environ.get("DYAD_TOKEN"), progress=bar.update if bar is not None else None)
-    if bar is not None:
-        bar.close()
-    _print_problems(report)
-    if not args.quiet:
-        print(f"coded {report.articles} articles, {report.events} events on {args.server}"
-              f" ({len(report.errors)} items skipped)")
-        print(f"throughput: {report.throughput()}, on the server", file=sys.stderr)
-    return 1 if report.errors else 0
+    return _finish(args, report, bar, f"on {args.server}", "on the server")
 
 
 def _code_on_dask(args: argparse.Namespace) -> int:
