@@ -157,7 +157,7 @@ class Article:
     mentions: list[Mention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     quotes: list[Any] = field(default_factory=list)  # quotes.Quote, set by the quotes stage
-    signature: list[int] | None = None  # MinHash of the text (dedup.py), set by the pipeline
+    signature: list[int] | None = None  # MinHash of the text (coding/signature.py), set by the pipeline
     _index: tuple[int, int, dict[int, list[Mention]]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property

@@ -44,7 +44,7 @@ class Partition:
 
 def partitions(paths: Sequence[str], size: int = 500) -> list[Partition]:
     """Cut the input into partitions of about `size` articles. Directories are listed as a
-    local run lists them (`ingest.listing`), and what cannot be read there (an unsupported
+    local run lists them (`ingest.files.listing`), and what cannot be read there (an unsupported
     file, an unreadable directory, a link loop) is reported by a partition of its own."""
     files: list[Path] = []
     errors: list[InputError] = []
