@@ -261,3 +261,13 @@ def test_the_default_publication_date_is_checked_before_any_run(value: str, caps
     with pytest.raises(SystemExit) as stopped:
         build_parser().parse_args(["code", "in.jsonl", "--date", value, "--dask", "local", "--out", "parts"])
     assert stopped.value.code == 2 and "--date" in capsys.readouterr().err
+
+
+def test_every_command_the_parser_takes_has_a_function() -> None:
+    import argparse
+
+    from dyad.cli.main import COMMANDS
+    from dyad.cli.parser import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == set(COMMANDS)

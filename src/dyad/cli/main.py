@@ -4,12 +4,13 @@ bug) into one line and an exit status."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..errors import DyadError, environment_problem
@@ -33,29 +34,22 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
 
+# each command's function; `code` also stops cleanly on SIGTERM (see `main`)
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "code": code_command, "events": events_command, "eval": eval_command, "show": show_command,
+    "export": export_command, "trend": query_command, "actors": query_command, "dyads": query_command,
+    "search": query_command, "summary": summary_command, "migrate": migrate_command, "serve": serve_command,
+    "regroup": regroup_command,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "code":
             with _on_sigterm(_terminate):
                 return code_command(args)
-        if args.command == "events":
-            return events_command(args)
-        if args.command == "eval":
-            return eval_command(args)
-        if args.command == "show":
-            return show_command(args)
-        if args.command == "export":
-            return export_command(args)
-        if args.command in ("trend", "actors", "dyads", "search"):
-            return query_command(args)
-        if args.command == "migrate":
-            return migrate_command(args)
-        if args.command == "serve":
-            return serve_command(args)
-        if args.command == "regroup":
-            return regroup_command(args)
-        return summary_command(args)
+        return COMMANDS[args.command](args)
     except DyadError as err:
         print(f"dyad: error: {err}", file=sys.stderr)
         return 2
