@@ -21,7 +21,7 @@ from ..types import MODALITIES
 from .guards import Limits
 from .web import LAST_OFFSET
 
-__all__ = ["ApiError", "Run", "add_api"]
+__all__ = ["ApiError", "Checks", "Run", "add_api"]
 
 T = TypeVar("T")
 
@@ -64,29 +64,32 @@ def sector_query() -> Any:
     return Query(None, pattern=r"^[A-Za-z]{3}$", description="CAMEO sector, e.g. MIL")
 
 
-def add_api(app: FastAPI, store: Store, run: Run, limits: Limits) -> None:
-    """The reading routes on `app`, over `store`, each request's queries through `run`, pages
-    no longer than `limits.page`."""
+class Checks:
+    """The checks the routes share, each failing with a 422 that says what is wrong: a page no
+    longer than `limits.page`, a code that names an actor in `store`, the listings' filters."""
 
-    def page_size(limit: int) -> int:
-        if limit > limits.page:
-            raise ApiError(422, f"limit is at most {limits.page}")
+    def __init__(self, store: Store, run: Run, limits: Limits) -> None:
+        self.store, self.run, self.limits = store, run, limits
+
+    def page_size(self, limit: int) -> int:
+        if limit > self.limits.page:
+            raise ApiError(422, f"limit is at most {self.limits.page}")
         return limit
 
-    def known(*codes: str | None) -> None:
+    def known(self, *codes: str | None) -> None:
         """A 422 naming a code that names no actor, rather than an empty answer."""
         for code in codes:
-            problem = run(lambda: unknown_code(code, store.db)) if code else None  # noqa: B023 (run calls it now)
+            problem = self.run(lambda: unknown_code(code, self.store.db)) if code else None  # noqa: B023 (run calls it now)
             if problem:
                 raise ApiError(422, problem)
 
-    def filters(actor: str | None, recipient: str | None, event_type: str | None,
+    def filters(self, actor: str | None, recipient: str | None, event_type: str | None,
                 modality: list[str] | None, sector: str | None = None,
                 recipient_sector: str | None = None) -> dict[str, Any]:
         for wanted in (sector, recipient_sector):
             if wanted and wanted.upper() not in SECTORS:
                 raise ApiError(422, f"unknown sector {wanted!r}; one of {', '.join(sorted(SECTORS))}")
-        known(actor, recipient)
+        self.known(actor, recipient)
         if event_type is not None and event_type.upper() not in PLOVER_TYPES:
             raise ApiError(422, f"unknown PLOVER type {event_type!r}; one of {', '.join(PLOVER_TYPES)}")
         for m in modality or []:
@@ -95,15 +98,35 @@ def add_api(app: FastAPI, store: Store, run: Run, limits: Limits) -> None:
         return {"actor": actor, "recipient": recipient, "event_type": event_type, "modality": modality or None,
                 "sector": sector, "recipient_sector": recipient_sector}
 
-    def table_view(dedup: bool, sort: str | None, involving: str | None = None, **view: Any) -> dict[str, Any]:
+    def table_view(self, dedup: bool, sort: str | None, involving: str | None = None, **view: Any) -> dict[str, Any]:
         """The events table's filters and sort (those of the /events page), checked."""
-        known(involving)
+        self.known(involving)
         try:
             view_conditions(**view)
             (deduplicated_order if dedup else event_order)(sort)
         except DyadError as err:
             raise ApiError(422, str(err)) from None
         return {**view, "sort": sort, "involving": involving}
+
+
+def add_api(app: FastAPI, store: Store, run: Run, limits: Limits) -> None:
+    """The reading routes on `app`, over `store`, each request's queries through `run`, pages
+    no longer than `limits.page`."""
+    check = Checks(store, run, limits)
+    _add_event_routes(app, store, run, check)
+    _add_summary_routes(app, store, run, check)
+
+    @app.get("/api/articles/{article_id}")
+    def article(article_id: str) -> dict[str, Any]:
+        """An article as ingested (text and the blocks the cleaner removed) and its events' ids."""
+        found = run(lambda: store.article(article_id)) if ARTICLE_ID.match(article_id) else None
+        if found is None:
+            raise ApiError(404, f"no article {article_id!r}")
+        return found
+
+
+def _add_event_routes(app: FastAPI, store: Store, run: Run, check: Checks) -> None:
+    """The events (reports), one event with its evidence, and the real-world events."""
 
     @app.get("/api/events")
     def events(actor: str | None = party_query(), recipient: str | None = party_query(),
@@ -122,9 +145,9 @@ def add_api(app: FastAPI, store: Store, run: Run, limits: Limits) -> None:
         """Events (reports), newest first, with the filters of `dyad events` and of the /events
         page; page with offset. With `either_way`, `actor` and `recipient` match in either role.
         /api/events.csv gives the same rows as CSV."""
-        size = page_size(limit)
-        chosen = filters(actor, recipient, type, modality, sector, recipient_sector)
-        chosen |= table_view(False, sort, involving, quad_class=quad_class, cameo=cameo, place_country=place_country,
+        size = check.page_size(limit)
+        chosen = check.filters(actor, recipient, type, modality, sector, recipient_sector)
+        chosen |= check.table_view(False, sort, involving, quad_class=quad_class, cameo=cameo, place_country=place_country,
                              place=place, text=text)
         rows = run(lambda: store.events(**chosen, since=since, until=until,
                                         limit=size + 1, offset=offset, min_confidence=min_confidence,
@@ -171,14 +194,18 @@ def add_api(app: FastAPI, store: Store, run: Run, limits: Limits) -> None:
         """Real-world events, each with every report of it, newest first. A filter on reports
         (actors, place, text, confidence) keeps a real-world event when one of its reports
         matches. /api/deduplicated.csv gives the same rows as CSV."""
-        size = page_size(limit)
-        chosen = filters(actor, recipient, type, modality, sector, recipient_sector)
-        chosen |= table_view(True, sort, involving, quad_class=quad_class, cameo=cameo, place_country=place_country,
+        size = check.page_size(limit)
+        chosen = check.filters(actor, recipient, type, modality, sector, recipient_sector)
+        chosen |= check.table_view(True, sort, involving, quad_class=quad_class, cameo=cameo, place_country=place_country,
                              place=place, text=text)
         rows = run(lambda: store.deduplicated(**chosen, since=since, until=until, min_confidence=min_confidence,
                                               either_way=either_way, limit=size + 1, offset=offset,
                                               statements=statements))
         return {"events": rows[:size], "next_offset": offset + size if len(rows) > size else None}
+
+
+def _add_summary_routes(app: FastAPI, store: Store, run: Run, check: Checks) -> None:
+    """What the charts read: a dyad's trend, the top actors and dyads, and the map's places."""
 
     @app.get("/api/trend")
     def dyad_trend(a: str = party_query(...), b: str = party_query(...),
@@ -187,7 +214,7 @@ def add_api(app: FastAPI, store: Store, run: Run, limits: Limits) -> None:
         """Per period, the dyad's events by QuadClass and their mean Goldstein score."""
         if by not in PERIODS:
             raise ApiError(422, f"unknown period {by!r}; one of {', '.join(PERIODS)}")
-        known(a, b)
+        check.known(a, b)
         rows = run(lambda: trend(store, a.upper(), b.upper(), by, directed, min_confidence, statements=statements))
         for row in rows:  # periods are dates, whatever DuckDB's date_trunc gives
             row["period"] = row["period"].date().isoformat() if isinstance(row["period"], dt.datetime) else str(row["period"])
@@ -195,19 +222,19 @@ def add_api(app: FastAPI, store: Store, run: Run, limits: Limits) -> None:
 
     @app.get("/api/actors")
     def actors(top: int = Query(20, ge=1), statements: bool = STATEMENTS) -> dict[str, Any]:
-        return {"actors": run(lambda: top_actors(store, page_size(top), statements=statements))}
+        return {"actors": run(lambda: top_actors(store, check.page_size(top), statements=statements))}
 
     @app.get("/api/dyads")
     def dyads(top: int = Query(20, ge=1), statements: bool = STATEMENTS) -> dict[str, Any]:
-        return {"dyads": run(lambda: top_dyads(store, page_size(top), statements=statements))}
+        return {"dyads": run(lambda: top_dyads(store, check.page_size(top), statements=statements))}
 
     def place_filters(actor: str | None = party_query(), recipient: str | None = party_query(),
                       type: str | None = Query(None, description="PLOVER event type"),
                       since: dt.date | None = None, until: dt.date | None = None,
                       either_way: bool = False, involving: Involving = None) -> dict[str, Any]:
         """The filters the map's two routes take: those of /api/events."""
-        chosen = filters(actor, recipient, type, None)
-        known(involving)
+        chosen = check.filters(actor, recipient, type, None)
+        check.known(involving)
         return {"actor": chosen["actor"], "recipient": chosen["recipient"], "event_type": chosen["event_type"],
                 "since": since, "until": until, "either_way": either_way, "involving": involving}
 
@@ -217,7 +244,7 @@ def add_api(app: FastAPI, store: Store, run: Run, limits: Limits) -> None:
         """Where events happened: places with coordinates, real-world events and reports,
         busiest first. Each real-world event counts once, at the place its reports say it
         happened; `dateline` marks places known only as where the stories were filed."""
-        return {"places": run(lambda: places(store, page_size(top), statements=statements, **chosen))}
+        return {"places": run(lambda: places(store, check.page_size(top), statements=statements, **chosen))}
 
     @app.get("/api/places/events")
     def events_at_place(lat: float = Query(ge=-90, le=90), lon: float = Query(ge=-180, le=180),
@@ -225,13 +252,5 @@ def add_api(app: FastAPI, store: Store, run: Run, limits: Limits) -> None:
                         chosen: dict[str, Any] = Depends(place_filters)) -> dict[str, Any]:  # noqa: B008
         """The real-world events of one point of /api/places (its lat, lon and dateline), newest
         first, each by the report that gave its place."""
-        size = page_size(limit)
+        size = check.page_size(limit)
         return {"events": run(lambda: place_events(store, lat, lon, dateline, size, statements=statements, **chosen))}
-
-    @app.get("/api/articles/{article_id}")
-    def article(article_id: str) -> dict[str, Any]:
-        """An article as ingested (text and the blocks the cleaner removed) and its events' ids."""
-        found = run(lambda: store.article(article_id)) if ARTICLE_ID.match(article_id) else None
-        if found is None:
-            raise ApiError(404, f"no article {article_id!r}")
-        return found
