@@ -9,12 +9,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..coding.ingest.records import MAX_CHARS
+from ..coding.nlp import MAX_SENTENCE_TOKENS
 from ..errors import DyadError
 from ..store.store import Store
-from .parser import coder_settings
+from . import flags
+from .flags import coder_settings
 from .queries import print_summary
 
-__all__ = ["code_command"]
+__all__ = ["add_code_parser", "code_command"]
 
 
 def code_command(args: argparse.Namespace) -> int:
@@ -106,3 +109,37 @@ def _code_on_dask(args: argparse.Namespace) -> int:
               f"{totals['errors']} items skipped; largest worker {totals['peak_mib']} MiB)")
         print(f"throughput: {report.throughput()}, Dask ({args.dask})", file=sys.stderr)
     return 1 if totals["errors"] else 0
+
+
+def add_code_parser(sub: Any) -> None:
+    """`dyad code`'s flags."""
+    code = sub.add_parser("code", help="code articles and store their events")
+    code.add_argument("paths", nargs="+", metavar="PATH", help=".txt .jsonl .csv .html files, directories, or - for stdin")
+    code.add_argument("--db", default="dyad.duckdb", help="DuckDB file (default: %(default)s)")
+    code.add_argument("--date", type=flags.publication_date, help="publication date for articles that have none")
+    code.add_argument("--source", help="source name for articles that have none")
+    code.add_argument("--actors", action="append", default=[], metavar="PATH",
+                      help="your own actor file or folder of .yaml files, added to the built-in knowledge base and "
+                           "winning over it; repeatable (also: DYAD_ACTORS, paths separated by ':')")
+    code.add_argument("--workers", type=flags.whole(1, flags.MAX_WORKERS), default=min(os.cpu_count() or 1, flags.MAX_WORKERS),
+                      help="processes coding at once, each with its own model, 1 to 256 (default: all %(default)s "
+                           "cores)")
+    code.add_argument("--dask", metavar="SCHEDULER",
+                      help="code on a Dask cluster: its scheduler's address, or 'local' for one on this machine "
+                           "with --workers processes; needs --out")
+    code.add_argument("--out", type=Path, help="with --dask: folder for the Parquet the workers write")
+    code.add_argument("--server", metavar="URL",
+                      help="code into the database a running `dyad serve --token` holds, by posting the articles "
+                           "to it (e.g. http://127.0.0.1:8000); needs --token")
+    code.add_argument("--token", help="with --server: the server's token (also: DYAD_TOKEN)")
+    code.add_argument("--partition-size", type=flags.whole(1), default=500, help="with --dask: articles a task codes")
+    code.add_argument("--parse-all", action="store_true",
+                      help="parse every sentence; by default only those naming an actor with a word that can "
+                           "trigger an event are parsed (see the README's 'Speed')")
+    code.add_argument("--max-chars", type=flags.positive, default=MAX_CHARS,
+                      help="longest article accepted, in characters (default: %(default)s)")
+    code.add_argument("--max-sentence-tokens", type=flags.positive, default=MAX_SENTENCE_TOKENS,
+                      help="longer sentences (tables, lists, run-on scrapes) are stored but not coded "
+                           "(default: %(default)s)")
+    flags.coder_flags(code)
+    code.add_argument("--quiet", action="store_true", help="no progress bar, summary or throughput line")

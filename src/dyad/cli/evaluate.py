@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
-__all__ = ["eval_command"]
+__all__ = ["add_eval_parser", "eval_command"]
+
+DEFAULT_GOLD = Path("..") / "shared" / "gold"
 
 
 def eval_command(args: argparse.Namespace) -> int:
@@ -70,3 +73,19 @@ def _print_matrix(cells: list[list[Any]]) -> None:
     print(" " * width + "".join(f"{label[:width - 1]:>{width}}" for label in labels))
     for gold in labels:
         print(f"{gold:<{width}}" + "".join(f"{counts.get((gold, p), 0) or '.':>{width}}" for p in labels))
+
+
+def add_eval_parser(sub: Any) -> None:
+    """`dyad eval`'s flags."""
+    evaluate = sub.add_parser("eval", help="score event coding and actors against gold data")
+    evaluate.add_argument("--gold", type=Path, default=DEFAULT_GOLD,
+                          help="folder of gold files (default: ../shared/gold beside the working directory)")
+    evaluate.add_argument("--report", type=Path, help="write every score, per type and confusion matrices, as JSON")
+    evaluate.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    evaluate.add_argument("--coder", action="append", choices=("rules", "model", "combined"),
+                          help="score this coder: the patterns alone, the event model alone, or both combined "
+                               "as `dyad code` does; repeatable (default: all three)")
+    evaluate.add_argument("--model", type=Path, metavar="DIR",
+                          help="folder of another trained event model (default: the one Dyad ships)")
+    evaluate.add_argument("--confusion", action="store_true",
+                          help="also print the confusion matrices (PLOVER types, PentaClass)")

@@ -7,16 +7,19 @@ import argparse
 import json
 import shutil
 import sys
+from pathlib import Path
 from typing import Any
 
 from ..errors import DyadError
-from ..store.export import write_csv
+from ..store.export import FORMATS, write_csv
 from ..store.parties import check_known
 from ..store.store import Store
+from ..types import MODALITIES
+from . import flags
 from .tables import STATEMENT, event_table, write_table
 from .tables import clip as _clip
 
-__all__ = ["events_command", "export_command", "marked_sentence", "show_command"]
+__all__ = ["add_events_parser", "add_export_parser", "add_show_parser", "events_command", "export_command", "marked_sentence", "show_command"]
 
 MIN_SHORT_ID = 6  # the fewest characters of an event id `dyad show` looks up
 MARKS = {"actor": ("[", "]ACTOR"), "recipient": ("[", "]RECIPIENT"), "event": ("[", "]EVENT"),
@@ -148,3 +151,50 @@ def marked_sentence(row: dict[str, Any], text: str) -> str:
     lines = ["".join(out)]
     lines += [f"  ({name}: {text[s:e]!r})" for s, e, name in outside]
     return "\n".join(lines)
+
+
+def add_events_parser(sub: Any) -> None:
+    """`dyad events`' flags."""
+    events = sub.add_parser("events", help="list stored events")
+    events.add_argument("--db", default="dyad.duckdb")
+    flags.side_flags(events)
+    events.add_argument("--type", type=flags.plover, dest="event_type", help="PLOVER event type, e.g. REQUEST")
+    events.add_argument("--since", type=flags.iso_date)
+    events.add_argument("--until", type=flags.iso_date)
+    events.add_argument("--modality", action="append", choices=MODALITIES,
+                        help="only events stated so; repeatable (default: all, negated and hypothetical too)")
+    events.add_argument("--either-way", action="store_true",
+                        help="--actor and --recipient in either role (the events `dyad trend` counts)")
+    events.add_argument("--min-confidence", type=flags.fraction, help="only events coded with at least this confidence")
+    events.add_argument("--limit", type=flags.whole(0, flags.MAX_ROWS), default=100, help="at most this many (0: all; default %(default)s)")
+    events.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
+    flags.statements_flag(events)
+    events.add_argument("--coder", choices=("pattern", "model"),
+                        help="only the events the verb patterns (pattern) or the event model (model) decided")
+    events.add_argument("--dedup", action="store_true",
+                        help="one row per real-world event, with its sources, mentions and reporting sentences")
+
+
+def add_export_parser(sub: Any) -> None:
+    """`dyad export`'s flags."""
+    export = sub.add_parser("export", help="write events as Parquet, CSV, JSON lines, PLOVER records or a GDELT table")
+    export.add_argument("--db", default="dyad.duckdb")
+    export.add_argument("--format", choices=FORMATS, required=True, dest="fmt")
+    export.add_argument("--out", type=Path, required=True, help="file to write")
+    export.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    export.add_argument("--by-month", action="store_true", help="Parquet: a folder of month=YYYY-MM partitions")
+    export.add_argument("--dedup", action="store_true",
+                        help="parquet, csv, jsonl: one row per real-world event instead of one per report")
+    flags.side_flags(export)
+    export.add_argument("--type", type=flags.plover, dest="event_type")
+    export.add_argument("--modality", action="append", choices=MODALITIES)
+    export.add_argument("--since", type=flags.iso_date)
+    export.add_argument("--until", type=flags.iso_date)
+    flags.statements_flag(export)
+
+
+def add_show_parser(sub: Any) -> None:
+    """`dyad show`'s argument."""
+    show = sub.add_parser("show", help="one event, with its evidence marked in the article's sentence")
+    show.add_argument("event_id", metavar="EVENT_ID", help="an event's id, or its short id as `dyad events` shows it")
+    show.add_argument("--db", default="dyad.duckdb")

@@ -6,14 +6,17 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from ..store.parties import check_known
+from ..store.query import PERIODS
 from ..store.store import Store
+from . import flags
 from .tables import clip as _clip
 from .tables import write_table
 
-__all__ = ["print_summary", "query_command", "summary_command"]
+__all__ = ["add_listing_parsers", "add_search_parser", "add_summary_parser", "add_trend_parser", "print_summary", "query_command", "summary_command"]
 
 
 def query_command(args: argparse.Namespace) -> int:
@@ -90,3 +93,42 @@ def print_summary(summary: dict[str, Any]) -> None:
         print("top dyads (actor -> recipient, events, mean Goldstein):")
         for d in summary["top_dyads"]:
             print(f"  {d['actor']} -> {d['recipient']}  {d['events']}  {d['mean_goldstein']:+.2f}")
+
+
+def add_trend_parser(sub: Any) -> None:
+    """`dyad trend`'s arguments and flags."""
+    trend = sub.add_parser("trend", help="a dyad's events by QuadClass and mean Goldstein over time")
+    trend.add_argument("actor", type=flags.party, help="a country (RUS), an organisation (IGOEUR) or either with a sector")
+    trend.add_argument("recipient", type=flags.party, help="as actor")
+    trend.add_argument("--db", default="dyad.duckdb")
+    trend.add_argument("--by", choices=PERIODS, default="month")
+    trend.add_argument("--directed", action="store_true", help="only actor -> recipient, not both ways")
+    trend.add_argument("--min-confidence", type=flags.fraction, default=0.0)
+    trend.add_argument("--plot", type=Path, help="also draw it to this .png or .svg file")
+    flags.statements_flag(trend)
+
+
+def add_listing_parsers(sub: Any) -> None:
+    """`dyad actors` and `dyad dyads`."""
+    for name, what in (("actors", "the most active actors"), ("dyads", "the most active dyads")):
+        listing = sub.add_parser(name, help=what)
+        listing.add_argument("--db", default="dyad.duckdb")
+        listing.add_argument("--top", type=flags.whole(1, flags.MAX_ROWS), default=20)
+        flags.statements_flag(listing)
+
+
+def add_search_parser(sub: Any) -> None:
+    """`dyad search`'s arguments and flags."""
+    search = sub.add_parser("search", help="sentences containing every word of TEXT, with their events")
+    search.add_argument("text")
+    search.add_argument("--db", default="dyad.duckdb")
+    search.add_argument("--limit", type=flags.whole(1, flags.MAX_ROWS), default=20)
+    flags.statements_flag(search)
+
+
+def add_summary_parser(sub: Any) -> None:
+    """`dyad summary`'s flags."""
+    summary = sub.add_parser("summary", help="articles, events by type and top dyads in a database")
+    summary.add_argument("--db", default="dyad.duckdb")
+    summary.add_argument("--json", action="store_true", help="print JSON instead of text")
+    flags.statements_flag(summary)

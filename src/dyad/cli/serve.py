@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import Any
 
 from ..errors import DyadError
-from .parser import coder_settings
+from . import flags
+from .flags import coder_settings
 
-__all__ = ["serve_command"]
+__all__ = ["add_serve_parser", "serve_command"]
 
 
 def serve_command(args: argparse.Namespace) -> int:
@@ -42,3 +44,25 @@ def serve_command(args: argparse.Namespace) -> int:
 
 def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def add_serve_parser(sub: Any) -> None:
+    """`dyad serve`'s flags."""
+    serve = sub.add_parser("serve", help="the JSON API (and web pages) over a database, in a browser")
+    serve.add_argument("--db", default="dyad.duckdb")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s, this machine only)")
+    serve.add_argument("--port", type=flags.whole(0, 65535), default=8000,
+                       help="port to listen on, 0 for any free one (default: %(default)s); one in use stops "
+                            "`dyad serve` with exit status 2 before it says it is serving")
+    serve.add_argument("--token", help="allow POST /api/articles with 'Authorization: Bearer TOKEN' "
+                                       "(also: DYAD_TOKEN); without one, the server only reads")
+    serve.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                       help="also answer requests for this Host name (a reverse proxy's, or this machine's name "
+                            "on the network); repeatable. Any other Host is refused")
+    serve.add_argument("--header-timeout", type=flags.positive_seconds, default=10.0, metavar="S",
+                       help="close a connection whose request line and headers take longer (default: %(default)g)")
+    serve.add_argument("--body-timeout", type=flags.positive_seconds, default=60.0, metavar="S",
+                       help="answer 408 and close when a request body takes longer (default: %(default)g)")
+    flags.coder_flags(serve)  # how POST /api/articles codes
+    serve.add_argument("--max-connections", type=int, default=100, metavar="N",
+                       help="open connections at once; more are answered 503 (default: %(default)s)")
