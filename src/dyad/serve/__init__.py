@@ -1,0 +1,1 @@
+"""`dyad serve`: the JSON API and the web pages over a database."""

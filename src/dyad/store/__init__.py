@@ -1,0 +1,1 @@
+"""The DuckDB database (`Store`) and what reads it: queries, trends, exports."""

@@ -1,0 +1,1 @@
+"""Stage 6, attributes: when and where each event happened."""

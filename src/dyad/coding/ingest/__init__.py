@@ -1,0 +1,1 @@
+"""Stage 1, ingest: files, folders and streams read into articles."""
