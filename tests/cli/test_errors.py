@@ -41,10 +41,10 @@ def _fails(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
         status = main(argv)
     except SystemExit as stop:  # argparse
         status = stop.code  # type: ignore[assignment]
-    err = capsys.readouterr().err
-    assert status == 2, err
-    assert "internal error" not in err and "Traceback" not in err
-    return err
+    captured = capsys.readouterr()
+    assert status == 2 and captured.out == "", captured
+    assert "internal error" not in captured.err and "Traceback" not in captured.err
+    return captured.err
 
 
 @pytest.mark.parametrize("argv", [

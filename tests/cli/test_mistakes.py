@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from dyad.cli.main import main
 from dyad.serve.app import create_app
 from dyad.store.store import Store
+from tests.cli.test_errors import _fails
 from tests.serve.test_api import call
 from tests.store.test_store import _article
 
@@ -26,16 +26,10 @@ def db(tmp_path: Path) -> Path:
 
 
 def _one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
-    capsys.readouterr()
-    try:
-        status = main(argv)
-    except SystemExit as stop:  # argparse
-        status = stop.code  # type: ignore[assignment]
-    captured = capsys.readouterr()
-    assert status == 2 and captured.out == ""
-    lines = captured.err.splitlines()
-    assert len(lines) == 1, captured.err
-    assert "internal error" not in lines[0] and "SELECT" not in lines[0]
+    err = _fails(argv, capsys)
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert "SELECT" not in lines[0]
     return lines[0]
 
 

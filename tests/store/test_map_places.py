@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from dyad.errors import StoreError
+from dyad.store import views
 from dyad.store.grouping import _PLACE_KEY
 from dyad.store.migrations import migrate
 from dyad.store.query import place_events, places
@@ -78,7 +79,7 @@ def _rows(store: Store, sql: str, params: list[Any]) -> list[dict[str, Any]]:
 
 
 def _old_places(store: Store, statements: bool = False, **filters: Any) -> list[dict[str, Any]]:
-    sql, params = store.event_query(modality=FACTUAL, statements=statements, ordered=False, counts=False, **filters)
+    sql, params = views.event_query(modality=FACTUAL, statements=statements, ordered=False, counts=False, **filters)
     return _rows(store, f"""SELECT name, country, lat, lon, dateline, count(*) AS events, sum(reports) AS reports,
                   round(avg(goldstein), 2) AS mean_goldstein
            FROM ({_OLD_PLACED.format(events=sql)}) WHERE lat IS NOT NULL AND lon IS NOT NULL
@@ -87,7 +88,7 @@ def _old_places(store: Store, statements: bool = False, **filters: Any) -> list[
 
 def _old_place_events(store: Store, lat: float, lon: float, dateline: bool, statements: bool = False,
                       **filters: Any) -> list[dict[str, Any]]:
-    sql, params = store.event_query(modality=FACTUAL, statements=statements, ordered=False, counts=False, **filters)
+    sql, params = views.event_query(modality=FACTUAL, statements=statements, ordered=False, counts=False, **filters)
     return _rows(store, f"""SELECT e.id, e.date, e.actor_code, e.event_type, e.cameo, e.recipient_code, e.goldstein,
                   e.sentence, p.name AS place, p.reports
            FROM ({_OLD_PLACED.format(events=sql)}) p JOIN events e ON e.id = p.event_id

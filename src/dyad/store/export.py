@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from ..coding.actors.codes import is_state
 from ..errors import DyadError, StoreError, environment_problem
+from . import views
 from .store import Store
 
 __all__ = ["FORMATS", "GDELT_COLUMNS", "export", "flat_query", "write_csv"]
@@ -131,14 +132,14 @@ def flat_query(store: Store, filters: dict[str, Any], dedup: bool = False, parqu
     events (with `dedup`, real-world events) `filters` select, in their order. DuckDB writes
     those files from the query itself, never through Python rows."""
     if dedup:
-        sql, params = store.deduplicated_query(**filters)
+        sql, params = views.deduplicated_query(**filters)
         # CSV cells cannot hold records: there, the reports are listed by event id
         reports = ("list_transform(reported_by, lambda r: {'event_id': r.event_id, 'article_id': r.article_id, "
                    "'sentence_index': r.sentence_index})" if parquet
                    else "list_transform(reported_by, lambda r: r.event_id)")
         return (f"SELECT * EXCLUDE (reported_by), {reports} AS reported_by, "
                 f"coalesce(strftime(date, '%Y-%m'), 'undated') AS month FROM ({sql})"), params
-    sql, params = store.event_query(**filters)
+    sql, params = views.event_query(**filters)
     columns = ", ".join(FLAT_COLUMNS)
     return (f"SELECT {columns}, sources_n AS sources, mentions_n AS all_mentions, dedup_id AS deduplicated_id, "
             f"coalesce(strftime(date, '%Y-%m'), 'undated') AS month FROM ({sql})"), params

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import DyadError
 from ..types import FACTUAL
+from . import views
 from .grouping import best_place
 from .parties import code_label, parse_party
 from .series import COUNTS, coarser_than, left_out_note, period_label, period_start, trend_series
@@ -33,7 +34,7 @@ def load(db: str | Path = "dyad.duckdb", polars: bool = False, deduplicated: boo
     with `statements=True`, the CAMEO 01 statements too."""
     with Store(db, read_only=True) as store:
         if deduplicated:
-            sql, params = store.deduplicated_query(statements=statements)
+            sql, params = views.deduplicated_query(statements=statements)
             relation = store.db.cursor().sql(f"SELECT * FROM ({sql}) ORDER BY date, id", params=params)
         else:
             where = "" if statements else f" WHERE {NOT_STATEMENT}"
@@ -95,7 +96,7 @@ def trend(store: Store, actor: str, recipient: str, by: str = "month", directed:
     if by not in PERIODS:
         raise DyadError(f"unknown period {by!r}; one of {', '.join(PERIODS)}")
     parse_party(actor), parse_party(recipient)  # a bad code is a DyadError, not an SQL one
-    sql, params = store.event_query(**dyad_events(actor, recipient, directed, min_confidence=min_confidence,
+    sql, params = views.event_query(**dyad_events(actor, recipient, directed, min_confidence=min_confidence,
                                                   statements=statements), ordered=False, counts=False)
     statement_count = f"\n                   count(*) FILTER (WHERE NOT ({NOT_STATEMENT})) AS statements," if statements else ""
     coarse = coarser_than(by) if precise else ()
@@ -274,7 +275,7 @@ def _placed(store: Store, statements: bool, filters: dict[str, Any],
                               *(["event_type = ?"] if event_type else [])])
         return (_STORED_PLACE.format(where=f"WHERE {where}"),
                 [list(FACTUAL), *([event_type.upper()] if event_type else [])])
-    sql, params = store.event_query(modality=FACTUAL, statements=statements, ordered=False, counts=False, **filters)
+    sql, params = views.event_query(modality=FACTUAL, statements=statements, ordered=False, counts=False, **filters)
     if at is None:
         return _PLACED.format(place=best_place(), events=sql, at=""), params
     # only the events with a report at the point can be placed there: read just their reports
@@ -347,10 +348,10 @@ def facets(store: Store, dedup: bool = False, top: int = 12, **filters: Any) -> 
     _count("top", top)
     filters = {k: v for k, v in filters.items() if k not in ("sort", "limit", "offset")}
     if dedup:
-        where, params = store.deduplicated_where(**filters)
+        where, params = views.deduplicated_where(**filters)
         rows = f"SELECT * FROM deduplicated_events {where}"
     else:
-        rows, params = store.event_query(**filters, counts=False, ordered=False)
+        rows, params = views.event_query(**filters, counts=False, ordered=False)
     names = [name for name in FACETS if not (dedup and name == "country")]
     cursor = store.db.cursor()
     found: Facets

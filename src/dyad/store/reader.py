@@ -42,11 +42,11 @@ class Reader:
         all, negated and hypothetical too); `statements` adds the CAMEO 01 statements; `coder`
         keeps the events that "pattern" or "model" decided; `view` takes the table's filters
         and sort (`view_conditions`, `sort`)."""
-        sql, params = self.event_query(actor=actor, recipient=recipient, event_type=event_type, since=since,
-                                       until=until, article_id=article_id, modality=modality, event_id=event_id,
-                                       dedup_id=dedup_id, limit=limit, offset=offset, either_way=either_way,
-                                       min_confidence=min_confidence, counts=not limit, statements=statements,
-                                       coder=coder, sector=sector, recipient_sector=recipient_sector, **view)
+        sql, params = views.event_query(actor=actor, recipient=recipient, event_type=event_type, since=since,
+                                        until=until, article_id=article_id, modality=modality, event_id=event_id,
+                                        dedup_id=dedup_id, limit=limit, offset=offset, either_way=either_way,
+                                        min_confidence=min_confidence, counts=not limit, statements=statements,
+                                        coder=coder, sector=sector, recipient_sector=recipient_sector, **view)
         if not limit:
             return list(map(event_dict, self._stream(sql, params)))
         # a page: its events, then their deduplicated events' counts by id (a join scans them all)
@@ -61,7 +61,7 @@ class Reader:
 
     def iter_events(self, **filters: Any) -> Iterator[dict[str, Any]]:
         """The same as `events`, streamed in chunks and with no limit."""
-        yield from map(event_dict, self._stream(*self.event_query(**filters)))
+        yield from map(event_dict, self._stream(*views.event_query(**filters)))
 
     def _stream(self, sql: str, params: list[Any]) -> Iterator[dict[str, Any]]:
         cursor = self.db.cursor()
@@ -73,11 +73,6 @@ class Reader:
                 return
             for row in chunk:
                 yield dict(zip(columns, row, strict=True))
-
-    # the SQL of the listings, for callers that run it themselves (exports, facets, the map)
-    event_query = staticmethod(views.event_query)
-    deduplicated_query = staticmethod(views.deduplicated_query)
-    deduplicated_where = staticmethod(views.deduplicated_where)
 
     def reports(self, dedup_id: str, but: str | None = None) -> list[dict[str, Any]]:
         """Every report (as `events` gives it) of one deduplicated event, oldest first; `but`
@@ -94,15 +89,15 @@ class Reader:
         """Real-world events, each with the reports (article, sentence) behind it, newest first;
         `statements` adds the CAMEO 01 statements. The actor and sector filters are those of
         `events`: a real-world event matches when one of its reports does."""
-        sql, params = self.deduplicated_query(actor=actor, recipient=recipient, event_type=event_type, since=since,
-                                              until=until, modality=modality, limit=limit, offset=offset,
-                                              statements=statements, sector=sector, recipient_sector=recipient_sector,
-                                              **view)
+        sql, params = views.deduplicated_query(actor=actor, recipient=recipient, event_type=event_type, since=since,
+                                               until=until, modality=modality, limit=limit, offset=offset,
+                                               statements=statements, sector=sector, recipient_sector=recipient_sector,
+                                               **view)
         return [deduplicated_dict(row) for row in self._stream(sql, params)]
 
     def iter_deduplicated(self, **filters: Any) -> Iterator[dict[str, Any]]:
         """The same as `deduplicated`, streamed and with no limit."""
-        yield from map(deduplicated_dict, self._stream(*self.deduplicated_query(**filters)))
+        yield from map(deduplicated_dict, self._stream(*views.deduplicated_query(**filters)))
 
     def runs(self) -> list[dict[str, Any]]:
         cursor = self.db.cursor().execute("SELECT * FROM runs ORDER BY started_at")

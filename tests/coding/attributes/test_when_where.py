@@ -127,6 +127,11 @@ def test_a_place_in_the_sentence_wins_over_a_third_country_dateline(code: Any) -
     assert events and {e.location.name if e.location else None for e in events} == {"Sagaing"}
 
 
+def _ethiopian_appeals(code: Any, text: str) -> list[Any]:
+    """The appeals (CAMEO 02) Ethiopia's actors make in `text`, published on a Saturday."""
+    return [e for e in code(text, SATURDAY).events if e.actor.country == "ETH" and e.cameo.startswith("02")]
+
+
 @pytest.mark.model
 @pytest.mark.parametrize("text", [
     "Ethiopia's prime minister urged Eritrea to reopen the border on Monday. The remarks came at a regional "
@@ -139,7 +144,7 @@ def test_a_place_in_the_sentence_wins_over_a_third_country_dateline(code: Any) -
     "Reporters asked about trade. Prices rose. The remarks came at a regional summit in Addis Ababa.",
 ])
 def test_a_nearby_sentence_that_says_where_the_scene_was_places_the_event(code: Any, text: str) -> None:
-    events = [e for e in code(text, SATURDAY).events if e.actor.country == "ETH" and e.cameo.startswith("02")]
+    events = _ethiopian_appeals(code, text)
     assert events
     for event in events:
         assert event.location is not None and (event.location.name, event.location.source) == ("Addis Ababa", "article")
@@ -157,7 +162,7 @@ def test_a_nearby_sentence_that_says_where_the_scene_was_places_the_event(code: 
     "Reporters asked about trade. Prices rose. Rain fell. The remarks came at a regional summit in Addis Ababa.",
 ])
 def test_a_scene_sentence_places_only_nearby_events_and_only_with_a_definite_subject(code: Any, text: str) -> None:
-    events = [e for e in code(text, SATURDAY).events if e.actor.country == "ETH" and e.cameo.startswith("02")]
+    events = _ethiopian_appeals(code, text)
     assert events and all(e.location is None for e in events)
 
 

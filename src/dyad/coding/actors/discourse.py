@@ -18,7 +18,7 @@ from ...types import Actor, Article, Mention
 from .entries import COUNTRY_KINDS
 from .knowledge import ActorDictionary
 
-__all__ = ["antecedent", "context_country", "dateline_place", "mention_country", "pair", "place_in_context", "situate"]
+__all__ = ["antecedent", "dateline_place", "mention_country", "pair", "place_in_context", "situate"]
 
 LOOKBACK = 2
 LOCATIVE = {"in", "at", "near", "to", "from", "outside", "inside", "across", "into"}
@@ -84,12 +84,6 @@ def pair(article: Article, dictionary: ActorDictionary, sentence: int, position:
         if len(first) > 2:
             return []
     return []
-
-
-def context_country(article: Article, dictionary: ActorDictionary, sentence: int, position: int) -> str | None:
-    """The country a sector-only actor most likely belongs to (see `place_in_context`)."""
-    found = place_in_context(article, dictionary, sentence, position)
-    return found[0] if found else None
 
 
 def place_in_context(article: Article, dictionary: ActorDictionary, sentence: int,
